@@ -1,0 +1,33 @@
+# gantry_library(NAME x SRCS ... DEPS ...): defines gantry_x, aliased gantry::x.
+# Includes are rooted at src/.
+set(GANTRY_WARNINGS -Wall -Wextra)
+if(GANTRY_WERROR)
+  list(APPEND GANTRY_WARNINGS -Werror)
+endif()
+if(GANTRY_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+function(gantry_library)
+  cmake_parse_arguments(ARG "" "NAME" "SRCS;DEPS" ${ARGN})
+  add_library(gantry_${ARG_NAME} STATIC ${ARG_SRCS})
+  add_library(gantry::${ARG_NAME} ALIAS gantry_${ARG_NAME})
+  target_include_directories(gantry_${ARG_NAME} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_compile_options(gantry_${ARG_NAME} PRIVATE ${GANTRY_WARNINGS})
+  set_target_properties(gantry_${ARG_NAME} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  target_link_libraries(gantry_${ARG_NAME} PUBLIC ${ARG_DEPS})
+endfunction()
+
+# gantry_test(NAME x_test SRCS ... DEPS ...): one GoogleTest binary, registered with CTest.
+function(gantry_test)
+  cmake_parse_arguments(ARG "" "NAME" "SRCS;DEPS;LABELS" ${ARGN})
+  add_executable(${ARG_NAME} ${ARG_SRCS})
+  target_compile_options(${ARG_NAME} PRIVATE ${GANTRY_WARNINGS})
+  target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main Threads::Threads)
+  target_compile_definitions(${ARG_NAME} PRIVATE
+    GANTRY_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    GANTRY_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  gtest_discover_tests(${ARG_NAME} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${ARG_LABELS}")
+endfunction()
+include(GoogleTest)

@@ -1,0 +1,15 @@
+#include "cli/command.h"
+
+namespace gantry::cli {
+
+// One declaration and one row per subcommand; the implementation lives in cmd_<name>.cc.
+int RunVersion(int argc, char** argv);
+
+std::span<const Command> Commands() {
+  static const Command kCommands[] = {
+      {"version", "print the version", RunVersion},
+  };
+  return kCommands;
+}
+
+}  // namespace gantry::cli
