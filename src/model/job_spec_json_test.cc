@@ -1,0 +1,65 @@
+#include "model/job_spec_json.h"
+
+#include <gtest/gtest.h>
+
+namespace gantry::model {
+namespace {
+
+JobSpec Sample() {
+  JobSpec s;
+  s.name = "x";
+  s.script = "#!/bin/sh\ntrue\n";
+  s.submit_dir = s.working_dir = "/tmp";
+  s.ntasks = 2;
+  s.environment = {{"A", "1"}};
+  s.array = ArraySpec{{1, 3, 5}, 2, "1-5:2%2"};
+  s.dependencies = {{DependencyType::kAfterNotOk, {"7", "8_1"}}};
+  return s;
+}
+
+TEST(JobSpecJsonTest, RoundTrips) {
+  JobSpec s = Sample();
+  auto back = JobSpecFromJson(JobSpecToJson(s));
+  ASSERT_TRUE(back) << back.error().message();
+  EXPECT_EQ(JobSpecToJson(*back), JobSpecToJson(s));
+  EXPECT_EQ(back->array->task_ids, (std::vector<int64_t>{1, 3, 5}));
+  EXPECT_EQ(back->dependencies[0].type, DependencyType::kAfterNotOk);
+}
+
+TEST(JobSpecJsonTest, RejectsUnknownFieldsByName) {
+  auto j = JobSpecToJson(Sample());
+  j["colour"] = "red";
+  auto r = JobSpecFromJson(j);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(), "unknown field 'colour'");
+  j.erase("colour");
+  j["array"]["bogus"] = 1;
+  EXPECT_EQ(JobSpecFromJson(j).error().message(), "unknown field 'array.bogus'");
+}
+
+TEST(JobSpecJsonTest, RejectsWrongTypesByName) {
+  auto j = JobSpecToJson(Sample());
+  j["ntasks"] = "two";
+  auto r = JobSpecFromJson(j);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message().find("'ntasks'"), std::string::npos);
+  j = JobSpecToJson(Sample());
+  j["dependencies"][0]["type"] = "whenever";
+  EXPECT_NE(JobSpecFromJson(j).error().message().find("dependencies[0].type"), std::string::npos);
+}
+
+TEST(JobSpecJsonTest, ValidateCatchesNonsense) {
+  JobSpec s = Sample();
+  EXPECT_TRUE(ValidateJobSpec(s));
+  s.script = "echo no shebang";
+  EXPECT_FALSE(ValidateJobSpec(s));
+  s = Sample();
+  s.ntasks = 0;
+  EXPECT_FALSE(ValidateJobSpec(s));
+  s = Sample();
+  s.working_dir = "relative";
+  EXPECT_FALSE(ValidateJobSpec(s));
+}
+
+}  // namespace
+}  // namespace gantry::model
