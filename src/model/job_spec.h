@@ -51,6 +51,7 @@ struct JobSpec {
   std::string partition;
   std::string account;
   int64_t max_retries = 0;  // deep retries after a failed attempt
+  int64_t gpus = 0;  // --gpus=N or --gres=gpu[:type]:N; 0 = none
   std::vector<std::string> warnings;  // directives accepted but not acted on
 };
 

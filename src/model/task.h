@@ -37,6 +37,7 @@ struct Task {
   int64_t id = 0;      // SLURM_JOB_ID of this unit
   int64_t job_id = 0;  // the submission (array) it belongs to
   std::optional<int64_t> array_index;
+  uint32_t owner_uid = 0;  // copied from the job, so queries can filter by user
   TaskState state = TaskState::kSubmitted;
   std::string reason;         // why it is in this state, in words
   int64_t attempts = 0;       // attempts started so far

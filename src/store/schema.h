@@ -1,0 +1,76 @@
+// The SQLite schema and its migrations (docs/schema.md). Pure data.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace gantry::store {
+
+// PRAGMA application_id of a Gantry database: "GANT".
+constexpr int32_t kApplicationId = 0x47414E54;
+constexpr int kSchemaVersion = 1;
+
+// Creates version 1 from an empty database.
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE jobs(
+  id INTEGER PRIMARY KEY,
+  owner_uid INTEGER NOT NULL,
+  owner_gid INTEGER NOT NULL,
+  owner_name TEXT NOT NULL,
+  submit_time INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  spec TEXT NOT NULL
+);
+CREATE TABLE tasks(
+  id INTEGER PRIMARY KEY,
+  job_id INTEGER NOT NULL REFERENCES jobs(id),
+  array_index INTEGER,
+  owner_uid INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  deep_retries INTEGER NOT NULL,
+  event_seq INTEGER NOT NULL,
+  current_attempt INTEGER NOT NULL,
+  cancel_requested INTEGER NOT NULL,
+  start_time INTEGER NOT NULL,
+  end_time INTEGER NOT NULL,
+  exit_code INTEGER NOT NULL,
+  signal INTEGER NOT NULL,
+  finished INTEGER NOT NULL
+);
+CREATE INDEX tasks_job ON tasks(job_id);
+CREATE INDEX tasks_active ON tasks(finished, id);
+CREATE TABLE attempts(
+  id INTEGER PRIMARY KEY,
+  task_id INTEGER NOT NULL,
+  number INTEGER NOT NULL,
+  agent TEXT NOT NULL,
+  state TEXT NOT NULL,
+  scheduled_time INTEGER NOT NULL,
+  start_time INTEGER NOT NULL,
+  end_time INTEGER NOT NULL,
+  exit_code INTEGER NOT NULL,
+  signal INTEGER NOT NULL,
+  user_cpu REAL NOT NULL,
+  system_cpu REAL NOT NULL,
+  wall REAL NOT NULL,
+  max_rss_kb INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  stdout_path TEXT NOT NULL,
+  stderr_path TEXT NOT NULL
+);
+CREATE INDEX attempts_task ON attempts(task_id);
+CREATE TABLE events(
+  task_id INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  time INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  type TEXT NOT NULL,
+  state TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  PRIMARY KEY(task_id, seq)
+) WITHOUT ROWID;
+)sql";
+
+}  // namespace gantry::store

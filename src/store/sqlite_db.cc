@@ -1,0 +1,111 @@
+#include "store/sqlite_db.h"
+
+namespace gantry::store {
+
+Error SqliteError(sqlite3* db, int rc, std::string_view what) {
+  std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  switch (rc & 0xff) {
+    case SQLITE_FULL: return ResourceExhausted(msg + " (is the disk full?)");
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Unavailable(msg + " (another process holds the database lock)");
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT: return FailedPrecondition(msg);
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_READONLY: return PermissionDenied(msg);
+    case SQLITE_CONSTRAINT: return AlreadyExists(msg);
+    default: return Internal(msg);
+  }
+}
+
+Statement::~Statement() {
+  if (stmt_) sqlite3_finalize(stmt_);
+}
+
+Statement& Statement::Bind(int index, int64_t v) {
+  sqlite3_bind_int64(stmt_, index, v);
+  return *this;
+}
+Statement& Statement::Bind(int index, double v) {
+  sqlite3_bind_double(stmt_, index, v);
+  return *this;
+}
+Statement& Statement::Bind(int index, std::string_view v) {
+  sqlite3_bind_text(stmt_, index, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+Statement& Statement::BindNull(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+Result<bool> Statement::Step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  Error e = SqliteError(db_, rc, "database statement failed");
+  sqlite3_reset(stmt_);
+  return Fail(e);
+}
+
+Status Statement::Run() {
+  while (true) {
+    GANTRY_ASSIGN_OR_RETURN(bool row, Step());
+    if (!row) break;
+  }
+  Reset();
+  return {};
+}
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::string Statement::Text(int col) const {
+  const unsigned char* p = sqlite3_column_text(stmt_, col);
+  if (!p) return {};
+  return std::string(reinterpret_cast<const char*>(p),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
+}
+
+Result<std::unique_ptr<Db>> Db::Open(const std::string& path, bool read_only) {
+  sqlite3* db = nullptr;
+  int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+              SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    Error e = SqliteError(db, rc, "cannot open database " + path);
+    sqlite3_close(db);
+    return Fail(e);
+  }
+  sqlite3_extended_result_codes(db, 1);
+  // Wait a little for a lock held by another process before reporting it.
+  sqlite3_busy_timeout(db, 2000);
+  return std::unique_ptr<Db>(new Db(db, path));
+}
+
+Db::~Db() { sqlite3_close(db_); }
+
+Status Db::Exec(std::string_view sql) {
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &err);
+  sqlite3_free(err);
+  if (rc != SQLITE_OK) return Fail(SqliteError(db_, rc, "database " + path_));
+  return {};
+}
+
+Result<Statement> Db::Prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) return Fail(SqliteError(db_, rc, "database " + path_));
+  return Statement(db_, stmt);
+}
+
+Error Db::LastError(std::string_view what) const {
+  return SqliteError(db_, sqlite3_errcode(db_), std::string(what) + " (" + path_ + ")");
+}
+
+}  // namespace gantry::store

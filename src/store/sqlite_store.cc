@@ -1,0 +1,358 @@
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "base/file.h"
+#include "model/job_spec_json.h"
+#include "store/schema.h"
+#include "store/sqlite_db.h"
+#include "store/store.h"
+
+namespace gantry::store {
+namespace {
+
+using model::Attempt;
+using model::Event;
+using model::Job;
+using model::Task;
+
+constexpr std::string_view kTaskColumns =
+    "id, job_id, array_index, owner_uid, state, reason, attempts, deep_retries, event_seq, "
+    "current_attempt, cancel_requested, start_time, end_time, exit_code, signal";
+constexpr std::string_view kAttemptColumns =
+    "id, task_id, number, agent, state, scheduled_time, start_time, end_time, exit_code, signal, "
+    "user_cpu, system_cpu, wall, max_rss_kb, reason, stdout_path, stderr_path";
+
+Task ReadTask(const Statement& s) {
+  Task t;
+  t.id = s.Int(0);
+  t.job_id = s.Int(1);
+  if (!s.IsNull(2)) t.array_index = s.Int(2);
+  t.owner_uid = static_cast<uint32_t>(s.Int(3));
+  t.state = model::ParseState(s.Text(4)).value_or(model::TaskState::kFailed);
+  t.reason = s.Text(5);
+  t.attempts = s.Int(6);
+  t.deep_retries = s.Int(7);
+  t.event_seq = s.Int(8);
+  t.current_attempt = s.Int(9);
+  t.cancel_requested = s.Int(10) != 0;
+  t.start_time = s.Int(11);
+  t.end_time = s.Int(12);
+  t.exit_code = static_cast<int>(s.Int(13));
+  t.signal = static_cast<int>(s.Int(14));
+  return t;
+}
+
+model::AttemptState ParseAttemptState(const std::string& s) {
+  if (s == "SCHEDULED") return model::AttemptState::kScheduled;
+  if (s == "RUNNING") return model::AttemptState::kRunning;
+  return model::AttemptState::kEnded;
+}
+
+Attempt ReadAttempt(const Statement& s) {
+  Attempt a;
+  a.id = s.Int(0);
+  a.task_id = s.Int(1);
+  a.number = s.Int(2);
+  a.agent = s.Text(3);
+  a.state = ParseAttemptState(s.Text(4));
+  a.scheduled_time = s.Int(5);
+  a.start_time = s.Int(6);
+  a.end_time = s.Int(7);
+  a.exit_code = static_cast<int>(s.Int(8));
+  a.signal = static_cast<int>(s.Int(9));
+  a.usage.user_cpu_seconds = s.Real(10);
+  a.usage.system_cpu_seconds = s.Real(11);
+  a.usage.wall_seconds = s.Real(12);
+  a.usage.max_rss_kb = s.Int(13);
+  a.reason = s.Text(14);
+  a.stdout_path = s.Text(15);
+  a.stderr_path = s.Text(16);
+  return a;
+}
+
+Result<Job> ReadJob(const Statement& s) {
+  Job j;
+  j.id = s.Int(0);
+  j.owner.uid = static_cast<uint32_t>(s.Int(1));
+  j.owner.gid = static_cast<uint32_t>(s.Int(2));
+  j.owner.name = s.Text(3);
+  j.submit_time = s.Int(4);
+  auto json = nlohmann::json::parse(s.Text(5), nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded()) return Fail(Internal("job " + std::to_string(j.id) + ": stored spec is not JSON"));
+  GANTRY_ASSIGN_OR_RETURN(j.spec, model::JobSpecFromJson(json));
+  return j;
+}
+
+// SQLite with one writer connection and one reader connection (WAL lets reads run beside
+// writes). Thread-safe: each connection has its own mutex; lock order writer -> reader is
+// never needed because no method holds both.
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::unique_ptr<Db> writer, std::unique_ptr<Db> reader)
+      : writer_(std::move(writer)), reader_(std::move(reader)) {}
+
+  Status Commit(const Batch& batch) override {
+    if (batch.empty()) return {};
+    std::lock_guard lock(writer_mu_);
+    GANTRY_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
+    Status s = WriteBatch(batch);
+    if (s) s = writer_->Exec("COMMIT");
+    if (!s) {
+      (void)writer_->Exec("ROLLBACK");
+      return s;
+    }
+    return {};
+  }
+
+  Result<ActiveState> LoadActive() override {
+    std::lock_guard lock(reader_mu_);
+    ActiveState state;
+    {
+      GANTRY_ASSIGN_OR_RETURN(Statement s, reader_->Prepare(
+          "SELECT " + std::string(kTaskColumns) + " FROM tasks WHERE finished = 0 ORDER BY id"));
+      while (true) {
+        GANTRY_ASSIGN_OR_RETURN(bool row, s.Step());
+        if (!row) break;
+        state.tasks.push_back(ReadTask(s));
+      }
+    }
+    {
+      GANTRY_ASSIGN_OR_RETURN(Statement s, reader_->Prepare(
+          "SELECT id, owner_uid, owner_gid, owner_name, submit_time, spec FROM jobs WHERE id IN "
+          "(SELECT DISTINCT job_id FROM tasks WHERE finished = 0) ORDER BY id"));
+      while (true) {
+        GANTRY_ASSIGN_OR_RETURN(bool row, s.Step());
+        if (!row) break;
+        GANTRY_ASSIGN_OR_RETURN(Job j, ReadJob(s));
+        state.jobs.push_back(std::move(j));
+      }
+    }
+    {
+      GANTRY_ASSIGN_OR_RETURN(Statement s, reader_->Prepare(
+          "SELECT " + std::string(kAttemptColumns) + " FROM attempts WHERE state != 'ENDED'"));
+      while (true) {
+        GANTRY_ASSIGN_OR_RETURN(bool row, s.Step());
+        if (!row) break;
+        state.attempts.push_back(ReadAttempt(s));
+      }
+    }
+    GANTRY_ASSIGN_OR_RETURN(state.max_id, ScalarLocked("SELECT COALESCE(MAX(id), 0) FROM tasks"));
+    GANTRY_ASSIGN_OR_RETURN(state.max_attempt_id,
+                            ScalarLocked("SELECT COALESCE(MAX(id), 0) FROM attempts"));
+    return state;
+  }
+
+  Result<std::optional<Job>> GetJob(int64_t job_id) override {
+    std::lock_guard lock(reader_mu_);
+    GANTRY_ASSIGN_OR_RETURN(Statement s, reader_->Prepare(
+        "SELECT id, owner_uid, owner_gid, owner_name, submit_time, spec FROM jobs WHERE id = ?"));
+    s.Bind(1, job_id);
+    GANTRY_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return std::optional<Job>();
+    GANTRY_ASSIGN_OR_RETURN(Job j, ReadJob(s));
+    return std::optional<Job>(std::move(j));
+  }
+
+  Result<std::optional<Task>> GetTask(int64_t task_id) override {
+    GANTRY_ASSIGN_OR_RETURN(auto tasks,
+                            QueryTasks("WHERE id = ?", [&](Statement& s) { s.Bind(1, task_id); }));
+    if (tasks.empty()) return std::optional<Task>();
+    return std::optional<Task>(tasks[0]);
+  }
+
+  Result<std::vector<Task>> GetTasksOfJob(int64_t job_id) override {
+    return QueryTasks("WHERE job_id = ? ORDER BY id", [&](Statement& s) { s.Bind(1, job_id); });
+  }
+
+  Result<std::vector<Task>> ListTasks(const TaskFilter& f) override {
+    std::string where = "WHERE 1";
+    if (!f.include_finished) where += " AND finished = 0";
+    if (f.owner_uid) where += " AND owner_uid = ?1";
+    if (f.job_id) where += " AND job_id = ?2";
+    where += " ORDER BY id LIMIT ?3";
+    return QueryTasks(where, [&](Statement& s) {
+      if (f.owner_uid) s.Bind(1, static_cast<int64_t>(*f.owner_uid));
+      if (f.job_id) s.Bind(2, *f.job_id);
+      s.Bind(3, f.limit);
+    });
+  }
+
+  Result<std::vector<Event>> GetEvents(int64_t task_id) override {
+    std::lock_guard lock(reader_mu_);
+    GANTRY_ASSIGN_OR_RETURN(Statement s, reader_->Prepare(
+        "SELECT task_id, seq, time, source, type, state, reason FROM events WHERE task_id = ? "
+        "ORDER BY seq"));
+    s.Bind(1, task_id);
+    std::vector<Event> out;
+    while (true) {
+      GANTRY_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      Event e;
+      e.task_id = s.Int(0);
+      e.seq = s.Int(1);
+      e.time = s.Int(2);
+      e.source = s.Text(3);
+      e.type = s.Text(4);
+      e.state = model::ParseState(s.Text(5)).value_or(model::TaskState::kSubmitted);
+      e.reason = s.Text(6);
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+  Result<std::vector<Attempt>> GetAttempts(int64_t task_id) override {
+    std::lock_guard lock(reader_mu_);
+    GANTRY_ASSIGN_OR_RETURN(Statement s, reader_->Prepare(
+        "SELECT " + std::string(kAttemptColumns) + " FROM attempts WHERE task_id = ? ORDER BY id"));
+    s.Bind(1, task_id);
+    std::vector<Attempt> out;
+    while (true) {
+      GANTRY_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      out.push_back(ReadAttempt(s));
+    }
+    return out;
+  }
+
+ private:
+  template <typename BindFn>
+  Result<std::vector<Task>> QueryTasks(const std::string& where, BindFn bind) {
+    std::lock_guard lock(reader_mu_);
+    GANTRY_ASSIGN_OR_RETURN(Statement s, reader_->Prepare(
+        "SELECT " + std::string(kTaskColumns) + " FROM tasks " + where));
+    bind(s);
+    std::vector<Task> out;
+    while (true) {
+      GANTRY_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      out.push_back(ReadTask(s));
+    }
+    return out;
+  }
+
+  Result<int64_t> ScalarLocked(const std::string& sql) {
+    GANTRY_ASSIGN_OR_RETURN(Statement s, reader_->Prepare(sql));
+    GANTRY_ASSIGN_OR_RETURN(bool row, s.Step());
+    return row ? s.Int(0) : 0;
+  }
+
+  Status WriteBatch(const Batch& b) {
+    if (!b.new_jobs.empty()) {
+      GANTRY_ASSIGN_OR_RETURN(Statement s, writer_->Prepare(
+          "INSERT INTO jobs(id, owner_uid, owner_gid, owner_name, submit_time, name, spec) "
+          "VALUES(?,?,?,?,?,?,?)"));
+      for (const Job& j : b.new_jobs) {
+        s.Bind(1, j.id).Bind(2, static_cast<int64_t>(j.owner.uid))
+            .Bind(3, static_cast<int64_t>(j.owner.gid)).Bind(4, j.owner.name)
+            .Bind(5, j.submit_time).Bind(6, j.spec.name)
+            .Bind(7, model::JobSpecToJson(j.spec).dump());
+        GANTRY_RETURN_IF_ERROR(s.Run());
+      }
+    }
+    if (!b.tasks.empty()) {
+      GANTRY_ASSIGN_OR_RETURN(Statement s, writer_->Prepare(
+          "INSERT OR REPLACE INTO tasks(" + std::string(kTaskColumns) +
+          ", finished) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+      for (const Task& t : b.tasks) {
+        s.Bind(1, t.id).Bind(2, t.job_id);
+        if (t.array_index) s.Bind(3, *t.array_index); else s.BindNull(3);
+        s.Bind(4, static_cast<int64_t>(t.owner_uid));
+        s.Bind(5, model::StateName(t.state)).Bind(6, t.reason).Bind(7, t.attempts)
+            .Bind(8, t.deep_retries).Bind(9, t.event_seq).Bind(10, t.current_attempt)
+            .Bind(11, static_cast<int64_t>(t.cancel_requested)).Bind(12, t.start_time)
+            .Bind(13, t.end_time).Bind(14, static_cast<int64_t>(t.exit_code))
+            .Bind(15, static_cast<int64_t>(t.signal))
+            .Bind(16, static_cast<int64_t>(model::IsTerminal(t.state)));
+        GANTRY_RETURN_IF_ERROR(s.Run());
+      }
+    }
+    if (!b.attempts.empty()) {
+      GANTRY_ASSIGN_OR_RETURN(Statement s, writer_->Prepare(
+          "INSERT OR REPLACE INTO attempts(" + std::string(kAttemptColumns) +
+          ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+      for (const Attempt& a : b.attempts) {
+        s.Bind(1, a.id).Bind(2, a.task_id).Bind(3, a.number).Bind(4, a.agent)
+            .Bind(5, model::AttemptStateName(a.state)).Bind(6, a.scheduled_time)
+            .Bind(7, a.start_time).Bind(8, a.end_time).Bind(9, static_cast<int64_t>(a.exit_code))
+            .Bind(10, static_cast<int64_t>(a.signal)).Bind(11, a.usage.user_cpu_seconds)
+            .Bind(12, a.usage.system_cpu_seconds).Bind(13, a.usage.wall_seconds)
+            .Bind(14, a.usage.max_rss_kb).Bind(15, a.reason).Bind(16, a.stdout_path)
+            .Bind(17, a.stderr_path);
+        GANTRY_RETURN_IF_ERROR(s.Run());
+      }
+    }
+    if (!b.events.empty()) {
+      GANTRY_ASSIGN_OR_RETURN(Statement s, writer_->Prepare(
+          "INSERT INTO events(task_id, seq, time, source, type, state, reason) "
+          "VALUES(?,?,?,?,?,?,?)"));
+      for (const Event& e : b.events) {
+        s.Bind(1, e.task_id).Bind(2, e.seq).Bind(3, e.time).Bind(4, e.source).Bind(5, e.type)
+            .Bind(6, model::StateName(e.state)).Bind(7, e.reason);
+        GANTRY_RETURN_IF_ERROR(s.Run());
+      }
+    }
+    return {};
+  }
+
+  std::mutex writer_mu_;
+  std::unique_ptr<Db> writer_;  // GUARDED_BY(writer_mu_)
+  std::mutex reader_mu_;
+  std::unique_ptr<Db> reader_;  // GUARDED_BY(reader_mu_)
+};
+
+Status Migrate(Db& db) {
+  GANTRY_ASSIGN_OR_RETURN(Statement app, db.Prepare("PRAGMA application_id"));
+  GANTRY_ASSIGN_OR_RETURN(bool row, app.Step());
+  int64_t app_id = row ? app.Int(0) : 0;
+  GANTRY_ASSIGN_OR_RETURN(Statement count, db.Prepare("SELECT COUNT(*) FROM sqlite_master"));
+  GANTRY_ASSIGN_OR_RETURN(row, count.Step());
+  int64_t objects = row ? count.Int(0) : 0;
+  if (app_id != kApplicationId && objects > 0) {
+    return Fail(FailedPrecondition(db.path() + " is a SQLite database, but not Gantry's; move it "
+                                   "away or choose another GANTRY_HOME"));
+  }
+  GANTRY_ASSIGN_OR_RETURN(Statement ver, db.Prepare("PRAGMA user_version"));
+  GANTRY_ASSIGN_OR_RETURN(row, ver.Step());
+  int64_t version = row ? ver.Int(0) : 0;
+  if (version > kSchemaVersion) {
+    return Fail(FailedPrecondition(db.path() + " has schema version " + std::to_string(version) +
+                                   ", newer than this gantry understands (" +
+                                   std::to_string(kSchemaVersion) + ")"));
+  }
+  if (version == 0) {
+    GANTRY_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+    Status s = db.Exec(kSchemaV1);
+    if (s) s = db.Exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+    if (s) s = db.Exec("PRAGMA user_version = 1");
+    if (s) s = db.Exec("COMMIT");
+    if (!s) {
+      (void)db.Exec("ROLLBACK");
+      return s;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, Durability durability) {
+  GANTRY_ASSIGN_OR_RETURN(auto writer, Db::Open(path, /*read_only=*/false));
+  // A foreign or corrupted file fails here, on the first read of its header.
+  auto wal = writer->Exec("PRAGMA journal_mode = WAL");
+  if (!wal) {
+    return Fail(Error(wal.error().code(), "cannot use " + path + " as Gantry's database: " +
+                                             wal.error().message()));
+  }
+  GANTRY_RETURN_IF_ERROR(writer->Exec(durability == Durability::kFull
+                                          ? "PRAGMA synchronous = FULL"
+                                          : "PRAGMA synchronous = NORMAL"));
+  auto migrated = Migrate(*writer);
+  if (!migrated) {
+    return Fail(Error(migrated.error().code(), "cannot use " + path + " as Gantry's database: " +
+                                                   migrated.error().message()));
+  }
+  GANTRY_ASSIGN_OR_RETURN(auto reader, Db::Open(path, /*read_only=*/true));
+  return std::unique_ptr<Store>(new SqliteStore(std::move(writer), std::move(reader)));
+}
+
+}  // namespace gantry::store

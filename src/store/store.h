@@ -1,0 +1,65 @@
+// Store: the durable record of jobs, tasks, attempts and events (docs/schema.md).
+// The seam between the broker and a database; SqliteStore is the embedded default.
+// Implementations are thread-safe: writes are serialised, reads may run beside them.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+#include "model/task.h"
+
+namespace gantry::store {
+
+// Everything one transition writes: applied in one transaction or not at all.
+struct Batch {
+  std::vector<model::Job> new_jobs;
+  std::vector<model::Task> tasks;        // upserted whole
+  std::vector<model::Attempt> attempts;  // upserted whole
+  std::vector<model::Event> events;      // appended
+  bool empty() const {
+    return new_jobs.empty() && tasks.empty() && attempts.empty() && events.empty();
+  }
+};
+
+struct TaskFilter {
+  bool include_finished = false;
+  std::optional<uint32_t> owner_uid;
+  std::optional<int64_t> job_id;
+  int64_t limit = 10000;
+};
+
+// What the broker needs to resume after a restart.
+struct ActiveState {
+  std::vector<model::Job> jobs;    // jobs with at least one unfinished task
+  std::vector<model::Task> tasks;  // their unfinished tasks
+  std::vector<model::Attempt> attempts;  // unfinished attempts
+  int64_t max_id = 0;   // highest task id ever used
+  int64_t max_attempt_id = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual Status Commit(const Batch& batch) = 0;
+  virtual Result<ActiveState> LoadActive() = 0;
+
+  virtual Result<std::optional<model::Job>> GetJob(int64_t job_id) = 0;
+  virtual Result<std::optional<model::Task>> GetTask(int64_t task_id) = 0;
+  virtual Result<std::vector<model::Task>> GetTasksOfJob(int64_t job_id) = 0;
+  virtual Result<std::vector<model::Task>> ListTasks(const TaskFilter& filter) = 0;
+  virtual Result<std::vector<model::Event>> GetEvents(int64_t task_id) = 0;
+  virtual Result<std::vector<model::Attempt>> GetAttempts(int64_t task_id) = 0;
+};
+
+enum class Durability { kFull, kNormal };
+
+// Opens (creating if needed) the SQLite database at path, in WAL mode, and migrates it.
+// A foreign or corrupted file is refused with a message naming the path.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                               Durability durability = Durability::kFull);
+
+}  // namespace gantry::store
