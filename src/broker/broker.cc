@@ -1,0 +1,184 @@
+#include "broker/broker.h"
+
+#include "base/check.h"
+#include "base/log.h"
+
+namespace gantry::broker {
+
+using model::Task;
+using model::TaskState;
+
+Broker::Broker(store::Store& store, const Clock& clock, BrokerOptions options)
+    : store_(store), clock_(clock), options_(std::move(options)) {}
+
+Broker::~Broker() { Shutdown(); }
+
+Result<std::unique_ptr<Broker>> Broker::Create(store::Store& store, const Clock& clock,
+                                               BrokerOptions options) {
+  std::unique_ptr<Broker> broker(new Broker(store, clock, std::move(options)));
+  GANTRY_RETURN_IF_ERROR(broker->Load());
+  return broker;
+}
+
+Status Broker::Load() {
+  GANTRY_ASSIGN_OR_RETURN(store::ActiveState state, store_.LoadActive());
+  std::lock_guard lock(mu_);
+  next_id_ = state.max_id + 1;
+  next_attempt_id_ = state.max_attempt_id + 1;
+  for (model::Job& job : state.jobs) {
+    int64_t id = job.id;
+    jobs_[id] = std::make_shared<const model::Job>(std::move(job));
+  }
+  for (Task& t : state.tasks) {
+    auto job = jobs_.find(t.job_id);
+    if (job == jobs_.end()) {
+      return Fail(Internal("task " + std::to_string(t.id) + " names job " +
+                           std::to_string(t.job_id) + ", which is not in the database"));
+    }
+    active_[t.id] = ActiveTask{t, job->second};
+    ++active_per_job_[t.job_id];
+    Index(t, true);
+  }
+  for (model::Attempt& a : state.attempts) attempts_[a.id] = a;
+  // Attempts whose agent does not come back are found lost by Tick after agent_timeout;
+  // agents that do come back reconcile them on their first poll.
+  TimeMicros now = clock_.Now();
+  for (const auto& [id, a] : attempts_) {
+    AgentRecord& agent = agents_[a.agent];
+    if (agent.last_seen == 0) agent.last_seen = now;
+  }
+  return {};
+}
+
+Task& Broker::Edit(Pending& p, int64_t task_id) {
+  auto it = p.tasks.find(task_id);
+  if (it != p.tasks.end()) return it->second;
+  auto active = active_.find(task_id);
+  GANTRY_CHECK(active != active_.end());
+  return p.tasks.emplace(task_id, active->second.task).first->second;
+}
+
+void Broker::Transition(Pending& p, Task& t, TaskState to, std::string type, std::string reason,
+                        const std::string& source) {
+  GANTRY_CHECK(t.state == to || model::CanTransition(t.state, to));
+  t.state = to;
+  t.reason = reason;
+  t.event_seq++;
+  p.batch.events.push_back(
+      {t.id, t.event_seq, clock_.Now(), source, std::move(type), to, std::move(reason)});
+}
+
+void Broker::Note(Pending& p, Task& t, std::string type, std::string reason,
+                  const std::string& source) {
+  t.event_seq++;
+  p.batch.events.push_back(
+      {t.id, t.event_seq, clock_.Now(), source, std::move(type), t.state, std::move(reason)});
+}
+
+Status Broker::CommitLocked(Pending& p) {
+  for (auto& [id, t] : p.tasks) p.batch.tasks.push_back(t);
+  GANTRY_RETURN_IF_ERROR(store_.Commit(p.batch));
+  // Durable: now memory may follow.
+  for (const model::Job& job : p.batch.new_jobs) {
+    jobs_[job.id] = std::make_shared<const model::Job>(job);
+  }
+  for (auto& [id, t] : p.tasks) {
+    auto it = active_.find(id);
+    if (it != active_.end()) {
+      Index(it->second.task, false);
+      if (model::IsTerminal(t.state)) {
+        int64_t job_id = t.job_id;
+        active_.erase(it);
+        if (--active_per_job_[job_id] == 0) {
+          active_per_job_.erase(job_id);
+          running_per_job_.erase(job_id);
+          jobs_.erase(job_id);
+        }
+        continue;
+      }
+      it->second.task = t;
+    } else {
+      if (model::IsTerminal(t.state)) continue;  // born finished (e.g. dependency never met)
+      active_[id] = ActiveTask{t, jobs_.at(t.job_id)};
+      ++active_per_job_[t.job_id];
+      Index(t, true);
+      continue;
+    }
+    Index(t, true);
+  }
+  for (const model::Job& job : p.batch.new_jobs) {
+    if (!active_per_job_.count(job.id)) jobs_.erase(job.id);  // every task was born finished
+  }
+  for (const model::Attempt& a : p.batch.attempts) {
+    if (a.state == model::AttemptState::kEnded) {
+      attempts_.erase(a.id);
+    } else {
+      attempts_[a.id] = a;
+    }
+  }
+  cv_.notify_all();
+  return {};
+}
+
+void Broker::Index(const Task& t, bool add) {
+  auto ready_key = std::make_tuple(active_.at(t.id).job->spec.nice, t.job_id, t.id);
+  bool running = t.state == TaskState::kScheduled || t.state == TaskState::kRunning;
+  if (add) {
+    if (t.state == TaskState::kReady) ready_.insert(ready_key);
+    if (t.state == TaskState::kWaiting) waiting_.insert(t.id);
+    if (running) ++running_per_job_[t.job_id];
+  } else {
+    ready_.erase(ready_key);
+    waiting_.erase(t.id);
+    if (running) --running_per_job_[t.job_id];
+  }
+}
+
+bool Broker::Visible(const Caller& caller, uint32_t owner_uid) const {
+  return caller.admin || caller.uid == owner_uid;
+}
+
+Result<std::shared_ptr<const model::Job>> Broker::JobOf(int64_t job_id) {
+  auto it = jobs_.find(job_id);
+  if (it != jobs_.end()) return it->second;
+  GANTRY_ASSIGN_OR_RETURN(std::optional<model::Job> job, store_.GetJob(job_id));
+  if (!job) return Fail(NotFound("job " + std::to_string(job_id) + " does not exist"));
+  return std::make_shared<const model::Job>(std::move(*job));
+}
+
+Result<std::vector<Task>> Broker::Resolve(const Caller& caller, const model::TaskRef& ref) {
+  std::vector<Task> tasks;
+  GANTRY_ASSIGN_OR_RETURN(std::optional<model::Job> job, store_.GetJob(ref.id));
+  if (job) {
+    GANTRY_ASSIGN_OR_RETURN(tasks, store_.GetTasksOfJob(ref.id));
+    if (ref.array_index) {
+      std::erase_if(tasks, [&](const Task& t) { return t.array_index != ref.array_index; });
+      if (tasks.empty()) {
+        return Fail(NotFound("job " + std::to_string(ref.id) + " has no array task " +
+                             std::to_string(*ref.array_index)));
+      }
+    }
+  } else if (!ref.array_index) {
+    // An array element named by its own id.
+    GANTRY_ASSIGN_OR_RETURN(std::optional<Task> task, store_.GetTask(ref.id));
+    if (task) tasks.push_back(*task);
+  }
+  if (tasks.empty()) return Fail(NotFound("job " + ref.ToString() + " does not exist"));
+  if (!Visible(caller, tasks[0].owner_uid)) {
+    return Fail(PermissionDenied("job " + ref.ToString() + " belongs to another user"));
+  }
+  // Memory is at least as new as the reader connection.
+  for (Task& t : tasks) {
+    auto it = active_.find(t.id);
+    if (it != active_.end()) t = it->second.task;
+  }
+  return tasks;
+}
+
+void Broker::Shutdown() {
+  std::lock_guard lock(mu_);
+  shutdown_ = true;
+  cv_.notify_all();
+}
+
+}  // namespace gantry::broker

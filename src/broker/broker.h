@@ -1,0 +1,124 @@
+// Broker: the server's job service. It owns the in-memory view of unfinished work (ready
+// queue, waiting tasks, attempts on agents), decides every transition, and writes each one
+// with its event to the Store in one transaction before it changes memory: a failed commit
+// leaves memory as it was. Thread-safe: one mutex (mu_) guards all state; Poll and Wait
+// block on cv_ without holding it.
+#pragma once
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/error.h"
+#include "broker/dependency.h"
+#include "broker/types.h"
+#include "store/store.h"
+
+namespace gantry::broker {
+
+struct BrokerOptions {
+  // When set, only this uid (and root) may submit: a server that is not root cannot run
+  // jobs as anyone but itself.
+  std::optional<uint32_t> only_uid;
+  // An agent silent for this long is lost; its attempts are requeued or failed.
+  int64_t agent_timeout_seconds = 60;
+};
+
+class Broker {
+ public:
+  static Result<std::unique_ptr<Broker>> Create(store::Store& store, const Clock& clock,
+                                                BrokerOptions options);
+  ~Broker();
+
+  Result<SubmitResult> Submit(const Caller& caller, model::JobSpec spec);
+  // Each returns how many tasks it changed.
+  Result<int64_t> Cancel(const Caller& caller, const model::TaskRef& ref);
+  Result<int64_t> CancelAll(const Caller& caller);
+  Result<int64_t> Hold(const Caller& caller, const model::TaskRef& ref);
+  Result<int64_t> Release(const Caller& caller, const model::TaskRef& ref);
+
+  Result<std::vector<TaskSummary>> Queue(const Caller& caller, const QueueFilter& filter);
+  Result<std::vector<TaskDetail>> Describe(const Caller& caller, const model::TaskRef& ref);
+  Result<std::vector<model::Event>> Events(const Caller& caller, const model::TaskRef& ref);
+  // Blocks until every task ref names has ended, or timeout_ms passes; returns their state.
+  Result<std::vector<model::Task>> Wait(const Caller& caller, const model::TaskRef& ref,
+                                        int64_t timeout_ms);
+
+  // The agent protocol: applies reports, then returns work (waiting up to max_wait_ms).
+  Result<PollResponse> Poll(const PollRequest& request);
+
+  // Timers: --begin times, lost agents. Called about once a second.
+  void Tick();
+  // Wakes every blocked Poll and Wait; they return at once from then on.
+  void Shutdown();
+
+ private:
+  struct ActiveTask {
+    model::Task task;
+    std::shared_ptr<const model::Job> job;
+  };
+  struct AgentRecord {
+    AgentStatus status;
+    TimeMicros last_seen = 0;
+    std::set<int64_t> kill_orders;
+  };
+  // The copies a transition edits and the events it writes; committed together.
+  struct Pending {
+    store::Batch batch;
+    std::map<int64_t, model::Task> tasks;
+  };
+
+  Broker(store::Store& store, const Clock& clock, BrokerOptions options);
+  Status Load();
+
+  // Helpers below require mu_ held.
+  model::Task& Edit(Pending& p, int64_t task_id);
+  void Transition(Pending& p, model::Task& t, model::TaskState to, std::string type,
+                  std::string reason, const std::string& source);
+  void Note(Pending& p, model::Task& t, std::string type, std::string reason,
+            const std::string& source);
+  Status CommitLocked(Pending& p);
+  void Index(const model::Task& t, bool add);
+
+  Result<std::vector<model::Task>> Resolve(const Caller& caller, const model::TaskRef& ref);
+  Result<std::shared_ptr<const model::Job>> JobOf(int64_t job_id);
+  std::optional<JobOutcome> Outcome(const std::string& id);
+  bool SingletonBlocked(const model::Job& job);
+  // Where a task that is not held goes: READY, WAITING (with why) or CANCELLED.
+  std::tuple<model::TaskState, std::string> InitialState(const model::Job& job);
+  void ReevaluateWaiting(Pending& p);
+  void FinishAttempt(Pending& p, const AttemptReport& report, const std::string& source);
+  void LoseAttempt(Pending& p, int64_t attempt_id, const std::string& why);
+  void Assign(Pending& p, const std::string& agent_id, int64_t free_cpus, int64_t free_memory_mb,
+              PollResponse& out);
+  std::string Why(const model::Task& t, const model::Job& job);
+  TaskSummary Summarize(const model::Task& t, const model::Job& job);
+  bool Visible(const Caller& caller, uint32_t owner_uid) const;
+
+  store::Store& store_;
+  const Clock& clock_;
+  const BrokerOptions options_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool shutdown_ = false;
+  int64_t next_id_ = 1;
+  int64_t next_attempt_id_ = 1;
+  std::map<int64_t, ActiveTask> active_;                   // unfinished tasks by id
+  std::map<int64_t, std::shared_ptr<const model::Job>> jobs_;  // jobs with unfinished tasks
+  std::map<int64_t, int64_t> active_per_job_;
+  std::map<int64_t, int64_t> running_per_job_;             // SCHEDULED + RUNNING
+  std::set<std::tuple<int64_t, int64_t, int64_t>> ready_;  // (nice, job id, task id)
+  std::set<int64_t> waiting_;
+  std::map<int64_t, model::Attempt> attempts_;             // unfinished attempts by id
+  std::map<std::string, AgentRecord> agents_;
+};
+
+}  // namespace gantry::broker

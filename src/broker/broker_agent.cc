@@ -1,0 +1,240 @@
+// The agent protocol: reports in, assignments and kill orders out.
+#include "base/log.h"
+#include "base/strings.h"
+#include "broker/broker.h"
+
+namespace gantry::broker {
+
+using model::Attempt;
+using model::AttemptState;
+using model::Task;
+using model::TaskState;
+
+namespace {
+constexpr int64_t kLostRunningAllowance = 3;
+
+std::string ExitWords(const AttemptReport& r) {
+  if (r.timed_out) return "wall-time limit exceeded";
+  if (r.oom_killed) return "memory limit exceeded";
+  if (r.signal) return "killed by signal " + std::to_string(r.signal);
+  return "exited with status " + std::to_string(r.exit_code);
+}
+}  // namespace
+
+void Broker::FinishAttempt(Pending& p, const AttemptReport& r, const std::string& source) {
+  auto it = attempts_.find(r.attempt_id);
+  if (it == attempts_.end()) {
+    // Already ended (a late or repeated report): applying it twice would corrupt the record.
+    LogWarning("ignoring stale report for attempt " + std::to_string(r.attempt_id) + " from " +
+               source);
+    return;
+  }
+  Attempt a = it->second;
+  auto task_it = active_.find(a.task_id);
+  if (task_it == active_.end() || task_it->second.task.current_attempt != a.id) {
+    LogWarning("ignoring report for attempt " + std::to_string(a.id) + ": no longer current");
+    return;
+  }
+  Task& t = Edit(p, a.task_id);
+  TimeMicros now = r.time ? r.time : clock_.Now();
+  if (r.type == AttemptReport::Type::kStarted) {
+    if (a.state != AttemptState::kScheduled) return;
+    a.state = AttemptState::kRunning;
+    a.start_time = now;
+    a.stdout_path = r.stdout_path;
+    a.stderr_path = r.stderr_path;
+    p.batch.attempts.push_back(a);
+    attempts_[a.id] = a;  // later reports in the same poll see it running
+    t.start_time = now;
+    Transition(p, t, TaskState::kRunning, "state",
+               "attempt " + std::to_string(a.number) + " started on " + a.agent, source);
+    return;
+  }
+  if (r.type == AttemptReport::Type::kFinished && t.state == TaskState::kScheduled) {
+    // It ran, but its start was never reported: record the start first.
+    a.start_time = now;
+    t.start_time = now;
+    Transition(p, t, TaskState::kRunning, "state",
+               "attempt " + std::to_string(a.number) + " started on " + a.agent, source);
+  }
+  a.state = AttemptState::kEnded;
+  a.end_time = now;
+  a.exit_code = r.exit_code;
+  a.signal = r.signal;
+  a.usage = r.usage;
+  if (!r.stdout_path.empty()) a.stdout_path = r.stdout_path;
+  if (!r.stderr_path.empty()) a.stderr_path = r.stderr_path;
+  t.current_attempt = 0;
+  t.end_time = now;
+  t.exit_code = r.exit_code;
+  t.signal = r.signal;
+  if (r.type == AttemptReport::Type::kFailedToStart) {
+    a.reason = "could not start: " + r.reason;
+    p.batch.attempts.push_back(a);
+    Transition(p, t, t.cancel_requested ? TaskState::kCancelled : TaskState::kFailed, "state",
+               a.reason, source);
+    return;
+  }
+  a.reason = r.reason.empty() ? ExitWords(r) : r.reason;
+  p.batch.attempts.push_back(a);
+  bool ok = r.exit_code == 0 && r.signal == 0 && !r.timed_out && !r.oom_killed;
+  std::string words = "attempt " + std::to_string(a.number) + " " + a.reason;
+  if (t.cancel_requested) {
+    Transition(p, t, TaskState::kCancelled, "state", "cancelled; " + words, source);
+  } else if (ok) {
+    Transition(p, t, TaskState::kDone, "state", words, source);
+  } else if (!r.timed_out && !r.oom_killed && t.deep_retries < task_it->second.job->spec.max_retries) {
+    t.deep_retries++;
+    Transition(p, t, TaskState::kReady, "state",
+               words + "; retrying (" + std::to_string(t.deep_retries) + " of " +
+                   std::to_string(task_it->second.job->spec.max_retries) + ")",
+               source);
+  } else {
+    Transition(p, t, TaskState::kFailed, "state", words, source);
+  }
+}
+
+void Broker::LoseAttempt(Pending& p, int64_t attempt_id, const std::string& why) {
+  auto it = attempts_.find(attempt_id);
+  if (it == attempts_.end()) return;
+  Attempt a = it->second;
+  a.state = AttemptState::kEnded;
+  a.end_time = clock_.Now();
+  a.reason = why;
+  p.batch.attempts.push_back(a);
+  auto task_it = active_.find(a.task_id);
+  if (task_it == active_.end() || task_it->second.task.current_attempt != a.id) return;
+  Task& t = Edit(p, a.task_id);
+  bool started = t.state == TaskState::kRunning;
+  t.current_attempt = 0;
+  if (t.cancel_requested) {
+    t.end_time = a.end_time;
+    Transition(p, t, TaskState::kCancelled, "state", "cancelled; " + why, "server");
+  } else if (!started) {
+    // Shallow resubmission: it never ran, so no retry is spent.
+    Transition(p, t, TaskState::kReady, "state", why + "; requeued (it had not started)",
+               "server");
+  } else if (t.deep_retries < task_it->second.job->spec.max_retries + kLostRunningAllowance) {
+    // It had started: a deep retry. Infrastructure failed, not the job, so it is requeued
+    // beyond MaxRetries, up to an allowance that stops a job that kills its node.
+    t.deep_retries++;
+    Transition(p, t, TaskState::kReady, "state",
+               why + "; requeued as a deep retry (it had started)", "server");
+  } else {
+    t.end_time = a.end_time;
+    Transition(p, t, TaskState::kFailed, "state", why, "server");
+  }
+}
+
+void Broker::Assign(Pending& p, const std::string& agent_id, int64_t free_cpus,
+                    int64_t free_memory_mb, PollResponse& out) {
+  auto it = ready_.begin();
+  while (it != ready_.end() && free_cpus > 0) {
+    auto [nice, job_id, task_id] = *it;
+    const ActiveTask& active = active_.at(task_id);
+    const model::JobSpec& spec = active.job->spec;
+    if (spec.array && spec.array->max_concurrent > 0 &&
+        running_per_job_[job_id] + static_cast<int64_t>(out.assignments.size()) >=
+            spec.array->max_concurrent) {
+      // Skip the rest of this array: its limit is reached.
+      it = ready_.lower_bound(std::make_tuple(nice, job_id + 1, int64_t{0}));
+      continue;
+    }
+    int64_t cpus = spec.ntasks * spec.cpus_per_task;
+    if (cpus > free_cpus || spec.memory_mb > free_memory_mb) {
+      ++it;
+      continue;
+    }
+    free_cpus -= cpus;
+    free_memory_mb -= spec.memory_mb;
+    Task& t = Edit(p, task_id);
+    Attempt a;
+    a.id = next_attempt_id_++;
+    a.task_id = t.id;
+    a.number = ++t.attempts;
+    a.agent = agent_id;
+    a.state = AttemptState::kScheduled;
+    a.scheduled_time = clock_.Now();
+    t.current_attempt = a.id;
+    p.batch.attempts.push_back(a);
+    Transition(p, t, TaskState::kScheduled, "state", "sent to agent " + agent_id, "server");
+    out.assignments.push_back({a, t, active.job, spec.array ? static_cast<int64_t>(spec.array->task_ids.size()) : 0});
+    ++it;
+  }
+}
+
+Result<PollResponse> Broker::Poll(const PollRequest& req) {
+  std::unique_lock lock(mu_);
+  std::string source = "agent:" + req.agent_id;
+  AgentRecord& agent = agents_[req.agent_id];
+  agent.status = req.status;
+  agent.last_seen = clock_.Now();
+
+  Pending p;
+  std::set<int64_t> reported;
+  for (const AttemptReport& r : req.reports) {
+    FinishAttempt(p, r, source);
+    reported.insert(r.attempt_id);
+  }
+  // Attempts this agent should have but does not know: lost (e.g. the agent restarted).
+  std::set<int64_t> running(req.running_attempts.begin(), req.running_attempts.end());
+  for (const auto& [id, a] : std::map<int64_t, Attempt>(attempts_)) {
+    if (a.agent == req.agent_id && !running.count(id) && !reported.count(id)) {
+      LoseAttempt(p, id, "agent " + req.agent_id + " no longer knows attempt " + std::to_string(id));
+    }
+  }
+  GANTRY_RETURN_IF_ERROR(CommitLocked(p));
+  if (!req.reports.empty()) {
+    Pending again;
+    ReevaluateWaiting(again);
+    GANTRY_RETURN_IF_ERROR(CommitLocked(again));
+  }
+
+  PollResponse out;
+  int64_t free_cpus = req.status.free_cpus;
+  int64_t free_memory = req.status.free_memory_mb;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(req.max_wait_ms);
+  while (true) {
+    Pending assign;
+    Assign(assign, req.agent_id, free_cpus, free_memory, out);
+    if (!out.assignments.empty()) {
+      auto committed = CommitLocked(assign);
+      if (!committed) {
+        next_attempt_id_ -= static_cast<int64_t>(out.assignments.size());
+        return Fail(committed.error());
+      }
+    }
+    AgentRecord& self = agents_[req.agent_id];
+    out.kill_attempts.assign(self.kill_orders.begin(), self.kill_orders.end());
+    self.kill_orders.clear();
+    if (!out.assignments.empty() || !out.kill_attempts.empty() || shutdown_) break;
+    if (cv_.wait_until(lock, deadline) == std::cv_status::timeout) {
+      Pending last;
+      Assign(last, req.agent_id, free_cpus, free_memory, out);
+      if (!out.assignments.empty()) GANTRY_RETURN_IF_ERROR(CommitLocked(last));
+      break;
+    }
+  }
+  agents_[req.agent_id].last_seen = clock_.Now();
+  return out;
+}
+
+void Broker::Tick() {
+  std::lock_guard lock(mu_);
+  Pending p;
+  TimeMicros now = clock_.Now();
+  for (auto& [id, agent] : agents_) {
+    if (now - agent.last_seen < options_.agent_timeout_seconds * kMicrosPerSecond) continue;
+    for (const auto& [attempt_id, a] : std::map<int64_t, Attempt>(attempts_)) {
+      if (a.agent == id) {
+        LoseAttempt(p, attempt_id, "agent " + id + " lost (silent for more than " +
+                                       std::to_string(options_.agent_timeout_seconds) + " s)");
+      }
+    }
+  }
+  ReevaluateWaiting(p);
+  auto committed = CommitLocked(p);
+  if (!committed) LogError("timer transitions not written: " + committed.error().message());
+}
+
+}  // namespace gantry::broker

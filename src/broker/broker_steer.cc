@@ -1,0 +1,99 @@
+// Cancel, hold and release.
+#include "broker/broker.h"
+
+namespace gantry::broker {
+
+using model::Task;
+using model::TaskState;
+
+namespace {
+bool OnAgent(TaskState s) { return s == TaskState::kScheduled || s == TaskState::kRunning; }
+}  // namespace
+
+Result<int64_t> Broker::Cancel(const Caller& caller, const model::TaskRef& ref) {
+  std::unique_lock lock(mu_);
+  GANTRY_ASSIGN_OR_RETURN(std::vector<Task> tasks, Resolve(caller, ref));
+  Pending p;
+  int64_t changed = 0;
+  for (const Task& found : tasks) {
+    if (!active_.count(found.id)) continue;  // already ended: nothing to do, as scancel
+    Task& t = Edit(p, found.id);
+    if (OnAgent(t.state)) {
+      if (t.cancel_requested) continue;
+      t.cancel_requested = true;
+      Note(p, t, "cancel-requested", "cancel requested by " + caller.name, caller.source);
+      auto attempt = attempts_.find(t.current_attempt);
+      if (attempt != attempts_.end()) agents_[attempt->second.agent].kill_orders.insert(attempt->first);
+    } else {
+      t.end_time = clock_.Now();
+      Transition(p, t, TaskState::kCancelled, "state", "cancelled by " + caller.name,
+                 caller.source);
+    }
+    ++changed;
+  }
+  GANTRY_RETURN_IF_ERROR(CommitLocked(p));
+  Pending again;
+  ReevaluateWaiting(again);
+  GANTRY_RETURN_IF_ERROR(CommitLocked(again));
+  return changed;
+}
+
+Result<int64_t> Broker::CancelAll(const Caller& caller) {
+  std::vector<int64_t> jobs;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, job] : jobs_) {
+      // --all means the caller's own jobs, even for an admin (as scancel -u $USER).
+      if (job->owner.uid == caller.uid) jobs.push_back(id);
+    }
+  }
+  int64_t changed = 0;
+  for (int64_t id : jobs) {
+    auto n = Cancel(caller, model::TaskRef{id, std::nullopt});
+    if (n) changed += *n;
+    else if (n.error().code() != ErrorCode::kNotFound) return Fail(n.error());
+  }
+  return changed;
+}
+
+Result<int64_t> Broker::Hold(const Caller& caller, const model::TaskRef& ref) {
+  std::unique_lock lock(mu_);
+  GANTRY_ASSIGN_OR_RETURN(std::vector<Task> tasks, Resolve(caller, ref));
+  Pending p;
+  int64_t changed = 0;
+  for (const Task& found : tasks) {
+    if (found.state != TaskState::kReady && found.state != TaskState::kWaiting) continue;
+    Task& t = Edit(p, found.id);
+    Transition(p, t, TaskState::kHeld, "state", "held by " + caller.name, caller.source);
+    ++changed;
+  }
+  if (changed == 0) {
+    return Fail(FailedPrecondition("job " + ref.ToString() +
+                                   " has no pending task to hold (only READY or WAITING tasks "
+                                   "can be held)"));
+  }
+  GANTRY_RETURN_IF_ERROR(CommitLocked(p));
+  return changed;
+}
+
+Result<int64_t> Broker::Release(const Caller& caller, const model::TaskRef& ref) {
+  std::unique_lock lock(mu_);
+  GANTRY_ASSIGN_OR_RETURN(std::vector<Task> tasks, Resolve(caller, ref));
+  Pending p;
+  int64_t changed = 0;
+  for (const Task& found : tasks) {
+    if (found.state != TaskState::kHeld) continue;
+    auto [state, reason] = InitialState(*active_.at(found.id).job);
+    Task& t = Edit(p, found.id);
+    if (state == TaskState::kCancelled) t.end_time = clock_.Now();
+    Transition(p, t, state, "state", "released by " + caller.name + "; " + reason, caller.source);
+    ++changed;
+  }
+  if (changed == 0) {
+    return Fail(FailedPrecondition("job " + ref.ToString() + " is not held"));
+  }
+  GANTRY_RETURN_IF_ERROR(CommitLocked(p));
+  return changed;
+}
+
+}  // namespace gantry::broker

@@ -1,0 +1,152 @@
+// Submission and the WAITING -> READY decisions (dependencies, --begin).
+#include "base/strings.h"
+#include "broker/broker.h"
+#include "model/job_spec_json.h"
+
+namespace gantry::broker {
+
+using model::Task;
+using model::TaskState;
+
+std::optional<JobOutcome> Broker::Outcome(const std::string& id) {
+  auto ref = model::ParseTaskRef(id);
+  if (!ref) return std::nullopt;
+  std::vector<Task> tasks;
+  auto job = store_.GetJob(ref->id);
+  if (!job) return std::nullopt;
+  if (*job) {
+    auto all = store_.GetTasksOfJob(ref->id);
+    if (!all) return std::nullopt;
+    for (Task& t : *all) {
+      if (!ref->array_index || t.array_index == ref->array_index) tasks.push_back(t);
+    }
+  } else if (!ref->array_index) {
+    auto task = store_.GetTask(ref->id);
+    if (task && *task) tasks.push_back(**task);
+  }
+  if (tasks.empty()) return std::nullopt;
+  JobOutcome o;
+  for (Task& t : tasks) {
+    auto it = active_.find(t.id);
+    if (it != active_.end()) t = it->second.task;
+    ++o.tasks;
+    if (model::IsTerminal(t.state)) ++o.terminal;
+    if (model::IsTerminal(t.state) || t.state == TaskState::kRunning) ++o.started;
+    if (t.state == TaskState::kDone) ++o.done;
+  }
+  if (o.tasks == 1) {
+    o.summary = std::string(model::StateName(tasks[0].state));
+  } else {
+    o.summary = std::to_string(o.terminal) + " of " + std::to_string(o.tasks) + " tasks ended, " +
+                std::to_string(o.done) + " DONE";
+  }
+  return o;
+}
+
+bool Broker::SingletonBlocked(const model::Job& job) {
+  for (const auto& [id, other] : jobs_) {
+    if (id >= job.id) break;
+    if (other->owner.uid == job.owner.uid && other->spec.name == job.spec.name) return true;
+  }
+  return false;
+}
+
+std::tuple<TaskState, std::string> Broker::InitialState(const model::Job& job) {
+  bool has_singleton = false;
+  for (const auto& d : job.spec.dependencies) {
+    has_singleton |= d.type == model::DependencyType::kSingleton;
+  }
+  DependencyResult deps = EvaluateDependencies(
+      job.spec.dependencies, job.spec.dependencies_any,
+      [this](const std::string& id) { return Outcome(id); },
+      has_singleton && SingletonBlocked(job));
+  if (deps.verdict == DependencyVerdict::kNeverSatisfied) {
+    return {TaskState::kCancelled, "dependency can never be satisfied: " + deps.reason};
+  }
+  if (deps.verdict == DependencyVerdict::kPending) {
+    return {TaskState::kWaiting, "Dependency: waiting for " + deps.reason};
+  }
+  if (job.spec.begin_time > clock_.Now()) {
+    return {TaskState::kWaiting, "BeginTime: not before " + FormatTime(job.spec.begin_time)};
+  }
+  return {TaskState::kReady, "waiting for an agent with free resources"};
+}
+
+Result<SubmitResult> Broker::Submit(const Caller& caller, model::JobSpec spec) {
+  GANTRY_RETURN_IF_ERROR(model::ValidateJobSpec(spec));
+  if (options_.only_uid && caller.uid != *options_.only_uid && caller.uid != 0) {
+    return Fail(PermissionDenied(
+        "this Gantry server runs as uid " + std::to_string(*options_.only_uid) +
+        " and can only run that user's jobs; ask an administrator for a shared server"));
+  }
+  std::unique_lock lock(mu_);
+  // Dependencies must name jobs that exist and that the caller may see, as sbatch requires.
+  for (const model::Dependency& d : spec.dependencies) {
+    for (const std::string& id : d.job_ids) {
+      auto ref = model::ParseTaskRef(id);
+      if (!ref) return Fail(InvalidArgument("dependency " + DependencyText(d) + ": " +
+                                            ref.error().message()));
+      auto tasks = Resolve(caller, *ref);
+      if (!tasks) {
+        return Fail(Error(tasks.error().code(),
+                          "dependency " + DependencyText(d) + ": " + tasks.error().message()));
+      }
+    }
+  }
+  model::Job job;
+  job.id = next_id_;
+  job.owner = {caller.uid, caller.gid, caller.name};
+  job.submit_time = clock_.Now();
+  job.spec = std::move(spec);
+
+  std::vector<std::optional<int64_t>> indexes;
+  if (job.spec.array) {
+    for (int64_t i : job.spec.array->task_ids) indexes.emplace_back(i);
+  } else {
+    indexes.emplace_back(std::nullopt);
+  }
+  auto [state, reason] = job.spec.hold ? std::make_tuple(TaskState::kHeld, std::string("held by "
+                                             "the user at submission (-H)"))
+                                       : InitialState(job);
+  Pending p;
+  p.batch.new_jobs.push_back(job);
+  int64_t id = job.id;
+  for (const auto& index : indexes) {
+    Task t;
+    t.id = id++;
+    t.job_id = job.id;
+    t.array_index = index;
+    t.owner_uid = job.owner.uid;
+    t.state = TaskState::kSubmitted;
+    t.event_seq = 1;
+    p.batch.events.push_back({t.id, 1, job.submit_time, caller.source, "submitted",
+                              TaskState::kSubmitted, "submitted by " + caller.name});
+    Transition(p, t, state, "state", reason, "server");
+    p.tasks.emplace(t.id, t);
+  }
+  GANTRY_RETURN_IF_ERROR(CommitLocked(p));
+  next_id_ = id;
+  SubmitResult result;
+  result.job_id = job.id;
+  result.task_count = static_cast<int64_t>(indexes.size());
+  result.state = state;
+  result.warnings = job.spec.warnings;
+  return result;
+}
+
+void Broker::ReevaluateWaiting(Pending& p) {
+  for (int64_t id : std::vector<int64_t>(waiting_.begin(), waiting_.end())) {
+    if (p.tasks.count(id)) continue;
+    const ActiveTask& active = active_.at(id);
+    auto [state, reason] = InitialState(*active.job);
+    if (state == TaskState::kWaiting && reason == active.task.reason) continue;
+    Task& t = Edit(p, id);
+    if (state == TaskState::kWaiting) {
+      t.reason = reason;  // a new reason, same state: no event needed
+    } else {
+      Transition(p, t, state, "state", reason, "server");
+    }
+  }
+}
+
+}  // namespace gantry::broker

@@ -1,0 +1,292 @@
+#include "broker/broker.h"
+
+#include <stdlib.h>
+
+#include <gtest/gtest.h>
+
+namespace gantry::broker {
+namespace {
+
+using model::TaskRef;
+using model::TaskState;
+
+// Wraps the real store; Commit fails while fail_ is set (a fake beside the test).
+class FlakyStore final : public store::Store {
+ public:
+  explicit FlakyStore(std::unique_ptr<store::Store> inner) : inner_(std::move(inner)) {}
+  bool fail_ = false;
+  Status Commit(const store::Batch& b) override {
+    if (fail_) return Fail(ResourceExhausted("disk full"));
+    return inner_->Commit(b);
+  }
+  Result<store::ActiveState> LoadActive() override { return inner_->LoadActive(); }
+  Result<std::optional<model::Job>> GetJob(int64_t id) override { return inner_->GetJob(id); }
+  Result<std::optional<model::Task>> GetTask(int64_t id) override { return inner_->GetTask(id); }
+  Result<std::vector<model::Task>> GetTasksOfJob(int64_t id) override {
+    return inner_->GetTasksOfJob(id);
+  }
+  Result<std::vector<model::Task>> ListTasks(const store::TaskFilter& f) override {
+    return inner_->ListTasks(f);
+  }
+  Result<std::vector<model::Event>> GetEvents(int64_t id) override { return inner_->GetEvents(id); }
+  Result<std::vector<model::Attempt>> GetAttempts(int64_t id) override {
+    return inner_->GetAttempts(id);
+  }
+
+ private:
+  std::unique_ptr<store::Store> inner_;
+};
+
+class BrokerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/gantry_broker_test_XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    Open();
+  }
+  void Open() {
+    broker_.reset();
+    store_ = std::make_unique<FlakyStore>(store::OpenSqliteStore(dir_ + "/db").value());
+    broker_ = Broker::Create(*store_, clock_, {}).value();
+  }
+  model::JobSpec Spec(std::string name = "job") {
+    model::JobSpec s;
+    s.name = name;
+    s.script = "#!/bin/sh\ntrue\n";
+    s.submit_dir = s.working_dir = "/tmp";
+    return s;
+  }
+  int64_t Submit(model::JobSpec s, const Caller* who = nullptr) {
+    auto r = broker_->Submit(who ? *who : alice_, std::move(s));
+    EXPECT_TRUE(r) << r.error().message();
+    return r ? r->job_id : 0;
+  }
+  PollResponse Poll(std::vector<AttemptReport> reports = {}, int64_t cpus = 4) {
+    PollRequest req;
+    req.agent_id = "a1";
+    req.status = {"a1", "host", 4, 8000, cpus, 8000};
+    req.reports = std::move(reports);
+    req.running_attempts = running_;
+    auto r = broker_->Poll(req);
+    EXPECT_TRUE(r) << r.error().message();
+    for (const auto& a : r->assignments) running_.push_back(a.attempt.id);
+    return *r;
+  }
+  AttemptReport Report(int64_t attempt, AttemptReport::Type type, int exit_code = 0) {
+    if (type != AttemptReport::Type::kStarted) std::erase(running_, attempt);
+    AttemptReport r;
+    r.type = type;
+    r.attempt_id = attempt;
+    r.exit_code = exit_code;
+    return r;
+  }
+  TaskState State(std::string ref) {
+    return broker_->Describe(alice_, model::ParseTaskRef(ref).value()).value()[0].summary.task.state;
+  }
+
+  std::string dir_;
+  FakeClock clock_;
+  std::unique_ptr<FlakyStore> store_;
+  std::unique_ptr<Broker> broker_;
+  std::vector<int64_t> running_;
+  Caller alice_{1000, 1000, "alice", false, "cli:uid=1000"};
+  Caller bob_{1001, 1001, "bob", false, "cli:uid=1001"};
+};
+
+TEST_F(BrokerTest, RunsAJobThroughItsLifecycleWithAGapFreeJournal) {
+  int64_t id = Submit(Spec());
+  EXPECT_EQ(State(std::to_string(id)), TaskState::kReady);
+  PollResponse work = Poll();
+  ASSERT_EQ(work.assignments.size(), 1u);
+  int64_t attempt = work.assignments[0].attempt.id;
+  EXPECT_EQ(State(std::to_string(id)), TaskState::kScheduled);
+  Poll({Report(attempt, AttemptReport::Type::kStarted)});
+  EXPECT_EQ(State(std::to_string(id)), TaskState::kRunning);
+  Poll({Report(attempt, AttemptReport::Type::kFinished, 0)});
+  EXPECT_EQ(State(std::to_string(id)), TaskState::kDone);
+
+  auto events = broker_->Events(alice_, TaskRef{id, {}}).value();
+  std::vector<TaskState> states;
+  for (size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ(events[i].seq, static_cast<int64_t>(i + 1));
+    states.push_back(events[i].state);
+  }
+  EXPECT_EQ(states, (std::vector<TaskState>{TaskState::kSubmitted, TaskState::kReady,
+                                            TaskState::kScheduled, TaskState::kRunning,
+                                            TaskState::kDone}));
+}
+
+TEST_F(BrokerTest, NeverHandsOutMoreCpusThanTheAgentHasFree) {
+  model::JobSpec s = Spec();
+  s.cpus_per_task = 3;
+  Submit(s);
+  Submit(s);
+  EXPECT_EQ(Poll({}, 4).assignments.size(), 1u);
+  EXPECT_EQ(Poll({}, 1).assignments.size(), 0u);
+}
+
+TEST_F(BrokerTest, ArrayMaxConcurrentLimitsRunningTasks) {
+  model::JobSpec s = Spec();
+  s.array = model::ArraySpec{{0, 1, 2, 3, 4}, 2, "0-4%2"};
+  int64_t id = Submit(s);
+  PollResponse work = Poll({}, 64);
+  EXPECT_EQ(work.assignments.size(), 2u);
+  auto status = broker_->Describe(alice_, TaskRef{id, 4}).value();
+  EXPECT_NE(status[0].why.find("JobArrayTaskLimit"), std::string::npos) << status[0].why;
+  Poll({Report(work.assignments[0].attempt.id, AttemptReport::Type::kFinished)}, 64);
+  EXPECT_EQ(State(std::to_string(id) + "_2"), TaskState::kScheduled);
+}
+
+TEST_F(BrokerTest, AfterOkWaitsAndIsCancelledWhenTheParentFails) {
+  int64_t parent = Submit(Spec());
+  model::JobSpec child = Spec();
+  child.dependencies = {{model::DependencyType::kAfterOk, {std::to_string(parent)}}};
+  int64_t kid = Submit(child);
+  EXPECT_EQ(State(std::to_string(kid)), TaskState::kWaiting);
+  auto work = Poll();
+  ASSERT_EQ(work.assignments.size(), 1u);
+  Poll({Report(work.assignments[0].attempt.id, AttemptReport::Type::kFinished, 3)});
+  EXPECT_EQ(State(std::to_string(parent)), TaskState::kFailed);
+  EXPECT_EQ(State(std::to_string(kid)), TaskState::kCancelled);
+}
+
+TEST_F(BrokerTest, AfterOkReleasesTheChildWhenTheParentSucceeds) {
+  int64_t parent = Submit(Spec());
+  model::JobSpec child = Spec();
+  child.dependencies = {{model::DependencyType::kAfterOk, {std::to_string(parent)}}};
+  int64_t kid = Submit(child);
+  auto work = Poll();
+  ASSERT_EQ(work.assignments.size(), 1u);
+  Poll({Report(work.assignments[0].attempt.id, AttemptReport::Type::kFinished, 0)});
+  EXPECT_EQ(State(std::to_string(kid)), TaskState::kScheduled);
+}
+
+TEST_F(BrokerTest, DependencyOnAMissingJobIsRefused) {
+  model::JobSpec child = Spec();
+  child.dependencies = {{model::DependencyType::kAfterOk, {"999"}}};
+  auto r = broker_->Submit(alice_, child);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message().find("afterok:999"), std::string::npos);
+}
+
+TEST_F(BrokerTest, CancelOfARunningJobWaitsForTheAgent) {
+  int64_t id = Submit(Spec());
+  auto work = Poll();
+  int64_t attempt = work.assignments[0].attempt.id;
+  Poll({Report(attempt, AttemptReport::Type::kStarted)});
+  ASSERT_EQ(broker_->Cancel(alice_, TaskRef{id, {}}).value(), 1);
+  EXPECT_EQ(State(std::to_string(id)), TaskState::kRunning);
+  auto orders = Poll();
+  EXPECT_EQ(orders.kill_attempts, std::vector<int64_t>{attempt});
+  AttemptReport killed = Report(attempt, AttemptReport::Type::kFinished, -1);
+  killed.signal = 15;
+  Poll({killed});
+  EXPECT_EQ(State(std::to_string(id)), TaskState::kCancelled);
+}
+
+TEST_F(BrokerTest, HoldAndRelease) {
+  int64_t id = Submit(Spec());
+  ASSERT_TRUE(broker_->Hold(alice_, TaskRef{id, {}}));
+  EXPECT_EQ(State(std::to_string(id)), TaskState::kHeld);
+  EXPECT_TRUE(Poll().assignments.empty());
+  ASSERT_TRUE(broker_->Release(alice_, TaskRef{id, {}}));
+  EXPECT_EQ(State(std::to_string(id)), TaskState::kReady);
+  EXPECT_FALSE(broker_->Release(alice_, TaskRef{id, {}}));
+}
+
+TEST_F(BrokerTest, DeepRetriesThenFails) {
+  model::JobSpec s = Spec();
+  s.max_retries = 1;
+  int64_t id = Submit(s);
+  auto work = Poll();
+  ASSERT_EQ(work.assignments.size(), 1u);
+  int64_t a = work.assignments[0].attempt.id;
+  // The retry is handed out in the same answer that took the failure.
+  auto retry = Poll({Report(a, AttemptReport::Type::kStarted),
+                     Report(a, AttemptReport::Type::kFinished, 1)});
+  ASSERT_EQ(retry.assignments.size(), 1u);
+  EXPECT_EQ(retry.assignments[0].attempt.number, 2);
+  int64_t b = retry.assignments[0].attempt.id;
+  auto none = Poll({Report(b, AttemptReport::Type::kStarted),
+                    Report(b, AttemptReport::Type::kFinished, 1)});
+  EXPECT_TRUE(none.assignments.empty());
+  EXPECT_EQ(State(std::to_string(id)), TaskState::kFailed);
+  auto detail = broker_->Describe(alice_, TaskRef{id, {}}).value()[0];
+  EXPECT_EQ(detail.attempts.size(), 2u);
+  EXPECT_EQ(detail.summary.task.deep_retries, 1);
+}
+
+TEST_F(BrokerTest, LateReportsAreNotAppliedTwice) {
+  int64_t id = Submit(Spec());
+  auto work = Poll();
+  int64_t a = work.assignments[0].attempt.id;
+  Poll({Report(a, AttemptReport::Type::kStarted), Report(a, AttemptReport::Type::kFinished)});
+  size_t events = broker_->Events(alice_, TaskRef{id, {}}).value().size();
+  Poll({Report(a, AttemptReport::Type::kFinished, 9)});
+  EXPECT_EQ(broker_->Events(alice_, TaskRef{id, {}}).value().size(), events);
+  EXPECT_EQ(State(std::to_string(id)), TaskState::kDone);
+}
+
+TEST_F(BrokerTest, AnAttemptTheAgentForgotBeforeStartingIsRequeuedShallow) {
+  int64_t id = Submit(Spec());
+  Poll();
+  running_.clear();  // the agent restarted and lost it
+  auto again = Poll();
+  ASSERT_EQ(again.assignments.size(), 1u);
+  auto detail = broker_->Describe(alice_, TaskRef{id, {}}).value()[0];
+  EXPECT_EQ(detail.summary.task.deep_retries, 0);
+  EXPECT_EQ(detail.attempts.size(), 2u);
+}
+
+TEST_F(BrokerTest, UsersSeeAndTouchOnlyTheirOwnJobs) {
+  int64_t id = Submit(Spec());
+  auto r = broker_->Cancel(bob_, TaskRef{id, {}});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kPermissionDenied);
+  EXPECT_FALSE(broker_->Describe(bob_, TaskRef{id, {}}));
+  EXPECT_TRUE(broker_->Queue(bob_, {}).value().empty());
+  EXPECT_EQ(broker_->Queue(alice_, {}).value().size(), 1u);
+  EXPECT_EQ(State(std::to_string(id)), TaskState::kReady);
+}
+
+TEST_F(BrokerTest, AFailedCommitChangesNothing) {
+  int64_t id = Submit(Spec());
+  store_->fail_ = true;
+  EXPECT_FALSE(broker_->Cancel(alice_, TaskRef{id, {}}));
+  EXPECT_FALSE(broker_->Submit(alice_, Spec()));
+  store_->fail_ = false;
+  EXPECT_EQ(State(std::to_string(id)), TaskState::kReady);
+  EXPECT_EQ(broker_->Queue(alice_, {}).value().size(), 1u);
+  int64_t next = Submit(Spec());
+  EXPECT_EQ(next, id + 1);  // no id was burnt by the failed submission
+}
+
+TEST_F(BrokerTest, RestartKeepsQueuedWorkAndRequeuesLostAttempts) {
+  int64_t started = Submit(Spec());  // first in the queue: it gets the only CPU
+  int64_t queued = Submit(Spec());
+  auto work = Poll({}, 1);
+  ASSERT_EQ(work.assignments.size(), 1u);
+  Poll({Report(work.assignments[0].attempt.id, AttemptReport::Type::kStarted)}, 0);
+  Open();  // "crash" and restart
+  running_.clear();
+  auto again = Poll({}, 4);
+  EXPECT_EQ(again.assignments.size(), 2u);
+  auto detail = broker_->Describe(alice_, TaskRef{started, {}}).value()[0];
+  EXPECT_EQ(detail.summary.task.state, TaskState::kScheduled);
+  EXPECT_EQ(detail.attempts.size(), 2u);
+  EXPECT_EQ(detail.summary.task.deep_retries, 1);  // it had started
+  EXPECT_EQ(broker_->Describe(alice_, TaskRef{queued, {}}).value()[0].summary.task.deep_retries, 0);
+}
+
+TEST_F(BrokerTest, BeginTimeHoldsUntilTheClockPassesIt) {
+  model::JobSpec s = Spec();
+  s.begin_time = clock_.Now() + 60 * kMicrosPerSecond;
+  int64_t id = Submit(s);
+  EXPECT_EQ(State(std::to_string(id)), TaskState::kWaiting);
+  clock_.Advance(61 * kMicrosPerSecond);
+  broker_->Tick();
+  EXPECT_EQ(State(std::to_string(id)), TaskState::kReady);
+}
+
+}  // namespace
+}  // namespace gantry::broker

@@ -1,0 +1,106 @@
+// Requests and answers of the broker's service interface. Plain values.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "model/task.h"
+#include "model/task_ref.h"
+
+namespace gantry::broker {
+
+// Who is calling, as the transport established it.
+struct Caller {
+  uint32_t uid = 0;
+  uint32_t gid = 0;
+  std::string name;
+  bool admin = false;   // may see and steer everyone's jobs
+  std::string source;   // for the journal: "cli:uid=1000"
+};
+
+struct SubmitResult {
+  int64_t job_id = 0;
+  int64_t task_count = 0;
+  model::TaskState state = model::TaskState::kReady;
+  std::vector<std::string> warnings;
+};
+
+// An agent's view of itself, sent with every poll.
+struct AgentStatus {
+  std::string name;
+  std::string hostname;
+  int64_t total_cpus = 0;
+  int64_t total_memory_mb = 0;
+  int64_t free_cpus = 0;
+  int64_t free_memory_mb = 0;
+};
+
+// What an agent tells the server about one attempt.
+struct AttemptReport {
+  enum class Type { kStarted, kFinished, kFailedToStart };
+  Type type = Type::kStarted;
+  int64_t attempt_id = 0;
+  TimeMicros time = 0;
+  int exit_code = -1;
+  int signal = 0;
+  bool timed_out = false;
+  bool oom_killed = false;
+  model::Usage usage;
+  std::string reason;
+  std::string stdout_path;
+  std::string stderr_path;
+};
+
+struct Assignment {
+  model::Attempt attempt;
+  model::Task task;
+  std::shared_ptr<const model::Job> job;
+  int64_t array_task_count = 0;
+};
+
+struct PollRequest {
+  std::string agent_id;
+  AgentStatus status;
+  std::vector<AttemptReport> reports;
+  std::vector<int64_t> running_attempts;
+  int64_t max_wait_ms = 0;
+};
+
+struct PollResponse {
+  std::vector<Assignment> assignments;
+  std::vector<int64_t> kill_attempts;
+};
+
+// One row of `gantry q`.
+struct TaskSummary {
+  model::Task task;
+  std::string name;
+  std::string owner;
+  std::string partition;
+  int64_t cpus = 1;
+  int64_t array_task_count = 0;
+  TimeMicros submit_time = 0;
+  int64_t time_limit_seconds = 0;
+};
+
+// Everything known about one task, for `gantry status`.
+struct TaskDetail {
+  TaskSummary summary;
+  model::Job job;
+  std::vector<model::Attempt> attempts;
+  std::string why;  // in words, why it is not running (empty if running or ended)
+};
+
+struct QueueFilter {
+  bool include_finished = false;
+  std::optional<model::TaskState> state;
+  std::optional<std::string> user;
+  std::optional<std::string> name;
+  std::optional<int64_t> job_id;
+};
+
+}  // namespace gantry::broker
