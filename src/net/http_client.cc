@@ -44,7 +44,8 @@ class ClientImpl final : public HttpClient {
     bool retry;
   };
 
-  Status EnsureConnected(Deadline deadline);
+  // Connects unless the current connection is usable. Returns whether it is a reused one.
+  Result<bool> EnsureConnected(Deadline deadline);
   std::expected<HttpResponse, Failure> Attempt(std::string_view method, std::string_view head,
                                                std::string_view body, Deadline deadline);
   bool IdleConnectionIsDead() const;
@@ -67,8 +68,8 @@ bool ClientImpl::IdleConnectionIsDead() const {
   return poll(&pfd, 1, 0) != 0;
 }
 
-Status ClientImpl::EnsureConnected(Deadline deadline) {
-  if (fd_.valid() && !IdleConnectionIsDead()) return {};
+Result<bool> ClientImpl::EnsureConnected(Deadline deadline) {
+  if (fd_.valid() && !IdleConnectionIsDead()) return true;
   fd_.Reset();
   auto timeout = std::min(options_.connect_timeout,
                           std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -80,7 +81,7 @@ Status ClientImpl::EnsureConnected(Deadline deadline) {
                                              " (is `gantry up` running?)"));
   }
   fd_ = *std::move(fd);
-  return {};
+  return false;
 }
 
 Result<HttpResponse> ClientImpl::Request(std::string_view method,
@@ -93,9 +94,7 @@ Result<HttpResponse> ClientImpl::Request(std::string_view method,
   Deadline deadline = SteadyClock::now() + options_.request_timeout;
   std::string head = SerializeRequestHead(method, path_and_query, host_, body.size(), extra);
   for (int attempt = 0;; ++attempt) {
-    bool reused = fd_.valid();
-    GANTRY_RETURN_IF_ERROR(EnsureConnected(deadline));
-    reused = reused && fd_.valid();
+    GANTRY_ASSIGN_OR_RETURN(bool reused, EnsureConnected(deadline));
     auto response = Attempt(method, head, body, deadline);
     if (response) return *std::move(response);
     fd_.Reset();
