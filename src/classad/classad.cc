@@ -88,7 +88,12 @@ void ClassAd::Insert(std::string_view name, ExprPtr expr) {
     return;
   }
   attributes_.push_back(Attribute{std::string(name), std::move(lower), hash, std::move(expr)});
-  Reindex();
+  const Attribute& added = attributes_.back();
+  auto at = std::lower_bound(index_.begin(), index_.end(), 0u, [&](uint32_t x, uint32_t) {
+    const Attribute& a = attributes_[x];
+    return a.hash < added.hash || (a.hash == added.hash && a.lower < added.lower);
+  });
+  index_.insert(at, static_cast<uint32_t>(attributes_.size() - 1));
 }
 
 void ClassAd::InsertValue(std::string_view name, Value value) {

@@ -14,7 +14,7 @@ constexpr Builtin kBuiltins[] = {
     {"bool", FnBool, true},
     {"ceil", FnCeiling, true},
     {"ceiling", FnCeiling, true},
-    {"eval", FnEval, true},
+    {"eval", FnEval, false},
     {"floor", FnFloor, true},
     {"identicalmember", FnIdenticalMember, true},
     {"ifthenelse", FnIfThenElse, true},
@@ -53,7 +53,7 @@ constexpr Builtin kBuiltins[] = {
     {"time", FnTime, false},
     {"tolower", FnToLower, true},
     {"toupper", FnToUpper, true},
-    {"unparse", FnUnparse, true},
+    {"unparse", FnUnparse, false},
 };
 
 }  // namespace

@@ -19,7 +19,8 @@ struct Builtin {
   std::string_view name;  // lowercase
   // Arguments are unevaluated, so functions such as ifThenElse can be lazy.
   Value (*function)(const Expr& call, const ClassAd* scope, internal::EvalState& st);
-  // False for time() and random(): Flatten must not fold them into constants.
+  // False when the result depends on more than the argument values (time, random,
+  // eval, unparse): Flatten must not fold such calls into constants.
   bool pure;
 };
 
