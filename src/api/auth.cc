@@ -1,0 +1,72 @@
+#include "api/auth.h"
+
+#include <pwd.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include <vector>
+
+namespace gantry::api {
+namespace {
+
+// Compares without an early exit, so the time taken does not reveal the token.
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+}  // namespace
+
+std::string UserName(uint32_t uid) {
+  std::vector<char> buf(16384);
+  struct passwd pw, *result = nullptr;
+  if (getpwuid_r(uid, &pw, buf.data(), buf.size(), &result) == 0 && result) return pw.pw_name;
+  return "uid" + std::to_string(uid);
+}
+
+Result<std::string> NewToken() {
+  unsigned char bytes[32];
+  if (getrandom(bytes, sizeof bytes, 0) != sizeof bytes) {
+    return Fail(Internal("cannot read random bytes for the access token"));
+  }
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) {
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
+  }
+  return out;
+}
+
+Result<broker::Caller> Authenticate(const net::HttpRequest& request, const AuthConfig& config) {
+  broker::Caller caller;
+  if (request.peer.kind == net::Peer::Kind::kUnix) {
+    if (request.peer.uid == net::Peer::kUnknownId) {
+      return Fail(Unauthenticated("the Unix socket peer has no credentials"));
+    }
+    caller.uid = request.peer.uid;
+    caller.gid = request.peer.gid;
+    caller.source = "unix:uid=" + std::to_string(caller.uid);
+  } else {
+    std::string_view auth = request.Header("authorization");
+    constexpr std::string_view kBearer = "Bearer ";
+    if (auth.substr(0, kBearer.size()) != kBearer) {
+      return Fail(Unauthenticated(
+          "TCP requests need 'Authorization: Bearer <token>'; the token is in "
+          "$GANTRY_HOME/token of the user who started the server"));
+    }
+    if (config.token.empty() || !ConstantTimeEquals(auth.substr(kBearer.size()), config.token)) {
+      return Fail(Unauthenticated("the bearer token is not valid for this server"));
+    }
+    caller.uid = config.server_uid;
+    caller.gid = config.server_gid;
+    caller.source = "tcp:" + request.peer.address;
+  }
+  caller.name = UserName(caller.uid);
+  caller.admin = caller.uid == 0 || caller.uid == config.server_uid;
+  return caller;
+}
+
+}  // namespace gantry::api
