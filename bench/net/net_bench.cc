@@ -86,8 +86,7 @@ Result Run(const std::string& url, int clients, int pollers, double seconds, Pol
           continue;
         }
         if (measuring) {
-          per_thread[c].push_back(
-              std::chrono::duration<double, std::micro>(end - start).count());
+          per_thread[c].push_back(std::chrono::duration<double, std::micro>(end - start).count());
         }
       }
     });
@@ -134,19 +133,20 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "net_bench: %s\n", server.error().ToString().c_str());
     return 1;
   }
-  std::printf("net_bench: HttpServer+HttpClient, Unix socket, keep-alive, %.0f s per row, "
-              "%u cores\n",
-              seconds, std::thread::hardware_concurrency());
-  std::printf("%-8s %-8s %10s %10s %8s %8s %8s %7s\n", "clients", "pollers", "requests",
-              "req/s", "p50_us", "p99_us", "max_us", "errors");
+  std::printf(
+      "net_bench: HttpServer+HttpClient, Unix socket, keep-alive, %.0f s per row, "
+      "%u cores\n",
+      seconds, std::thread::hardware_concurrency());
+  std::printf("%-8s %-8s %10s %10s %8s %8s %8s %7s\n", "clients", "pollers", "requests", "req/s",
+              "p50_us", "p99_us", "max_us", "errors");
   struct Scenario {
     int clients;
     int pollers;
   };
   for (Scenario s : {Scenario{1, 0}, Scenario{50, 0}, Scenario{50, 100}}) {
     Result r = Run((*server)->unix_url(), s.clients, s.pollers, seconds, gate);
-    std::printf("%-8d %-8d %10zu %10.0f %8.0f %8.0f %8.0f %7zu\n", s.clients, s.pollers,
-                r.requests, r.requests / r.seconds, Percentile(r.latencies_us, 0.50),
+    std::printf("%-8d %-8d %10zu %10.0f %8.0f %8.0f %8.0f %7zu\n", s.clients, s.pollers, r.requests,
+                r.requests / r.seconds, Percentile(r.latencies_us, 0.50),
                 Percentile(r.latencies_us, 0.99),
                 r.latencies_us.empty() ? 0.0 : r.latencies_us.back(), r.errors);
   }

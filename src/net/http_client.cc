@@ -71,25 +71,24 @@ bool ClientImpl::IdleConnectionIsDead() const {
 Result<bool> ClientImpl::EnsureConnected(Deadline deadline) {
   if (fd_.valid() && !IdleConnectionIsDead()) return true;
   fd_.Reset();
-  auto timeout = std::min(options_.connect_timeout,
-                          std::chrono::duration_cast<std::chrono::milliseconds>(
-                              deadline - SteadyClock::now()));
+  auto timeout = std::min(
+      options_.connect_timeout,
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now()));
   auto fd = internal::Connect(endpoint_, std::max(timeout, std::chrono::milliseconds(1)));
   if (!fd) {
-    return Fail(Error(fd.error().code(), "cannot connect to the Gantry server at " +
-                                             endpoint_.url + ": " + fd.error().message() +
+    return Fail(Error(fd.error().code(), "cannot connect to the Gantry server at " + endpoint_.url +
+                                             ": " + fd.error().message() +
                                              " (is `gantry up` running?)"));
   }
   fd_ = *std::move(fd);
   return false;
 }
 
-Result<HttpResponse> ClientImpl::Request(std::string_view method,
-                                         std::string_view path_and_query, std::string_view body,
-                                         const Headers& extra) {
+Result<HttpResponse> ClientImpl::Request(std::string_view method, std::string_view path_and_query,
+                                         std::string_view body, const Headers& extra) {
   if (!path_and_query.starts_with("/")) {
-    return Fail(InvalidArgument("request path must start with '/': " +
-                                std::string(path_and_query)));
+    return Fail(
+        InvalidArgument("request path must start with '/': " + std::string(path_and_query)));
   }
   Deadline deadline = SteadyClock::now() + options_.request_timeout;
   std::string head = SerializeRequestHead(method, path_and_query, host_, body.size(), extra);
@@ -149,8 +148,7 @@ std::expected<HttpResponse, ClientImpl::Failure> ClientImpl::Attempt(std::string
         fd_.Reset();
         return std::move((*last)->response);
       }
-      return fail(Unavailable("the server closed the connection before answering"),
-                  !received_any);
+      return fail(Unavailable("the server closed the connection before answering"), !received_any);
     }
     received_any = true;
     parser.Feed(std::string_view(buffer_.data(), static_cast<size_t>(n)));

@@ -37,8 +37,7 @@ class HttpClient {
   // (cannot connect, connection lost, malformed response), DeadlineExceeded (timeout).
   // The message names the server URL and what to do.
   virtual Result<HttpResponse> Request(std::string_view method, std::string_view path_and_query,
-                                       std::string_view body = {},
-                                       const Headers& extra = {}) = 0;
+                                       std::string_view body = {}, const Headers& extra = {}) = 0;
 
   // The canonical server URL, e.g. "unix:///home/a/.gantry/gantry.sock".
   virtual const std::string& url() const = 0;

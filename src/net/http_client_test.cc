@@ -102,14 +102,14 @@ TEST(HttpClientTest, ServerThatNeverAnswersGivesDeadlineExceeded) {
   std::mutex mu;
   std::condition_variable cv;
   bool released = false;
-  auto server = *HttpServer::Start({.unix_socket_path = dir.File("g.sock")},
-                                   [&](const HttpRequest& request) {
-                                     std::unique_lock lock(mu);
-                                     cv.wait(lock, [&] { return released; });
-                                     return Hello(request);
-                                   });
-  auto client = *HttpClient::Create(server->unix_url(),
-                                    {.request_timeout = std::chrono::milliseconds(100)});
+  auto server =
+      *HttpServer::Start({.unix_socket_path = dir.File("g.sock")}, [&](const HttpRequest& request) {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return released; });
+        return Hello(request);
+      });
+  auto client =
+      *HttpClient::Create(server->unix_url(), {.request_timeout = std::chrono::milliseconds(100)});
   auto response = client->Request("GET", "/v1/wait");
   ASSERT_FALSE(response.has_value());
   EXPECT_EQ(response.error().code(), ErrorCode::kDeadlineExceeded);
@@ -126,14 +126,13 @@ TEST(HttpClientTest, ServerThatNeverAnswersGivesDeadlineExceeded) {
 
 TEST(HttpClientTest, SendsExtraHeadersAndJsonContentType) {
   TempDir dir;
-  auto server = *HttpServer::Start({.unix_socket_path = dir.File("g.sock")},
-                                   [](const HttpRequest& request) {
-                                     HttpResponse response;
-                                     response.body = std::string(request.Header("content-type")) +
-                                                     "|" +
-                                                     std::string(request.Header("authorization"));
-                                     return response;
-                                   });
+  auto server =
+      *HttpServer::Start({.unix_socket_path = dir.File("g.sock")}, [](const HttpRequest& request) {
+        HttpResponse response;
+        response.body = std::string(request.Header("content-type")) + "|" +
+                        std::string(request.Header("authorization"));
+        return response;
+      });
   auto client = *HttpClient::Create(server->unix_url());
   EXPECT_EQ(client->Request("POST", "/", "{}", {{"Authorization", "Bearer t"}})->body,
             "application/json|Bearer t");
@@ -143,12 +142,12 @@ TEST(HttpClientTest, SendsExtraHeadersAndJsonContentType) {
 
 TEST(HttpClientTest, LargeBodiesTravelBothWays) {
   TempDir dir;
-  auto server = *HttpServer::Start({.unix_socket_path = dir.File("g.sock")},
-                                   [](const HttpRequest& request) {
-                                     HttpResponse response;
-                                     response.body = request.body + request.body;
-                                     return response;
-                                   });
+  auto server =
+      *HttpServer::Start({.unix_socket_path = dir.File("g.sock")}, [](const HttpRequest& request) {
+        HttpResponse response;
+        response.body = request.body + request.body;
+        return response;
+      });
   std::string body(8 * 1024 * 1024, 'z');
   body[12345] = 'q';
   auto response = (*HttpClient::Create(server->unix_url()))->Request("PUT", "/big", body);

@@ -31,8 +31,8 @@ std::expected<int, ParseError> ParseVersion(std::string_view version) {
   auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
   if (version.size() == 8 && version.starts_with("HTTP/") && is_digit(version[5]) &&
       version[6] == '.' && is_digit(version[7])) {
-    return Bad(505, "HTTP version " + std::string(version.substr(5)) +
-                        " is not supported (use HTTP/1.1)");
+    return Bad(
+        505, "HTTP version " + std::string(version.substr(5)) + " is not supported (use HTTP/1.1)");
   }
   return Bad(400, "malformed HTTP version");
 }

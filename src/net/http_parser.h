@@ -19,8 +19,8 @@ class MessageReader;
 }
 
 struct ParseLimits {
-  size_t max_header_bytes = 64 * 1024;        // start line + fields + blank line
-  size_t max_body_bytes = 64 * 1024 * 1024;   // after de-chunking
+  size_t max_header_bytes = 64 * 1024;       // start line + fields + blank line
+  size_t max_body_bytes = 64 * 1024 * 1024;  // after de-chunking
 };
 
 // Why bytes are not a valid message. `status` is what a server answers: 400 malformed,

@@ -33,9 +33,12 @@ std::string Unescape(std::string_view s) {
       continue;
     }
     char c = s[++i];
-    if (c == 'r') out += '\r';
-    else if (c == 'n') out += '\n';
-    else if (c == 't') out += '\t';
+    if (c == 'r')
+      out += '\r';
+    else if (c == 'n')
+      out += '\n';
+    else if (c == 't')
+      out += '\t';
     else if (c == 'x' && i + 2 < s.size()) {
       out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
       i += 2;
@@ -50,8 +53,10 @@ std::string Escape(std::string_view s) {
   std::string out;
   for (char c : s) {
     auto byte = static_cast<unsigned char>(c);
-    if (c == '\r') out += "\\r";
-    else if (c == '\n') out += "\\n";
+    if (c == '\r')
+      out += "\\r";
+    else if (c == '\n')
+      out += "\\n";
     else if (byte < 0x20 || byte >= 0x7f) {
       char buf[8];
       std::snprintf(buf, sizeof(buf), "\\x%02x", byte);
@@ -77,15 +82,14 @@ std::string DescribePairs(const Pairs& pairs) {
 
 std::string Describe(const ParsedRequest& parsed) {
   const HttpRequest& r = parsed.request;
-  return r.method + " " + r.path + " q" + DescribePairs(r.query) + " h" +
-         DescribePairs(r.headers) + " body{" + Escape(r.body) + "} " +
-         (parsed.keep_alive ? "keep" : "close");
+  return r.method + " " + r.path + " q" + DescribePairs(r.query) + " h" + DescribePairs(r.headers) +
+         " body{" + Escape(r.body) + "} " + (parsed.keep_alive ? "keep" : "close");
 }
 
 std::string Describe(const ParsedResponse& parsed) {
   const HttpResponse& r = parsed.response;
-  return std::to_string(r.status) + " h" + DescribePairs(r.headers) + " body{" +
-         Escape(r.body) + "} " + (parsed.keep_alive ? "keep" : "close");
+  return std::to_string(r.status) + " h" + DescribePairs(r.headers) + " body{" + Escape(r.body) +
+         "} " + (parsed.keep_alive ? "keep" : "close");
 }
 
 std::vector<Case> LoadCases(const std::string& file) {
@@ -162,8 +166,10 @@ std::vector<std::string> Run(const Case& c, size_t step) {
   if constexpr (std::is_same_v<Parser, ResponseParser>) {
     if (c.eof) {
       auto last = parser.Finish();
-      if (!last) out.push_back("error " + std::to_string(last.error().status));
-      else if (*last) out.push_back(Describe(**last));
+      if (!last)
+        out.push_back("error " + std::to_string(last.error().status));
+      else if (*last)
+        out.push_back(Describe(**last));
       return out;
     }
   }

@@ -59,7 +59,9 @@ class ServerImpl final : public HttpServer {
   ~ServerImpl() override { Stop(); }
 
   Status Listen();
-  void StartAccepting() { accept_thread_ = std::thread([this] { AcceptLoop(); }); }
+  void StartAccepting() {
+    accept_thread_ = std::thread([this] { AcceptLoop(); });
+  }
 
   void Stop() override;
   std::string unix_url() const override {
@@ -99,7 +101,7 @@ class ServerImpl final : public HttpServer {
   std::vector<Listener> listeners_;
   uint16_t tcp_port_ = 0;
   ino_t unix_inode_ = 0;
-  Fd wake_read_;   // becomes readable (forever) when Stop() begins
+  Fd wake_read_;  // becomes readable (forever) when Stop() begins
   Fd wake_write_;
   std::atomic<bool> stopping_{false};
   std::thread accept_thread_;
@@ -109,9 +111,9 @@ class ServerImpl final : public HttpServer {
 
   mutable std::mutex mu_;
   std::condition_variable connection_closed_;
-  uint64_t next_id_ = 0;                           // GUARDED_BY(mu_)
-  std::map<uint64_t, Connection> connections_;     // GUARDED_BY(mu_)
-  std::vector<std::thread> finished_;              // GUARDED_BY(mu_): exited, to be joined
+  uint64_t next_id_ = 0;                        // GUARDED_BY(mu_)
+  std::map<uint64_t, Connection> connections_;  // GUARDED_BY(mu_)
+  std::vector<std::thread> finished_;           // GUARDED_BY(mu_): exited, to be joined
 };
 
 Status ServerImpl::Listen() {
@@ -169,8 +171,8 @@ void ServerImpl::AcceptFrom(const Listener& listener) {
     if (connections_.size() >= options_.max_connections) {
       HttpResponse busy = ErrorResponse(
           503, "server busy: " + std::to_string(connections_.size()) + " connections open");
-      (void)internal::SendAll(fd, SerializeResponseHead(busy, ConnectionMode::kClose),
-                              busy.body, SteadyClock::now() + std::chrono::milliseconds(100));
+      (void)internal::SendAll(fd, SerializeResponseHead(busy, ConnectionMode::kClose), busy.body,
+                              SteadyClock::now() + std::chrono::milliseconds(100));
       close(fd);
       continue;
     }
@@ -178,9 +180,8 @@ void ServerImpl::AcceptFrom(const Listener& listener) {
     Connection& connection = connections_[id];
     connection.fd = fd;
     // Assigned under mu_, so the thread's exit path (which takes mu_) sees it.
-    connection.thread = std::thread([this, id, fd, peer = std::move(peer)]() mutable {
-      Serve(id, fd, std::move(peer));
-    });
+    connection.thread = std::thread(
+        [this, id, fd, peer = std::move(peer)]() mutable { Serve(id, fd, std::move(peer)); });
   }
 }
 
@@ -263,8 +264,8 @@ HttpResponse ServerImpl::CallHandler(HttpRequest& request) {
 void ServerImpl::SendErrorAndLinger(int fd, const ParseError& error) {
   HttpResponse response = ErrorResponse(error.status, error.message);
   Deadline deadline = SteadyClock::now() + kLingerTime;
-  if (!internal::SendAll(fd, SerializeResponseHead(response, ConnectionMode::kClose),
-                         response.body, deadline)) {
+  if (!internal::SendAll(fd, SerializeResponseHead(response, ConnectionMode::kClose), response.body,
+                         deadline)) {
     return;
   }
   shutdown(fd, SHUT_WR);
@@ -302,7 +303,7 @@ void ServerImpl::Stop() {
   listeners_.clear();
   if (!options_.unix_socket_path.empty() && unix_inode_ != 0) {
     // Remove the socket file only if it is still ours (not replaced by a newer server).
-    struct stat st{};
+    struct stat st {};
     if (stat(options_.unix_socket_path.c_str(), &st) == 0 && st.st_ino == unix_inode_) {
       unlink(options_.unix_socket_path.c_str());
     }

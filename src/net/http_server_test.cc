@@ -35,16 +35,15 @@ HttpResponse Echo(const HttpRequest& request) {
   response.headers.emplace_back("X-Peer-Gid", std::to_string(request.peer.gid));
   response.headers.emplace_back("X-Peer-Pid", std::to_string(request.peer.pid));
   response.headers.emplace_back("X-Peer-Address", request.peer.address);
-  response.headers.emplace_back(
-      "X-Peer-Kind", request.peer.kind == Peer::Kind::kUnix ? "unix" : "tcp");
+  response.headers.emplace_back("X-Peer-Kind",
+                                request.peer.kind == Peer::Kind::kUnix ? "unix" : "tcp");
   for (const auto& [key, value] : request.query) {
     response.headers.emplace_back("X-Query-" + key, value);
   }
   return response;
 }
 
-std::unique_ptr<HttpServer> StartServer(HttpServerOptions options,
-                                        ServerHandler handler = Echo) {
+std::unique_ptr<HttpServer> StartServer(HttpServerOptions options, ServerHandler handler = Echo) {
   auto server = HttpServer::Start(std::move(options), std::move(handler));
   EXPECT_TRUE(server.has_value()) << server.error().ToString();
   return server ? *std::move(server) : nullptr;
@@ -100,8 +99,7 @@ TEST(HttpServerTest, AnswersOnTcpPortZeroWithRemoteAddressAndNoCredentials) {
 
 TEST(HttpServerTest, ServesUnixAndTcpAtOnce) {
   TempDir dir;
-  auto server =
-      StartServer({.unix_socket_path = dir.File("g.sock"), .tcp_address = "127.0.0.1:0"});
+  auto server = StartServer({.unix_socket_path = dir.File("g.sock"), .tcp_address = "127.0.0.1:0"});
   EXPECT_EQ(Client(server->unix_url())->Request("GET", "/a")->body, "GET /a ");
   EXPECT_EQ(Client(server->tcp_url())->Request("GET", "/b")->body, "GET /b ");
 }
@@ -109,7 +107,7 @@ TEST(HttpServerTest, ServesUnixAndTcpAtOnce) {
 TEST(HttpServerTest, SocketFileIsConnectableByEveryLocalUser) {
   TempDir dir;
   auto server = StartServer({.unix_socket_path = dir.File("g.sock")});
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(stat(dir.File("g.sock").c_str(), &st), 0);
   EXPECT_TRUE(S_ISSOCK(st.st_mode));
   EXPECT_EQ(st.st_mode & 0777, 0666u);
@@ -154,15 +152,15 @@ TEST(HttpServerTest, BlockingHandlerDoesNotStallOtherConnections) {
   std::condition_variable cv;
   bool released = false;
   std::atomic<bool> slow_entered{false};
-  auto server = StartServer({.unix_socket_path = dir.File("g.sock")},
-                            [&](const HttpRequest& request) {
-                              if (request.path == "/slow") {
-                                slow_entered = true;
-                                std::unique_lock lock(mu);
-                                cv.wait(lock, [&] { return released; });
-                              }
-                              return Echo(request);
-                            });
+  auto server =
+      StartServer({.unix_socket_path = dir.File("g.sock")}, [&](const HttpRequest& request) {
+        if (request.path == "/slow") {
+          slow_entered = true;
+          std::unique_lock lock(mu);
+          cv.wait(lock, [&] { return released; });
+        }
+        return Echo(request);
+      });
   std::thread slow([&] {
     auto response = Client(server->unix_url())->Request("GET", "/slow");
     EXPECT_TRUE(response.has_value());
@@ -205,8 +203,8 @@ TEST(HttpServerTest, GarbageGets400AndTheServerKeepsServing) {
 
 TEST(HttpServerTest, OversizedBodyGets413) {
   TempDir dir;
-  auto server = StartServer(
-      {.unix_socket_path = dir.File("g.sock"), .limits = {.max_body_bytes = 1024}});
+  auto server =
+      StartServer({.unix_socket_path = dir.File("g.sock"), .limits = {.max_body_bytes = 1024}});
   auto client = Client(server->unix_url());
   auto response = client->Request("POST", "/upload", std::string(200 * 1024, 'x'));
   ASSERT_TRUE(response.has_value()) << response.error().ToString();
@@ -269,10 +267,9 @@ TEST(HttpServerTest, HeadResponseHasLengthButNoBody) {
 
 TEST(HttpServerTest, HandlerThatThrowsGets500) {
   TempDir dir;
-  auto server = StartServer({.unix_socket_path = dir.File("g.sock")},
-                            [](const HttpRequest&) -> HttpResponse {
-                              throw std::runtime_error("boom");
-                            });
+  auto server =
+      StartServer({.unix_socket_path = dir.File("g.sock")},
+                  [](const HttpRequest&) -> HttpResponse { throw std::runtime_error("boom"); });
   auto response = Client(server->unix_url())->Request("GET", "/");
   ASSERT_TRUE(response.has_value());
   EXPECT_EQ(response->status, 500);

@@ -6,8 +6,8 @@ namespace gantry::net {
 namespace {
 
 bool IsFramingHeader(std::string_view name) {
-  return EqualsIgnoreCase(name, "content-length") ||
-         EqualsIgnoreCase(name, "transfer-encoding") || EqualsIgnoreCase(name, "connection");
+  return EqualsIgnoreCase(name, "content-length") || EqualsIgnoreCase(name, "transfer-encoding") ||
+         EqualsIgnoreCase(name, "connection");
 }
 
 // Header values from handlers must not smuggle extra lines into the response.

@@ -21,7 +21,9 @@ std::vector<std::string> PathSegments(std::string_view path) {
 void Router::Add(std::string_view method, std::string_view pattern, Handler handler) {
   GANTRY_CHECK(pattern.starts_with("/"));
   GANTRY_CHECK(handler != nullptr);
-  Route route{.method = std::string(method), .pattern = std::string(pattern), .segments = {},
+  Route route{.method = std::string(method),
+              .pattern = std::string(pattern),
+              .segments = {},
               .handler = std::move(handler)};
   for (std::string& part : PathSegments(pattern)) {
     bool capture = part.size() > 2 && part.front() == '{' && part.back() == '}';
@@ -71,9 +73,9 @@ HttpResponse Router::Dispatch(HttpRequest& request) const {
     }
     std::sort(allowed.begin(), allowed.end());
     allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
-    HttpResponse response = ErrorResponse(
-        405, "method " + request.method + " is not allowed for " + request.path +
-                 " (allowed: " + Join(allowed, ", ") + ")");
+    HttpResponse response =
+        ErrorResponse(405, "method " + request.method + " is not allowed for " + request.path +
+                               " (allowed: " + Join(allowed, ", ") + ")");
     response.headers.emplace_back("Allow", Join(allowed, ", "));
     return response;
   }

@@ -11,8 +11,8 @@ int HexValue(char c) {
 }
 
 bool IsUnreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '.' || c == '_' || c == '~';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
 }
 
 }  // namespace
@@ -70,8 +70,8 @@ Result<std::map<std::string, std::string>> ParseQuery(std::string_view query) {
     auto key = PercentDecode(raw_key, PlusAsSpace::kYes);
     auto value = PercentDecode(raw_value, PlusAsSpace::kYes);
     if (!key || !value) {
-      return Fail(InvalidArgument("malformed %-escape in query parameter '" +
-                                  std::string(pair) + "'"));
+      return Fail(
+          InvalidArgument("malformed %-escape in query parameter '" + std::string(pair) + "'"));
     }
     out[*std::move(key)] = *std::move(value);
   }

@@ -36,8 +36,7 @@ TEST(UrlTest, PercentDecodeRejectsTruncatedOrNonHexEscapes) {
 TEST(UrlTest, ParseQuerySplitsDecodesAndKeepsLastRepeat) {
   auto query = ParseQuery("a=1&b=x%20y&&flag&a=2&c=d=e");
   ASSERT_TRUE(query.has_value());
-  std::map<std::string, std::string> expected{{"a", "2"}, {"b", "x y"}, {"flag", ""},
-                                              {"c", "d=e"}};
+  std::map<std::string, std::string> expected{{"a", "2"}, {"b", "x y"}, {"flag", ""}, {"c", "d=e"}};
   EXPECT_EQ(*query, expected);
 }
 

@@ -149,8 +149,8 @@ ParseResult<std::string> MessageReader::ReadBody() {
       return ReadChunked();
     case BodyFraming::kUntilClose:
       if (buffer_.size() - pos_ > limits_.max_body_bytes) {
-        return Bad(413, "body exceeds the limit of " + std::to_string(limits_.max_body_bytes) +
-                            " bytes");
+        return Bad(
+            413, "body exceeds the limit of " + std::to_string(limits_.max_body_bytes) + " bytes");
       }
       return std::nullopt;
   }
@@ -178,7 +178,8 @@ ParseResult<std::string> MessageReader::ReadChunked() {
       case ChunkState::kSize: {
         auto line = PeekLine();
         if (!line) {
-          if (buffer_.size() - pos_ > kMaxChunkSizeLine) return Bad(400, "chunk size line too long");
+          if (buffer_.size() - pos_ > kMaxChunkSizeLine)
+            return Bad(400, "chunk size line too long");
           return std::nullopt;
         }
         std::string_view text = line->first;

@@ -56,7 +56,7 @@ class MessageReader {
 
   ParseLimits limits_;
   std::string buffer_;
-  size_t pos_ = 0;        // consumed prefix of buffer_
+  size_t pos_ = 0;             // consumed prefix of buffer_
   bool head_started_ = false;  // a non-blank byte of the next head has been seen
   size_t head_scan_ = 0;       // where the search for the end of the head resumes
   size_t line_start_ = 0;      // start of the head line being scanned
@@ -64,7 +64,7 @@ class MessageReader {
   BodyFraming framing_ = BodyFraming::kNone;
   size_t remaining_ = 0;  // kLength: body bytes; kChunked kData: bytes left in this chunk
   ChunkState chunk_state_ = ChunkState::kSize;
-  std::string body_;      // chunked body so far
+  std::string body_;  // chunked body so far
 };
 
 // Splits "a, b,c" into trimmed lower-case tokens.

@@ -166,7 +166,7 @@ Result<Fd> ListenUnix(const std::string& path, ino_t* inode) {
   if (!fd.valid()) return Fail(ErrnoError("socket", errno));
   if (bind(fd.get(), raw, sizeof(address)) < 0) {
     if (errno != EADDRINUSE) return Fail(ErrnoError("cannot listen on " + path, errno));
-    struct stat st{};
+    struct stat st {};
     if (lstat(path.c_str(), &st) == 0 && !S_ISSOCK(st.st_mode)) {
       return Fail(FailedPrecondition("cannot listen on " + path +
                                      ": the path exists and is not a socket; remove it or "
@@ -192,15 +192,14 @@ Result<Fd> ListenUnix(const std::string& path, ino_t* inode) {
     unlink(path.c_str());
     return Fail(ErrnoError("cannot listen on " + path, error));
   }
-  struct stat st{};
+  struct stat st {};
   if (inode != nullptr) *inode = stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
   return fd;
 }
 
 Result<std::pair<Fd, uint16_t>> ListenTcp(std::string_view address) {
   GANTRY_ASSIGN_OR_RETURN(auto host_port, SplitHostPort(address));
-  GANTRY_ASSIGN_OR_RETURN(addrinfo * info, Resolve(host_port.first, host_port.second,
-                                                   AI_PASSIVE));
+  GANTRY_ASSIGN_OR_RETURN(addrinfo * info, Resolve(host_port.first, host_port.second, AI_PASSIVE));
   Fd fd(socket(info->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd.valid()) {
     freeaddrinfo(info);
