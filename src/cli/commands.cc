@@ -4,10 +4,12 @@ namespace gantry::cli {
 
 // One declaration and one row per subcommand; the implementation lives in cmd_<name>.cc.
 int RunVersion(int argc, char** argv);
+int RunClassad(int argc, char** argv);
 
 std::span<const Command> Commands() {
   static const Command kCommands[] = {
       {"version", "print the version", RunVersion},
+      {"classad", "evaluate ClassAd expressions and test matches locally", RunClassad},
   };
   return kCommands;
 }
