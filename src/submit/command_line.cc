@@ -100,7 +100,20 @@ std::string SubmitHelpText() {
   AppendSection(out, "Options", Effect::kActed);
   AppendSection(out, "Output and behaviour of gantry submit", Effect::kCommandLineFlag);
   AppendSection(out, "Refused (SLURM options Gantry cannot honour)", Effect::kRejected);
-  AppendSection(out, "Accepted for SLURM compatibility, ignored with a warning", Effect::kWarnOnly);
+  // Dozens of rarely used names: flowed into lines rather than one per line.
+  out += "\nAccepted for SLURM compatibility, ignored with a warning:\n";
+  std::string line = " ";
+  for (const OptionDef& def : SubmitOptions()) {
+    if (def.effect != Effect::kWarnOnly) continue;
+    std::string item = OptionSynopsis(def);
+    if (def.short_name != 0) item.replace(2, 2, "/");  // "-M/--clusters=LIST"
+    if (line.size() + 2 + item.size() > 100) {
+      out += line + "\n";
+      line = " ";
+    }
+    line += " " + item;
+  }
+  out += line + "\n";
   return out;
 }
 
