@@ -1,0 +1,321 @@
+#include "launch/launcher.h"
+
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <set>
+
+#include "base/file.h"
+#include "base/log.h"
+#include "launch/job_exchange.h"
+#include "launch/leftovers.h"
+#include "launch/node_launch.h"
+#include "launch/pmi_library.h"
+#include "launch/pmix_host.h"
+#include "launch/poller.h"
+#include "launch/rank_spawner.h"
+#include "launch/topology.h"
+
+extern char** environ;
+
+namespace gantry::launch {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+void Report(const std::string& message) {
+  std::string line = "gantry run: " + message + "\n";
+  (void)!write(2, line.data(), line.size());
+}
+
+// Open MPI programs link libmpi.so.40 (MPICH's is libmpi.so.12): enough to pick PMIx.
+bool LooksLikeOpenMpi(const std::string& program) {
+  auto content = ReadFile(program);
+  if (!content) return false;
+  return content->find("libmpi.so.40") != std::string::npos ||
+         content->find("libopen-pal.so") != std::string::npos;
+}
+
+// The launcher's environment without variables that belong to an enclosing launcher.
+std::vector<std::string> BaseEnvironment() {
+  static constexpr std::string_view kDropped[] = {
+      "PMI_", "PMIX_", "GANTRY_RANK", "GANTRY_SIZE", "GANTRY_LOCAL_", "GANTRY_PMI_SHM_FD",
+      "GANTRY_NODE", "MPI_LOCAL", "OMPI_COMM_WORLD", "HWLOC_XMLFILE", "PMI_TOTALVIEW"};
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string_view var = *e;
+    bool drop = false;
+    for (std::string_view prefix : kDropped) drop = drop || var.starts_with(prefix);
+    if (!drop) env.emplace_back(var);
+  }
+  return env;
+}
+
+class Job final : public NodeObserver {
+ public:
+  explicit Job(const LaunchOptions& options) : options_(options) {
+    pthread_sigmask(SIG_SETMASK, nullptr, &old_mask_);
+  }
+  ~Job() override;
+  Status Start();
+  Result<int> Run();
+
+ private:
+  // NodeObserver
+  void OnLocalBarrier(int node, uint64_t epoch, std::vector<pmi::KeyValue> puts) override;
+  void OnRankExit(int rank, int wait_status) override;
+  void OnRankError(int rank, const Error& error) override;
+  void OnAbort(int rank, int exit_code) override;
+
+  void OnSignal();
+  // Ends the job: remembers `status` if it is the first, kills every rank.
+  void FailJob(std::optional<int> status);
+  void KillAll(int sig);
+  bool AllReaped() const;
+  bool AllDone() const;
+
+  const LaunchOptions& options_;
+  Poller poller_;
+  std::unique_ptr<Topology> topology_;
+  std::unique_ptr<PmixHost> pmix_;
+  std::unique_ptr<JobExchange> exchange_;
+  std::vector<std::unique_ptr<NodeLaunch>> nodes_;
+  std::set<std::string> leftovers_;
+  sigset_t old_mask_;
+  int signal_fd_ = -1;
+  std::optional<int> exit_status_;   // first non-zero status
+  bool error_ = false;               // a PMI failure ended the job
+  bool killing_ = false;             // we are terminating the ranks ourselves
+  int user_signals_ = 0;
+  std::optional<SteadyClock::time_point> kill_deadline_;
+};
+
+Job::~Job() {
+  nodes_.clear();
+  if (signal_fd_ >= 0) close(signal_fd_);
+  pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
+}
+
+Status Job::Start() {
+  GANTRY_ASSIGN_OR_RETURN(std::string program, ResolveProgram(options_.argv.at(0)));
+  GANTRY_ASSIGN_OR_RETURN(Placement placement,
+                          BlockPlacement(options_.size, options_.ppn, options_.hosts));
+  MpiMode mode = options_.mpi;
+  if (mode == MpiMode::kAuto) mode = LooksLikeOpenMpi(program) ? MpiMode::kPmix : MpiMode::kPmi1;
+
+  sigset_t mask;
+  sigemptyset(&mask);
+  for (int sig : {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&mask, sig);
+  pthread_sigmask(SIG_BLOCK, &mask, &old_mask_);
+  signal(SIGPIPE, SIG_IGN);
+  signal_fd_ = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (signal_fd_ < 0) return Fail(ErrnoError("signalfd", errno));
+  poller_.Watch(signal_fd_, POLLIN, [this](short) { OnSignal(); });
+
+  std::vector<std::string> env = BaseEnvironment();
+  std::vector<int> inherit;
+  if (options_.topology && mode != MpiMode::kNone) {
+    auto topology = Topology::Discover();
+    if (topology) {
+      topology_ = std::move(*topology);
+      env.push_back("HWLOC_XMLFILE=" + topology_->RankPath());
+      env.push_back("HWLOC_THISSYSTEM=1");
+      inherit.push_back(topology_->fd());
+    } else {
+      LogWarning("gantry run: no topology for the ranks: " + topology.error().message());
+    }
+  }
+  const std::string job_id = std::to_string(getpid());
+  if (mode == MpiMode::kFlux) {
+    // Open MPI 4.1's flux component dlopens this PMI-1 library when FLUX_JOB_ID is set.
+    env.push_back("FLUX_JOB_ID=" + job_id);
+    env.push_back("FLUX_PMI_LIBRARY_PATH=" + GantryPmiLibraryPath());
+    env.push_back("OMPI_MCA_pmix=flux");
+  }
+  if (mode == MpiMode::kPmix) {
+    if (placement.nodes.size() != 1) {
+      return Fail(InvalidArgument("PMIx (Open MPI) supports one node per launcher; drop --ppn"));
+    }
+    GANTRY_ASSIGN_OR_RETURN(pmix_, PmixHost::Create(job_id, placement.nodes[0].ranks.size(),
+                                                    topology_ ? topology_->xml() : ""));
+  }
+
+  exchange_ = std::make_unique<JobExchange>(
+      static_cast<int>(placement.nodes.size()),
+      [this](int node, uint64_t epoch, const std::vector<pmi::KeyValue>& pairs) {
+        auto status = nodes_[static_cast<size_t>(node)]->CompleteBarrier(epoch, pairs);
+        if (!status) OnRankError(-1, status.error());
+      });
+  const std::string mapping = ProcessMapping(placement);
+  for (size_t i = 0; i < placement.nodes.size(); ++i) {
+    NodeLaunchConfig config;
+    config.node_index = static_cast<int>(i);
+    config.plan = placement.nodes[i];
+    config.job_size = options_.size;
+    config.kvsname = "gantry_" + job_id;
+    config.process_mapping = mapping;
+    config.program = program;
+    config.argv = options_.argv;
+    config.env = env;
+    config.label = options_.label;
+    config.forward_stdin = i == 0;
+    config.shared_memory_kvs = options_.shared_memory_kvs && mode != MpiMode::kNone;
+    config.inherit_fds = inherit;
+    if (pmix_) {
+      config.rank_environment = [this](int rank) { return pmix_->RankEnvironment(rank); };
+    }
+    GANTRY_ASSIGN_OR_RETURN(auto node, NodeLaunch::Create(std::move(config), poller_, *this));
+    nodes_.push_back(std::move(node));
+  }
+  for (auto& node : nodes_) {
+    auto status = node->Start();
+    if (!status) {
+      Report(status.error().message());
+      FailJob(127);
+      return {};
+    }
+  }
+  if (pmix_) pmix_->WatchEvents(poller_, [this](int rank, int code) { OnAbort(rank, code); });
+  return {};
+}
+
+void Job::OnLocalBarrier(int node, uint64_t epoch, std::vector<pmi::KeyValue> puts) {
+  auto status = exchange_->Contribute(node, epoch, std::move(puts));
+  if (!status) OnRankError(-1, status.error());
+}
+
+void Job::OnRankExit(int rank, int wait_status) {
+  int code = ExitCodeOf(wait_status);
+  if (code == 0) return;
+  if (!killing_) {
+    Report("rank " + std::to_string(rank) + " " + DescribeWaitStatus(wait_status) +
+           (AllReaped() ? "" : "; ending the job"));
+    FailJob(code);
+  } else if (!exit_status_ && !error_) {
+    exit_status_ = code;
+  }
+}
+
+void Job::OnRankError(int rank, const Error& error) {
+  (void)rank;
+  if (killing_) return;  // ranks dying under our own signals close their connections
+  Report("error: " + error.message() + "; ending the job");
+  error_ = true;
+  FailJob(std::nullopt);
+}
+
+void Job::OnAbort(int rank, int exit_code) {
+  if (killing_) return;
+  Report("rank " + std::to_string(rank) + " called abort with exit code " +
+         std::to_string(exit_code) + "; ending the job");
+  FailJob(exit_code == 0 ? 1 : exit_code);
+}
+
+void Job::FailJob(std::optional<int> status) {
+  if (status && !exit_status_) exit_status_ = *status;
+  if (killing_) return;
+  killing_ = true;
+  for (auto& node : nodes_) node->CollectLeftovers(leftovers_);
+  KillAll(SIGTERM);
+  kill_deadline_ = SteadyClock::now() + std::chrono::milliseconds(options_.kill_grace_ms);
+}
+
+void Job::KillAll(int sig) {
+  for (auto& node : nodes_) node->Signal(sig);
+}
+
+void Job::OnSignal() {
+  signalfd_siginfo info;
+  while (read(signal_fd_, &info, sizeof(info)) == sizeof(info)) {
+    int sig = static_cast<int>(info.ssi_signo);
+    if (sig == SIGCHLD) {
+      for (auto& node : nodes_) node->Reap();
+      continue;
+    }
+    ++user_signals_;
+    for (auto& node : nodes_) node->CollectLeftovers(leftovers_);
+    if (user_signals_ == 1) {
+      // The ranks' own deaths by this signal set the exit status (128 + sig).
+      KillAll(sig);
+      kill_deadline_ = SteadyClock::now() + std::chrono::milliseconds(options_.kill_grace_ms);
+    } else {
+      Report("second signal: killing every rank");
+      killing_ = true;
+      KillAll(SIGKILL);
+    }
+  }
+}
+
+bool Job::AllReaped() const {
+  for (const auto& node : nodes_) {
+    if (!node->AllReaped()) return false;
+  }
+  return true;
+}
+
+bool Job::AllDone() const {
+  for (const auto& node : nodes_) {
+    if (!node->Done()) return false;
+  }
+  return true;
+}
+
+Result<int> Job::Run() {
+  std::optional<SteadyClock::time_point> drain_deadline;
+  // Ranks that failed to start or exited before the signalfd existed.
+  for (auto& node : nodes_) node->Reap();
+  for (;;) {
+    if (AllDone()) break;
+    auto now = SteadyClock::now();
+    if (AllReaped()) {
+      // Grandchildren may hold the output pipes open: do not wait for them forever.
+      if (!drain_deadline) drain_deadline = now + std::chrono::milliseconds(500);
+      if (now >= *drain_deadline) {
+        for (auto& node : nodes_) node->AbandonOutput();
+        break;
+      }
+    }
+    if (kill_deadline_ && now >= *kill_deadline_) {
+      killing_ = true;
+      KillAll(SIGKILL);
+      kill_deadline_.reset();
+    }
+    int timeout = -1;
+    for (auto deadline : {kill_deadline_, drain_deadline}) {
+      if (!deadline) continue;
+      auto ms = std::chrono::ceil<std::chrono::milliseconds>(*deadline - now).count();
+      int t = static_cast<int>(std::max<int64_t>(ms, 0));
+      timeout = timeout < 0 ? t : std::min(timeout, t);
+    }
+    GANTRY_RETURN_IF_ERROR(poller_.RunOnce(timeout));
+  }
+  if (!leftovers_.empty()) RemoveShmLeftovers(leftovers_);
+  if (exit_status_) return *exit_status_;
+  return error_ ? 1 : 0;
+}
+
+}  // namespace
+
+Result<MpiMode> ParseMpiMode(std::string_view text) {
+  if (text == "auto") return MpiMode::kAuto;
+  if (text == "pmi1" || text == "pmi" || text == "mpich") return MpiMode::kPmi1;
+  if (text == "pmix" || text == "openmpi") return MpiMode::kPmix;
+  if (text == "flux") return MpiMode::kFlux;
+  if (text == "none") return MpiMode::kNone;
+  return Fail(InvalidArgument("--mpi must be one of auto, pmi1, pmix, flux, none (got '" +
+                              std::string(text) + "')"));
+}
+
+Result<int> Launch(const LaunchOptions& options) {
+  if (options.argv.empty()) return Fail(InvalidArgument("no program to run"));
+  Job job(options);
+  GANTRY_RETURN_IF_ERROR(job.Start());
+  return job.Run();
+}
+
+}  // namespace gantry::launch

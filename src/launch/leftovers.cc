@@ -1,0 +1,60 @@
+#include "launch/leftovers.h"
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include <string_view>
+
+#include "base/file.h"
+#include "base/strings.h"
+
+namespace gantry::launch {
+namespace {
+constexpr std::string_view kShmDir = "/dev/shm/";
+}  // namespace
+
+void CollectShmFilesMappedBy(pid_t pid, std::set<std::string>& files) {
+  auto maps = ReadFile("/proc/" + std::to_string(pid) + "/maps");
+  if (!maps) return;  // already gone: nothing to learn
+  size_t start = 0;
+  while (start < maps->size()) {
+    size_t end = maps->find('\n', start);
+    if (end == std::string::npos) end = maps->size();
+    std::string_view line(maps->data() + start, end - start);
+    size_t at = line.find(kShmDir);
+    if (at != std::string_view::npos) {
+      std::string_view path = line.substr(at);
+      if (path.ends_with(" (deleted)")) path.remove_suffix(10);
+      if (path.find('/', kShmDir.size()) == std::string_view::npos) files.emplace(path);
+    }
+    start = end + 1;
+  }
+}
+
+int RemoveShmLeftovers(const std::set<std::string>& files) {
+  std::set<std::string> doomed = files;
+  std::set<std::string> prefixes;
+  for (const std::string& f : files) {
+    std::string_view name = std::string_view(f).substr(kShmDir.size());
+    if (name.starts_with("vader_segment.")) {
+      size_t dot = name.rfind('.');
+      prefixes.emplace(name.substr(0, dot + 1));
+    }
+  }
+  if (!prefixes.empty()) {
+    if (DIR* dir = opendir("/dev/shm")) {
+      while (dirent* entry = readdir(dir)) {
+        std::string_view name = entry->d_name;
+        for (const std::string& prefix : prefixes) {
+          if (name.starts_with(prefix)) doomed.emplace(std::string(kShmDir) + entry->d_name);
+        }
+      }
+      closedir(dir);
+    }
+  }
+  int removed = 0;
+  for (const std::string& f : doomed) removed += unlink(f.c_str()) == 0 ? 1 : 0;
+  return removed;
+}
+
+}  // namespace gantry::launch

@@ -1,0 +1,37 @@
+#include "launch/leftovers.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "base/file.h"
+
+namespace gantry::launch {
+namespace {
+
+TEST(LeftoversTest, FindsMappedShmFilesAndRemovesVaderSiblings) {
+  const std::string job = "gantrytest" + std::to_string(getpid());
+  const std::string mine = "/dev/shm/vader_segment.host." + job + ".0";
+  const std::string sibling = "/dev/shm/vader_segment.host." + job + ".1";
+  for (const std::string& path : {mine, sibling}) {
+    ASSERT_TRUE(WriteFileAtomic(path, std::string(4096, 'x')));
+  }
+  int fd = open(mine.c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  void* map = mmap(nullptr, 4096, PROT_READ, MAP_SHARED, fd, 0);
+  ASSERT_NE(map, MAP_FAILED);
+  std::set<std::string> files;
+  CollectShmFilesMappedBy(getpid(), files);
+  EXPECT_TRUE(files.contains(mine));
+  EXPECT_FALSE(files.contains(sibling));
+  EXPECT_EQ(RemoveShmLeftovers({mine}), 2);
+  EXPECT_FALSE(FileExists(sibling));
+  munmap(map, 4096);
+  close(fd);
+}
+
+}  // namespace
+}  // namespace gantry::launch

@@ -1,0 +1,370 @@
+#include "launch/node_launch.h"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+
+#include "base/check.h"
+#include "launch/leftovers.h"
+#include "launch/rank_spawner.h"
+#include "pmi/wire.h"
+
+namespace gantry::launch {
+namespace {
+
+constexpr size_t kReadChunk = 64 * 1024;
+
+void CloseFd(int& fd) {
+  if (fd >= 0) close(fd);
+  fd = -1;
+}
+
+void SetNonBlocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
+
+// Blocking write of everything; a closed stdout/stderr is not the ranks' problem.
+void WriteAll(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+}  // namespace
+
+struct NodeLaunch::Rank {
+  int rank = 0;
+  int client = 0;  // SimpleServer client id == index on this node
+  pid_t pid = -1;
+  bool reaped = false;
+  int pmi_fd = -1;
+  std::string pmi_in;
+  std::string pmi_out;
+  int output_fd[2] = {-1, -1};  // our read ends of the rank's stdout and stderr
+  OutputLabeler labeler[2];
+  explicit Rank(int r) : rank(r), labeler{OutputLabeler(r), OutputLabeler(r)} {}
+};
+
+NodeLaunch::NodeLaunch(NodeLaunchConfig config, Poller& poller, NodeObserver& observer)
+    : config_(std::move(config)), poller_(poller), observer_(observer) {}
+
+Result<std::unique_ptr<NodeLaunch>> NodeLaunch::Create(NodeLaunchConfig config, Poller& poller,
+                                                       NodeObserver& observer) {
+  std::unique_ptr<NodeLaunch> node(new NodeLaunch(std::move(config), poller, observer));
+  const NodeLaunchConfig& c = node->config_;
+  if (c.shared_memory_kvs) {
+    // MPICH puts ~2 keys per rank; libgantry-pmi users more. Sparse memfd: cheap to overshoot.
+    size_t keys = 4096 + 64 * static_cast<size_t>(c.job_size);
+    GANTRY_ASSIGN_OR_RETURN(node->shm_, pmi::ShmKvsWriter::Create(keys, keys * 512));
+  }
+  pmi::SimpleServerConfig server_config;
+  server_config.kvsname = c.kvsname;
+  server_config.size = c.job_size;
+  server_config.universe_size = c.job_size;
+  server_config.local_clients = static_cast<int>(c.plan.ranks.size());
+  server_config.preput = {{"PMI_process_mapping", c.process_mapping}};
+  pmi::SimpleServerHost& host = *node;
+  node->server_ =
+      std::make_unique<pmi::SimpleServer>(std::move(server_config), host, node->shm_.get());
+  for (int r : c.plan.ranks) {
+    auto rank = std::make_unique<Rank>(r);
+    rank->client = node->server_->AddClient(r);
+    node->ranks_.push_back(std::move(rank));
+  }
+  return node;
+}
+
+NodeLaunch::~NodeLaunch() {
+  for (auto& rank : ranks_) {
+    if (rank->pmi_fd >= 0) poller_.Unwatch(rank->pmi_fd);
+    CloseFd(rank->pmi_fd);
+    for (int& fd : rank->output_fd) {
+      if (fd >= 0) poller_.Unwatch(fd);
+      CloseFd(fd);
+    }
+  }
+  CloseStdinPipe();
+}
+
+Status NodeLaunch::Start() {
+  for (auto& rank : ranks_) GANTRY_RETURN_IF_ERROR(StartRank(*rank));
+  if (config_.forward_stdin) {
+    poller_.Watch(0, POLLIN, [this](short) { OnStdin(); });
+  }
+  return {};
+}
+
+Status NodeLaunch::StartRank(Rank& rank) {
+  int pmi[2], out[2], err[2], in[2] = {-1, -1};
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pmi) != 0) {
+    return Fail(ErrnoError("socketpair for rank " + std::to_string(rank.rank), errno));
+  }
+  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
+    return Fail(ErrnoError("pipe for rank " + std::to_string(rank.rank), errno));
+  }
+  const bool gets_stdin = config_.forward_stdin && rank.rank == 0;
+  if (gets_stdin) {
+    if (pipe2(in, O_CLOEXEC) != 0) return Fail(ErrnoError("stdin pipe", errno));
+  } else {
+    in[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  }
+  const int local_rank = rank.client;
+  const int local_size = static_cast<int>(ranks_.size());
+  RankSpawnSpec spec;
+  spec.program = config_.program;
+  spec.argv = config_.argv;
+  spec.env = config_.env;
+  if (config_.rank_environment) {
+    auto extra = config_.rank_environment(rank.rank);
+    if (!extra) {
+      for (int fd : {pmi[0], pmi[1], out[0], out[1], err[0], err[1], in[0], in[1]}) {
+        if (fd >= 0) close(fd);
+      }
+      rank.reaped = true;
+      return Fail(extra.error());
+    }
+    spec.env.insert(spec.env.end(), extra->begin(), extra->end());
+  }
+  spec.env.push_back("PMI_FD=" + std::to_string(pmi[1]));
+  spec.env.push_back("PMI_RANK=" + std::to_string(rank.rank));
+  spec.env.push_back("PMI_SIZE=" + std::to_string(config_.job_size));
+  spec.env.push_back("MPI_LOCALNRANKS=" + std::to_string(local_size));
+  spec.env.push_back("MPI_LOCALRANKID=" + std::to_string(local_rank));
+  spec.env.push_back("GANTRY_RANK=" + std::to_string(rank.rank));
+  spec.env.push_back("GANTRY_SIZE=" + std::to_string(config_.job_size));
+  spec.env.push_back("GANTRY_LOCAL_RANK=" + std::to_string(local_rank));
+  spec.env.push_back("GANTRY_LOCAL_SIZE=" + std::to_string(local_size));
+  spec.env.push_back("GANTRY_NODE=" + std::to_string(config_.node_index));
+  spec.inherit_fds = config_.inherit_fds;
+  spec.inherit_fds.push_back(pmi[1]);
+  if (shm_) {
+    spec.env.push_back("GANTRY_PMI_SHM_FD=" + std::to_string(shm_->fd()));
+    spec.inherit_fds.push_back(shm_->fd());
+  }
+  spec.stdin_fd = in[0];
+  spec.stdout_fd = out[1];
+  spec.stderr_fd = err[1];
+  auto pid = SpawnRank(spec);
+  close(pmi[1]);
+  close(out[1]);
+  close(err[1]);
+  close(in[0]);
+  rank.pmi_fd = pmi[0];
+  rank.output_fd[0] = out[0];
+  rank.output_fd[1] = err[0];
+  SetNonBlocking(rank.pmi_fd);
+  poller_.Watch(rank.pmi_fd, POLLIN, [this, &rank](short) { OnPmiReadable(rank); });
+  for (int stream = 0; stream < 2; ++stream) {
+    poller_.Watch(rank.output_fd[stream], POLLIN,
+                  [this, &rank, stream](short) { OnOutput(rank, stream); });
+  }
+  if (gets_stdin) {
+    stdin_fd_ = in[1];
+    SetNonBlocking(stdin_fd_);
+  }
+  if (!pid) {
+    rank.reaped = true;
+    return Fail(pid.error().Wrap("rank " + std::to_string(rank.rank)));
+  }
+  rank.pid = *pid;
+  return {};
+}
+
+void NodeLaunch::Send(int client, std::string_view line) {
+  Rank& rank = *ranks_[static_cast<size_t>(client)];
+  if (rank.pmi_fd < 0) return;
+  rank.pmi_out.append(line);
+  FlushPmi(rank);
+}
+
+void NodeLaunch::FlushPmi(Rank& rank) {
+  while (!rank.pmi_out.empty()) {
+    ssize_t n = write(rank.pmi_fd, rank.pmi_out.data(), rank.pmi_out.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) {
+      poller_.SetEvents(rank.pmi_fd, POLLIN | POLLOUT);
+      return;
+    }
+    if (n <= 0) {
+      // The rank is gone; its end of file or exit status tells the rest.
+      rank.pmi_out.clear();
+      return;
+    }
+    rank.pmi_out.erase(0, static_cast<size_t>(n));
+  }
+  poller_.SetEvents(rank.pmi_fd, POLLIN);
+}
+
+void NodeLaunch::OnLocalBarrier(uint64_t epoch, std::vector<pmi::KeyValue> puts) {
+  observer_.OnLocalBarrier(config_.node_index, epoch, std::move(puts));
+}
+
+void NodeLaunch::OnAbort(int rank, int exit_code) { observer_.OnAbort(rank, exit_code); }
+
+Status NodeLaunch::CompleteBarrier(uint64_t epoch, const std::vector<pmi::KeyValue>& pairs) {
+  return server_->CompleteBarrier(epoch, pairs);
+}
+
+void NodeLaunch::ClosePmi(Rank& rank) {
+  if (rank.pmi_fd < 0) return;
+  poller_.Unwatch(rank.pmi_fd);
+  CloseFd(rank.pmi_fd);
+}
+
+void NodeLaunch::OnPmiReadable(Rank& rank) {
+  if (!rank.pmi_out.empty()) FlushPmi(rank);
+  if (rank.pmi_fd < 0) return;
+  char buffer[kReadChunk];
+  ssize_t n = read(rank.pmi_fd, buffer, sizeof(buffer));
+  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+  if (n <= 0) {
+    auto status = server_->HandleDisconnect(rank.client);
+    ClosePmi(rank);
+    if (!status) observer_.OnRankError(rank.rank, status.error());
+    return;
+  }
+  rank.pmi_in.append(buffer, static_cast<size_t>(n));
+  size_t start = 0;
+  for (;;) {
+    size_t newline = rank.pmi_in.find('\n', start);
+    if (newline == std::string::npos) break;
+    std::string_view line(rank.pmi_in.data() + start, newline - start);
+    start = newline + 1;
+    auto status = server_->HandleLine(rank.client, line);
+    if (!status) {
+      ClosePmi(rank);
+      observer_.OnRankError(rank.rank, status.error());
+      return;
+    }
+    if (rank.pmi_fd < 0) return;
+  }
+  rank.pmi_in.erase(0, start);
+  if (rank.pmi_in.size() >= pmi::kMaxRequestBytes) {
+    ClosePmi(rank);
+    observer_.OnRankError(
+        rank.rank, InvalidArgument("rank " + std::to_string(rank.rank) +
+                                   " sent a PMI line longer than " +
+                                   std::to_string(pmi::kMaxRequestBytes) + " bytes"));
+  }
+}
+
+void NodeLaunch::OnOutput(Rank& rank, int stream) {
+  int& fd = rank.output_fd[stream];
+  char buffer[kReadChunk];
+  ssize_t n = read(fd, buffer, sizeof(buffer));
+  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+  const int out = stream == 0 ? 1 : 2;
+  if (n <= 0) {
+    if (config_.label) WriteAll(out, rank.labeler[stream].Flush());
+    poller_.Unwatch(fd);
+    CloseFd(fd);
+    return;
+  }
+  std::string_view chunk(buffer, static_cast<size_t>(n));
+  if (config_.label) {
+    WriteAll(out, rank.labeler[stream].Feed(chunk));
+  } else {
+    WriteAll(out, chunk);
+  }
+}
+
+void NodeLaunch::OnStdin() {
+  char buffer[kReadChunk];
+  ssize_t n = read(0, buffer, sizeof(buffer));
+  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+  poller_.Unwatch(0);  // resumed by FlushStdin once the rank took the data
+  if (n <= 0) {
+    stdin_eof_ = true;
+  } else {
+    stdin_buffer_.append(buffer, static_cast<size_t>(n));
+  }
+  FlushStdin();
+}
+
+void NodeLaunch::FlushStdin() {
+  if (stdin_fd_ < 0) return;
+  while (!stdin_buffer_.empty()) {
+    ssize_t n = write(stdin_fd_, stdin_buffer_.data(), stdin_buffer_.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) {
+      poller_.Watch(stdin_fd_, POLLOUT, [this](short) { FlushStdin(); });
+      return;
+    }
+    if (n <= 0) {  // rank 0 closed its stdin: stop forwarding
+      stdin_buffer_.clear();
+      CloseStdinPipe();
+      return;
+    }
+    stdin_buffer_.erase(0, static_cast<size_t>(n));
+  }
+  poller_.Unwatch(stdin_fd_);
+  if (stdin_eof_) {
+    CloseStdinPipe();
+  } else {
+    poller_.Watch(0, POLLIN, [this](short) { OnStdin(); });
+  }
+}
+
+void NodeLaunch::CloseStdinPipe() {
+  if (stdin_fd_ < 0) return;
+  poller_.Unwatch(stdin_fd_);
+  poller_.Unwatch(0);
+  CloseFd(stdin_fd_);
+}
+
+void NodeLaunch::Signal(int sig) {
+  for (auto& rank : ranks_) {
+    if (rank->pid > 0 && !rank->reaped) kill(-rank->pid, sig);
+  }
+}
+
+void NodeLaunch::Reap() {
+  for (auto& rank : ranks_) {
+    if (rank->pid <= 0 || rank->reaped) continue;
+    int status = 0;
+    pid_t pid = waitpid(rank->pid, &status, WNOHANG);
+    if (pid != rank->pid) continue;
+    rank->reaped = true;
+    // Whatever the rank started in its process group goes with it.
+    kill(-rank->pid, SIGKILL);
+    if (rank->rank == 0) CloseStdinPipe();
+    observer_.OnRankExit(rank->rank, status);
+  }
+}
+
+void NodeLaunch::CollectLeftovers(std::set<std::string>& files) const {
+  for (const auto& rank : ranks_) {
+    if (rank->pid > 0 && !rank->reaped) CollectShmFilesMappedBy(rank->pid, files);
+  }
+}
+
+bool NodeLaunch::AllReaped() const {
+  for (const auto& rank : ranks_) {
+    if (!rank->reaped && rank->pid > 0) return false;
+  }
+  return true;
+}
+
+bool NodeLaunch::Done() const {
+  if (!AllReaped()) return false;
+  for (const auto& rank : ranks_) {
+    if (rank->output_fd[0] >= 0 || rank->output_fd[1] >= 0) return false;
+  }
+  return true;
+}
+
+void NodeLaunch::AbandonOutput() {
+  for (auto& rank : ranks_) {
+    for (int& fd : rank->output_fd) {
+      if (fd >= 0) poller_.Unwatch(fd);
+      CloseFd(fd);
+    }
+  }
+}
+
+}  // namespace gantry::launch

@@ -1,0 +1,36 @@
+// Starting one rank: posix_spawn (vfork-speed on glibc) with its stdio, inherited fds, its
+// own process group and default signal dispositions. Thread-safe (no shared state).
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+
+namespace gantry::launch {
+
+struct RankSpawnSpec {
+  std::string program;             // absolute path (ResolveProgram)
+  std::vector<std::string> argv;   // argv[0] as the user wrote it
+  std::vector<std::string> env;    // the complete environment, "KEY=VALUE"
+  int stdin_fd = -1;               // become the child's 0, 1, 2
+  int stdout_fd = -1;
+  int stderr_fd = -1;
+  std::vector<int> inherit_fds;    // stay open at the same numbers (FD_CLOEXEC cleared)
+};
+
+// Spawns the rank as the leader of a new process group (so the launcher can signal it and
+// everything it started with kill(-pid)). Returns its pid.
+Result<pid_t> SpawnRank(const RankSpawnSpec& spec);
+
+// "prog" -> "/usr/bin/prog" through $PATH, like execvp; paths with '/' are checked as given.
+Result<std::string> ResolveProgram(const std::string& name);
+
+// "exited with status 3", "was killed by signal 9 (Killed)".
+std::string DescribeWaitStatus(int wait_status);
+// The shell convention: the exit status, or 128 + signal number.
+int ExitCodeOf(int wait_status);
+
+}  // namespace gantry::launch
