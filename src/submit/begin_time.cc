@@ -125,10 +125,9 @@ class BeginParser {
       static constexpr struct {
         std::string_view name;
         int64_t seconds;
-      } kUnits[] = {{"seconds", 1},     {"second", 1},     {"minutes", 60},
-                    {"minute", 60},     {"hours", 3600},   {"hour", 3600},
-                    {"days", 86400},    {"day", 86400},    {"weeks", 604800},
-                    {"week", 604800}};
+      } kUnits[] = {{"seconds", 1},    {"second", 1},   {"minutes", 60}, {"minute", 60},
+                    {"hours", 3600},   {"hour", 3600},  {"days", 86400}, {"day", 86400},
+                    {"weeks", 604800}, {"week", 604800}};
       int64_t unit = 1;
       bool found = pos_ >= s_.size();
       for (const auto& u : kUnits) {
@@ -246,8 +245,7 @@ class BeginParser {
       f.minute = 0;
       f.second = 0;
     } else if (f.month == -1) {
-      bool later_today =
-          f.hour > now_.hour || (f.hour == now_.hour && f.minute > now_.minute);
+      bool later_today = f.hour > now_.hour || (f.hour == now_.hour && f.minute > now_.minute);
       CivilDate d = later_today ? now_.date : ToLocal(now_seconds_ + 86400, tz_).date;
       f.year = d.year;
       f.month = d.month;

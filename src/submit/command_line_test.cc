@@ -1,9 +1,9 @@
 #include "submit/command_line.h"
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "submit/options.h"
 #include "submit/submission.h"
@@ -73,7 +73,8 @@ TEST(CommandLineTest, HelpIsReportedWithoutAScript) {
 TEST(CommandLineTest, UnknownOptionsAndMissingValuesAreRefused) {
   EXPECT_EQ(ErrorOf({"--bogus", "job.sh"}),
             "command line: unknown option --bogus (see gantry submit --help)");
-  EXPECT_EQ(ErrorOf({"-y", "job.sh"}), "command line: unknown option -y (see gantry submit --help)");
+  EXPECT_EQ(ErrorOf({"-y", "job.sh"}),
+            "command line: unknown option -y (see gantry submit --help)");
   EXPECT_EQ(ErrorOf({"--time"}), "command line: --time needs a value (--time=TIME)");
   EXPECT_EQ(ErrorOf({"--max-retries=1", "--hold=1"}), "command line: --hold takes no value");
 }

@@ -1,13 +1,13 @@
 // Table-driven conformance tests: each testdata/*.txt line is "INPUT => EXPECTED", where
 // EXPECTED is "error: SUBSTRING" for inputs that must be refused.
+#include <gtest/gtest.h>
+
 #include <ctime>
 #include <fstream>
 #include <iomanip>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "base/strings.h"
 #include "submit/array_spec.h"

@@ -61,8 +61,8 @@ Result<model::Dependency> ParseClause(std::string_view clause) {
   if (parts.size() == 1) {
     // The old SLURM form: a bare job id means afterany.
     if (clause.front() < '0' || clause.front() > '9') {
-      return Fail(Bad("unknown dependency '" + std::string(clause) + "'; " +
-                      std::string(kExpected)));
+      return Fail(
+          Bad("unknown dependency '" + std::string(clause) + "'; " + std::string(kExpected)));
     }
     dep.type = DependencyType::kAfterAny;
     GANTRY_ASSIGN_OR_RETURN(std::string id, ParseJobId(clause));
@@ -95,8 +95,9 @@ Result<DependencyList> ParseDependency(std::string_view text) {
   bool has_and = text.find(',') != std::string_view::npos;
   bool has_or = text.find('?') != std::string_view::npos;
   if (has_and && has_or) {
-    return Fail(Bad("cannot mix ',' (all must be satisfied) and '?' (any one suffices) in "
-                    "one dependency list"));
+    return Fail(
+        Bad("cannot mix ',' (all must be satisfied) and '?' (any one suffices) in "
+            "one dependency list"));
   }
   list.any = has_or;
   for (const std::string& clause : Split(text, has_or ? '?' : ',')) {

@@ -14,8 +14,8 @@ constexpr std::string_view kExpected =
 bool IsName(std::string_view s) {
   if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
   for (char c : s) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_';
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     if (!ok) return false;
   }
   return true;
@@ -69,8 +69,8 @@ Result<std::vector<Item>> ParseItems(std::string_view spec, bool* all) {
     Item item{token.substr(0, eq), std::nullopt};
     if (eq != std::string::npos) item.value = token.substr(eq + 1);
     if (!IsName(item.name)) {
-      return Fail(InvalidArgument("'" + item.name + "' is not a variable name; " +
-                                  std::string(kExpected)));
+      return Fail(
+          InvalidArgument("'" + item.name + "' is not a variable name; " + std::string(kExpected)));
     }
     items.push_back(std::move(item));
   }

@@ -95,8 +95,7 @@ std::string ExpandFilenamePattern(std::string_view pattern, const JobIds& ids,
       width = std::min(width * 10 + (pattern[j] - '0'), 10);
       ++j;
     }
-    if (j < pattern.size() &&
-        AppendField(pattern[j], width, ids, job_name, user, hostname, out)) {
+    if (j < pattern.size() && AppendField(pattern[j], width, ids, job_name, user, hostname, out)) {
       i = j;
       continue;
     }
@@ -110,11 +109,9 @@ std::string ExpandFilenamePattern(std::string_view pattern, const JobIds& ids,
 
 std::string StdoutPath(const model::JobSpec& spec, const JobIds& ids, std::string_view user,
                        std::string_view hostname) {
-  std::string pattern = spec.stdout_pattern.empty()
-                            ? DefaultOutputPattern(spec.array.has_value())
-                            : spec.stdout_pattern;
-  return JoinDir(spec.working_dir,
-                 ExpandFilenamePattern(pattern, ids, spec.name, user, hostname));
+  std::string pattern = spec.stdout_pattern.empty() ? DefaultOutputPattern(spec.array.has_value())
+                                                    : spec.stdout_pattern;
+  return JoinDir(spec.working_dir, ExpandFilenamePattern(pattern, ids, spec.name, user, hostname));
 }
 
 std::string StderrPath(const model::JobSpec& spec, const JobIds& ids, std::string_view user,

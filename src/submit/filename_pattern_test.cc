@@ -34,8 +34,7 @@ TEST(FilenamePatternTest, RelativePatternsAreUnderTheWorkingDirectory) {
 }
 
 TEST(FilenamePatternTest, HostnameFillsPercentNWhenKnown) {
-  EXPECT_EQ(ExpandFilenamePattern("%N-%j.out", {.job_id = 7}, "j", "u", "node01"),
-            "node01-7.out");
+  EXPECT_EQ(ExpandFilenamePattern("%N-%j.out", {.job_id = 7}, "j", "u", "node01"), "node01-7.out");
   EXPECT_EQ(ExpandFilenamePattern("%N-%j.out", {.job_id = 7}, "j", "u"), "%N-7.out");
 }
 

@@ -26,9 +26,9 @@ enum class ArgKind {
 };
 
 enum class Scope {
-  kEverywhere,            // #SBATCH, #GANTRY and the command line
-  kGantryOnly,            // #GANTRY and the command line (e.g. --max-retries)
-  kCommandLineOnly,       // e.g. --wrap, --json: an error in a script
+  kEverywhere,       // #SBATCH, #GANTRY and the command line
+  kGantryOnly,       // #GANTRY and the command line (e.g. --max-retries)
+  kCommandLineOnly,  // e.g. --wrap, --json: an error in a script
 };
 
 enum class Effect {

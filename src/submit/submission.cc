@@ -68,9 +68,8 @@ Status Finish(const SubmitInput& input, bool wrapped, SubmitState& state) {
   }
   spec.working_dir = input.submit_dir;
   if (state.chdir) {
-    spec.working_dir = NormalizePath(state.chdir->starts_with("/")
-                                         ? *state.chdir
-                                         : input.submit_dir + "/" + *state.chdir);
+    spec.working_dir = NormalizePath(
+        state.chdir->starts_with("/") ? *state.chdir : input.submit_dir + "/" + *state.chdir);
   }
   if (state.ntasks) spec.ntasks = state.ntasks->value;
   if (state.ntasks_per_node) {
@@ -80,8 +79,8 @@ Status Finish(const SubmitInput& input, bool wrapped, SubmitState& state) {
     } else if (spec.ntasks > per_node) {
       return Fail(InvalidArgument(
           state.ntasks->location + ": --ntasks=" + std::to_string(spec.ntasks) +
-          " needs more than one node with --ntasks-per-node=" + std::to_string(per_node) +
-          " (" + state.ntasks_per_node->location + "); Gantry jobs run on one node"));
+          " needs more than one node with --ntasks-per-node=" + std::to_string(per_node) + " (" +
+          state.ntasks_per_node->location + "); Gantry jobs run on one node"));
     }
   }
   if (state.mem_mb) spec.memory_mb = state.mem_mb->value;
@@ -104,8 +103,8 @@ Status Finish(const SubmitInput& input, bool wrapped, SubmitState& state) {
 
 Result<model::JobSpec> ParseSubmission(const SubmitInput& input) {
   if (!input.submit_dir.starts_with("/")) {
-    return Fail(InvalidArgument("the submit directory must be absolute, not '" +
-                                input.submit_dir + "'"));
+    return Fail(
+        InvalidArgument("the submit directory must be absolute, not '" + input.submit_dir + "'"));
   }
   Result<internal::ParsedWords> parsed_cli = internal::ParseOptionWords(
       input.cli_args, OptionSource::kCommandLine, internal::Operands::kReject);
@@ -131,8 +130,7 @@ Result<model::JobSpec> ParseSubmission(const SubmitInput& input) {
     script = "#!/bin/sh\n" + *wrap + "\n";
   }
   GANTRY_RETURN_IF_ERROR(internal::CheckScript(script, file));
-  GANTRY_ASSIGN_OR_RETURN(std::vector<DirectiveLine> lines,
-                          internal::ScanDirectives(script, file));
+  GANTRY_ASSIGN_OR_RETURN(std::vector<DirectiveLine> lines, internal::ScanDirectives(script, file));
 
   // Words become options first, for every line in file order, so the first syntax error in
   // the file is the one reported; then sources apply lowest-precedence first.

@@ -15,13 +15,13 @@
 namespace gantry::submit {
 
 struct SubmitInput {
-  std::string script_text;  // the script file's contents ("" with --wrap)
-  std::string script_name;  // its path as the user typed it, for messages and the default
-                            // job name ("" with --wrap, or when read from stdin)
+  std::string script_text;            // the script file's contents ("" with --wrap)
+  std::string script_name;            // its path as the user typed it, for messages and the default
+                                      // job name ("" with --wrap, or when read from stdin)
   std::vector<std::string> cli_args;  // the option words before the script (may hold --wrap)
   std::optional<std::string> wrap;    // --wrap's command, if the caller took it out already
-  std::vector<std::string> script_args;  // words after the script name: $1, $2, ...
-  std::string submit_dir;                // absolute; -D and relative paths start here
+  std::vector<std::string> script_args;           // words after the script name: $1, $2, ...
+  std::string submit_dir;                         // absolute; -D and relative paths start here
   std::map<std::string, std::string> submit_env;  // the submitter's environment
   std::string user;
   TimeMicros now = 0;         // for --begin

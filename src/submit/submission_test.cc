@@ -1,9 +1,9 @@
 #include "submit/submission.h"
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "base/strings.h"
 
@@ -43,27 +43,27 @@ std::string ErrorOf(const SubmitInput& in) {
 }
 
 TEST(SubmissionTest, EveryActedDirectiveReachesTheJobSpec) {
-  model::JobSpec spec = Parse(Input(
-      "#!/bin/bash\n"
-      "#SBATCH --job-name=sim\n"
-      "#SBATCH --ntasks=4\n"
-      "#SBATCH --cpus-per-task=2\n"
-      "#SBATCH --mem=8G\n"
-      "#SBATCH --time=1-00:00:00\n"
-      "#SBATCH --output=out/%x_%j.log\n"
-      "#SBATCH --error=err/%x_%j.log\n"
-      "#SBATCH --chdir=runs\n"
-      "#SBATCH --array=0-3%2\n"
-      "#SBATCH --dependency=afterok:12:13\n"
-      "#SBATCH --begin=now+1hour\n"
-      "#SBATCH --nice=10\n"
-      "#SBATCH --hold\n"
-      "#SBATCH --partition=short\n"
-      "#SBATCH --account=physics\n"
-      "#SBATCH --nodes=1\n"
-      "#SBATCH --gpus=2\n"
-      "#GANTRY --max-retries=3\n"
-      "srun ./sim\n"));
+  model::JobSpec spec =
+      Parse(Input("#!/bin/bash\n"
+                  "#SBATCH --job-name=sim\n"
+                  "#SBATCH --ntasks=4\n"
+                  "#SBATCH --cpus-per-task=2\n"
+                  "#SBATCH --mem=8G\n"
+                  "#SBATCH --time=1-00:00:00\n"
+                  "#SBATCH --output=out/%x_%j.log\n"
+                  "#SBATCH --error=err/%x_%j.log\n"
+                  "#SBATCH --chdir=runs\n"
+                  "#SBATCH --array=0-3%2\n"
+                  "#SBATCH --dependency=afterok:12:13\n"
+                  "#SBATCH --begin=now+1hour\n"
+                  "#SBATCH --nice=10\n"
+                  "#SBATCH --hold\n"
+                  "#SBATCH --partition=short\n"
+                  "#SBATCH --account=physics\n"
+                  "#SBATCH --nodes=1\n"
+                  "#SBATCH --gpus=2\n"
+                  "#GANTRY --max-retries=3\n"
+                  "srun ./sim\n"));
   EXPECT_EQ(spec.name, "sim");
   EXPECT_EQ(spec.ntasks, 4);
   EXPECT_EQ(spec.cpus_per_task, 2);
@@ -90,11 +90,11 @@ TEST(SubmissionTest, EveryActedDirectiveReachesTheJobSpec) {
 }
 
 TEST(SubmissionTest, ShortOptionsInEveryForm) {
-  model::JobSpec spec = Parse(Input(
-      "#!/bin/sh\n"
-      "#SBATCH -J sim -n4 -c 2 -t 30 -o out.txt -eerr.txt -D /scratch -a 1,3 -d 12 -p batch\n"
-      "#SBATCH -A acct -H -N 1 -b 16:00 -G a100:1\n"
-      "true\n"));
+  model::JobSpec spec = Parse(
+      Input("#!/bin/sh\n"
+            "#SBATCH -J sim -n4 -c 2 -t 30 -o out.txt -eerr.txt -D /scratch -a 1,3 -d 12 -p batch\n"
+            "#SBATCH -A acct -H -N 1 -b 16:00 -G a100:1\n"
+            "true\n"));
   EXPECT_EQ(spec.name, "sim");
   EXPECT_EQ(spec.ntasks, 4);
   EXPECT_EQ(spec.cpus_per_task, 2);
@@ -127,12 +127,12 @@ TEST(SubmissionTest, UniquePrefixesOfLongOptionsWorkAsWithGetopt) {
 }
 
 TEST(SubmissionTest, QuotesEscapesAndCommentsOnDirectiveLines) {
-  model::JobSpec spec = Parse(Input(
-      "#!/bin/sh\n"
-      "#SBATCH -J \"my job\" # a comment --time=5\n"
-      "#SBATCH --output='a b#c.out'\n"
-      "#SBATCH --error=x\\ y.err\n"
-      "true\n"));
+  model::JobSpec spec =
+      Parse(Input("#!/bin/sh\n"
+                  "#SBATCH -J \"my job\" # a comment --time=5\n"
+                  "#SBATCH --output='a b#c.out'\n"
+                  "#SBATCH --error=x\\ y.err\n"
+                  "true\n"));
   EXPECT_EQ(spec.name, "my job");
   EXPECT_EQ(spec.time_limit_seconds, 0);
   EXPECT_EQ(spec.stdout_pattern, "a b#c.out");
@@ -142,15 +142,15 @@ TEST(SubmissionTest, QuotesEscapesAndCommentsOnDirectiveLines) {
 }
 
 TEST(SubmissionTest, DirectivesAfterTheFirstCommandAreIgnored) {
-  model::JobSpec spec = Parse(Input(
-      "#!/bin/sh\n"
-      "\n"
-      "# setup\n"
-      "   \n"
-      "#SBATCH -J early\n"
-      "echo start\n"
-      "#SBATCH -J late\n"
-      "#SBATCH --bogus\n"));
+  model::JobSpec spec =
+      Parse(Input("#!/bin/sh\n"
+                  "\n"
+                  "# setup\n"
+                  "   \n"
+                  "#SBATCH -J early\n"
+                  "echo start\n"
+                  "#SBATCH -J late\n"
+                  "#SBATCH --bogus\n"));
   EXPECT_EQ(spec.name, "early");
 }
 
@@ -160,11 +160,11 @@ TEST(SubmissionTest, IndentedOrDisabledDirectivesAreComments) {
 }
 
 TEST(SubmissionTest, GantryLinesOverrideSbatchLinesWhateverTheirOrder) {
-  model::JobSpec spec = Parse(Input(
-      "#!/bin/sh\n"
-      "#GANTRY --time=10 -J from-gantry\n"
-      "#SBATCH --time=5 -J from-sbatch -n 2\n"
-      "true\n"));
+  model::JobSpec spec =
+      Parse(Input("#!/bin/sh\n"
+                  "#GANTRY --time=10 -J from-gantry\n"
+                  "#SBATCH --time=5 -J from-sbatch -n 2\n"
+                  "true\n"));
   EXPECT_EQ(spec.time_limit_seconds, 600);
   EXPECT_EQ(spec.name, "from-gantry");
   EXPECT_EQ(spec.ntasks, 2);
@@ -181,8 +181,8 @@ TEST(SubmissionTest, MaxRetriesBelongsOnGantryLinesNotSbatchLines) {
 }
 
 TEST(SubmissionTest, CommandLineOverridesBothKindsOfDirective) {
-  model::JobSpec spec = Parse(Input(
-      "#!/bin/sh\n#SBATCH -t 5 -J a\n#GANTRY -t 10\ntrue\n", {"--time=20", "-p", "long"}));
+  model::JobSpec spec = Parse(
+      Input("#!/bin/sh\n#SBATCH -t 5 -J a\n#GANTRY -t 10\ntrue\n", {"--time=20", "-p", "long"}));
   EXPECT_EQ(spec.time_limit_seconds, 1200);
   EXPECT_EQ(spec.name, "a");
   EXPECT_EQ(spec.partition, "long");
@@ -248,7 +248,8 @@ TEST(SubmissionTest, StrayWordsAndMissingValuesAreRefused) {
             "job.sh:2: unexpected word 'extra' in #SBATCH line");
   EXPECT_EQ(ErrorOf(Input("#!/bin/sh\n#SBATCH --time\ntrue\n")),
             "job.sh:2: --time needs a value (--time=TIME)");
-  EXPECT_EQ(ErrorOf(Input("#!/bin/sh\n#SBATCH -t\ntrue\n")), "job.sh:2: -t needs a value (-t TIME)");
+  EXPECT_EQ(ErrorOf(Input("#!/bin/sh\n#SBATCH -t\ntrue\n")),
+            "job.sh:2: -t needs a value (-t TIME)");
   EXPECT_EQ(ErrorOf(Input("#!/bin/sh\n#SBATCH --hold=yes\ntrue\n")),
             "job.sh:2: --hold takes no value");
   EXPECT_EQ(ErrorOf(Input("#!/bin/sh\n#SBATCH --nice 5\ntrue\n")),
@@ -262,13 +263,13 @@ TEST(SubmissionTest, NiceWithoutAValueMeansOneHundred) {
 }
 
 TEST(SubmissionTest, WarnOnlyOptionsAreAcceptedWithAWarningNamingOptionAndLine) {
-  model::JobSpec spec = Parse(Input(
-      "#!/bin/sh\n"
-      "#SBATCH --mail-type=END,FAIL --mail-user=a@b.c\n"
-      "#SBATCH -L matlab:1 --qos=high --exclusive --requeue -C haswell\n"
-      "#SBATCH --signal=B:USR1@60 --open-mode=append --time-min=10 --ntasks-per-core=1\n"
-      "true\n",
-      {"--comment=hi"}));
+  model::JobSpec spec = Parse(
+      Input("#!/bin/sh\n"
+            "#SBATCH --mail-type=END,FAIL --mail-user=a@b.c\n"
+            "#SBATCH -L matlab:1 --qos=high --exclusive --requeue -C haswell\n"
+            "#SBATCH --signal=B:USR1@60 --open-mode=append --time-min=10 --ntasks-per-core=1\n"
+            "true\n",
+            {"--comment=hi"}));
   ASSERT_EQ(spec.warnings.size(), 12u) << Join(spec.warnings, "\n");
   EXPECT_EQ(spec.warnings[0],
             "job.sh:2: --mail-type is accepted for SLURM compatibility but Gantry does not act "
@@ -345,10 +346,14 @@ TEST(SubmissionTest, ScriptsThatAreNotBatchScriptsAreRefused) {
   EXPECT_EQ(ErrorOf(Input(" \n\t\n")), "job.sh: the batch script contains only whitespace");
   EXPECT_EQ(ErrorOf(Input("echo hi\n")),
             "job.sh:1: the batch script must start with #! (e.g. #!/bin/bash)");
-  EXPECT_EQ(ErrorOf(Input(std::string("#!/bin/sh\necho\n\x7f" "ELF\0\x01", 21))),
+  EXPECT_EQ(ErrorOf(Input(std::string("#!/bin/sh\necho\n\x7f"
+                                      "ELF\0\x01",
+                                      21))),
             "job.sh:3: the batch script contains a NUL byte; it must be a text file (is it a "
             "binary?)");
-  EXPECT_EQ(ErrorOf(Input(std::string("\x7f" "ELF\0\0", 6))),
+  EXPECT_EQ(ErrorOf(Input(std::string("\x7f"
+                                      "ELF\0\0",
+                                      6))),
             "job.sh:1: the batch script contains a NUL byte; it must be a text file (is it a "
             "binary?)");
   EXPECT_EQ(ErrorOf(Input("#!/bin/sh\r\ntrue\r\n")),
@@ -374,8 +379,8 @@ TEST(SubmissionTest, MemAndMemPerCpuAreMutuallyExclusiveInOneSource) {
 }
 
 TEST(SubmissionTest, ALaterSourceReplacesTheOtherMemoryOption) {
-  model::JobSpec spec = Parse(
-      Input("#!/bin/sh\n#SBATCH --mem-per-cpu=1G -n 4\ntrue\n", {"--mem=2G"}));
+  model::JobSpec spec =
+      Parse(Input("#!/bin/sh\n#SBATCH --mem-per-cpu=1G -n 4\ntrue\n", {"--mem=2G"}));
   EXPECT_EQ(spec.memory_mb, 2048);
 }
 
@@ -463,8 +468,7 @@ TEST(SubmissionTest, GresRecordsGpusAndWarnsAboutTheRest) {
 }
 
 TEST(SubmissionTest, DependenciesJoinedByQuestionMarkAreAny) {
-  model::JobSpec spec =
-      Parse(Input("#!/bin/sh\n#SBATCH -d afterok:12_3?afternotok:14\ntrue\n"));
+  model::JobSpec spec = Parse(Input("#!/bin/sh\n#SBATCH -d afterok:12_3?afternotok:14\ntrue\n"));
   EXPECT_TRUE(spec.dependencies_any);
   ASSERT_EQ(spec.dependencies.size(), 2u);
   EXPECT_EQ(spec.dependencies[0].job_ids, (std::vector<std::string>{"12_3"}));

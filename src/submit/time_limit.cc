@@ -60,8 +60,7 @@ Result<int64_t> ParseTimeLimit(std::string_view text) {
     }
   }
   // Each field is at most 18 digits of int64; clamp before multiplying to stay defined.
-  if (days > kMaxSeconds || hours > kMaxSeconds || minutes > kMaxSeconds ||
-      seconds > kMaxSeconds) {
+  if (days > kMaxSeconds || hours > kMaxSeconds || minutes > kMaxSeconds || seconds > kMaxSeconds) {
     return Fail(InvalidArgument("time limit too large (at most 100 years)"));
   }
   int64_t total = days * 86400 + hours * 3600 + minutes * 60 + seconds;

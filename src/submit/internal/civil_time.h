@@ -17,6 +17,8 @@ CivilDate CivilFromDays(int64_t days);
 int DaysInMonth(int64_t year, int month);
 
 // Floor division, also for negative numerators.
-inline int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+inline int64_t FloorDiv(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 }  // namespace gantry::submit::internal

@@ -98,13 +98,12 @@ Result<std::vector<DirectiveLine>> ScanDirectives(std::string_view script, std::
     Result<std::vector<std::string>> words =
         SplitDirectiveWords(std::string_view(line).substr(magic.size()));
     if (!words) {
-      return Fail(InvalidArgument(At(file, line_number) + ": " + words.error().message() +
-                                  " in " + std::string(magic) + " line"));
+      return Fail(InvalidArgument(At(file, line_number) + ": " + words.error().message() + " in " +
+                                  std::string(magic) + " line"));
     }
     if (!words->empty() &&
         (EqualsIgnoreCase((*words)[0], "hetjob") || EqualsIgnoreCase((*words)[0], "packjob"))) {
-      return Fail(InvalidArgument(At(file, line_number) +
-                                  ": heterogeneous jobs (" + (*words)[0] +
+      return Fail(InvalidArgument(At(file, line_number) + ": heterogeneous jobs (" + (*words)[0] +
                                   ") are not supported by Gantry"));
     }
     out.push_back({line_number, source, std::move(*words)});

@@ -42,9 +42,9 @@ Result<int64_t> Count(const OptionDef& def, Value value, int64_t min, int64_t ma
   std::string_view v = Trim(value.value_or(""));
   std::optional<int64_t> n = ParseDigits(v);
   if (!n || *n < min || *n > max) {
-    return Fail(BadValue(def, v,
-                         "expected a whole number from " + std::to_string(min) + " to " +
-                             std::to_string(max)));
+    return Fail(BadValue(
+        def, v,
+        "expected a whole number from " + std::to_string(min) + " to " + std::to_string(max)));
   }
   return *n;
 }
@@ -127,7 +127,8 @@ Status SetGpus(const OptionDef& def, Value value, SubmitState& state) {
   std::string_view v = Trim(value.value_or(""));
   std::string_view count = v.substr(v.rfind(':') == std::string_view::npos ? 0 : v.rfind(':') + 1);
   std::optional<int64_t> n = ParseDigits(count);
-  if (!n || *n > kMaxCount) return Fail(BadValue(def, v, "expected [TYPE:]COUNT, e.g. 2 or a100:2"));
+  if (!n || *n > kMaxCount)
+    return Fail(BadValue(def, v, "expected [TYPE:]COUNT, e.g. 2 or a100:2"));
   state.spec.gpus = *n;
   return {};
 }

@@ -53,8 +53,7 @@ class WordParser {
       if (!is_option || word == "--") {
         if (operands == Operands::kStop) break;
         std::string hint;
-        if (!uses_.empty() && uses_.back().def->arg == ArgKind::kOptional &&
-            !uses_.back().value) {
+        if (!uses_.empty() && uses_.back().def->arg == ArgKind::kOptional && !uses_.back().value) {
           hint = " (write --" + std::string(uses_.back().def->long_name) + "=" + word +
                  ": its value is optional, so it must be joined with '=')";
         }
@@ -94,8 +93,8 @@ class WordParser {
     } else if (def.arg == ArgKind::kRequired) {
       if (i + 1 >= words_.size()) {
         return Fail(InvalidArgument("--" + std::string(def.long_name) + " needs a value (--" +
-                                    std::string(def.long_name) + "=" +
-                                    std::string(def.value_name) + ")"));
+                                    std::string(def.long_name) + "=" + std::string(def.value_name) +
+                                    ")"));
       }
       use.value = words_[++i];
     }
@@ -122,8 +121,8 @@ class WordParser {
         use.value = rest;
       } else if (def->arg == ArgKind::kRequired) {
         if (i + 1 >= words_.size()) {
-          return Fail(InvalidArgument(std::string("-") + word[k] + " needs a value (-" +
-                                      word[k] + " " + std::string(def->value_name) + ")"));
+          return Fail(InvalidArgument(std::string("-") + word[k] + " needs a value (-" + word[k] +
+                                      " " + std::string(def->value_name) + ")"));
         }
         use.value = words_[++i];
       }
