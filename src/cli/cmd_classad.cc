@@ -97,8 +97,8 @@ int RunEval(int argc, char** argv) {
   for (size_t i = 0; i < exprs.size(); ++i) {
     Result<ca::ExprPtr> e = ca::ParseExpr(exprs[i]);
     if (!e) {
-      std::fprintf(stderr, "gantry classad eval: expression %zu:%s\n", i + 1,
-                   e.error().message().c_str());
+      std::fprintf(stderr, "gantry classad eval: expression %zu (%s): %s\n", i + 1,
+                   exprs[i].c_str(), e.error().message().c_str());
       status = 2;
       continue;
     }
