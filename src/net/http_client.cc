@@ -49,6 +49,8 @@ class ClientImpl final : public HttpClient {
   std::expected<HttpResponse, Failure> Attempt(std::string_view method, std::string_view head,
                                                std::string_view body, Deadline deadline);
   bool IdleConnectionIsDead() const;
+  // A complete response already waiting in the socket, without blocking.
+  std::optional<HttpResponse> ReadEarlyResponse(std::string_view method);
   std::string Describe(std::string_view method, std::string_view path) const {
     return std::string(method) + " " + std::string(path) + " to the Gantry server at " +
            endpoint_.url;
@@ -66,6 +68,22 @@ bool ClientImpl::IdleConnectionIsDead() const {
   // connection) or garbage; either way the connection is not usable.
   pollfd pfd{fd_.get(), POLLIN, 0};
   return poll(&pfd, 1, 0) != 0;
+}
+
+std::optional<HttpResponse> ClientImpl::ReadEarlyResponse(std::string_view method) {
+  ResponseParser parser(options_.limits);
+  parser.ExpectResponseTo(method);
+  while (true) {
+    ssize_t n = recv(fd_.get(), buffer_.data(), buffer_.size(), MSG_DONTWAIT);
+    if (n < 0 && errno == EINTR) continue;
+    if (n > 0) {
+      parser.Feed(std::string_view(buffer_.data(), static_cast<size_t>(n)));
+      continue;
+    }
+    auto next = n == 0 ? parser.Finish() : parser.Next();
+    if (next && *next) return std::move((*next)->response);
+    return std::nullopt;
+  }
 }
 
 Result<bool> ClientImpl::EnsureConnected(Deadline deadline) {
@@ -116,6 +134,12 @@ std::expected<HttpResponse, ClientImpl::Failure> ClientImpl::Attempt(std::string
       return fail(DeadlineExceeded("timed out after " + Seconds(options_.request_timeout) +
                                    " sending the request"),
                   false);
+    }
+    // The server may have answered early and closed (e.g. 413 for a body over its limit):
+    // prefer that answer to the send error.
+    if (std::optional<HttpResponse> early = ReadEarlyResponse(method)) {
+      fd_.Reset();
+      return *std::move(early);
     }
     return fail(Unavailable("connection lost while sending: " + sent.error().message()), true);
   }

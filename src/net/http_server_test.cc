@@ -215,6 +215,17 @@ TEST(HttpServerTest, OversizedBodyGets413) {
   EXPECT_EQ(small->status, 200);
 }
 
+TEST(HttpServerTest, BodyFarOverTheLimitStillGets413NotAResetConnection) {
+  // The server stops reading long before the client stops sending; the client must still
+  // report the server's 413 rather than "connection lost".
+  TempDir dir;
+  auto server =
+      StartServer({.unix_socket_path = dir.File("g.sock"), .limits = {.max_body_bytes = 1024}});
+  auto response = Client(server->unix_url())->Request("POST", "/up", std::string(40 << 20, 'x'));
+  ASSERT_TRUE(response.has_value()) << response.error().ToString();
+  EXPECT_EQ(response->status, 413);
+}
+
 TEST(HttpServerTest, OversizedHeadersGet431) {
   TempDir dir;
   auto server = StartServer({.unix_socket_path = dir.File("g.sock")});
