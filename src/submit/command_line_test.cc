@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -109,6 +111,25 @@ TEST(CommandLineTest, HelpListsEveryOptionInTheTable) {
     start = end + 1;
   }
   EXPECT_LE(longest, 100u);
+}
+
+TEST(CommandLineTest, DocsSubmitMdNamesEveryOptionInTheTable) {
+  std::ifstream in(std::string(GANTRY_SOURCE_DIR) + "/docs/submit.md");
+  ASSERT_TRUE(in.good());
+  std::stringstream docs;
+  docs << in.rdbuf();
+  const std::string text = docs.str();
+  auto mentions = [&](const std::string& name) {
+    for (size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + 1)) {
+      char next = at + name.size() < text.size() ? text[at + name.size()] : ' ';
+      if (!(next >= 'a' && next <= 'z') && next != '-') return true;  // not a longer name
+    }
+    return false;
+  };
+  for (const OptionDef& def : SubmitOptions()) {
+    EXPECT_TRUE(mentions("--" + std::string(def.long_name)))
+        << "--" << def.long_name << " is missing from docs/submit.md";
+  }
 }
 
 TEST(CommandLineTest, TheOptionTableHasNoDuplicateNames) {

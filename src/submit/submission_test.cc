@@ -123,7 +123,7 @@ TEST(SubmissionTest, UniquePrefixesOfLongOptionsWorkAsWithGetopt) {
   EXPECT_EQ(spec.cpus_per_task, 3);
   EXPECT_EQ(ErrorOf(Input("#!/bin/sh\n#SBATCH --me=1\ntrue\n")),
             "job.sh:2: ambiguous option --me (could be --mem, --mem-per-cpu, --mem-bind, "
-            "--mem-per-gpu)");
+            "--mem-per-gpu, --mem-update)");
 }
 
 TEST(SubmissionTest, QuotesEscapesAndCommentsOnDirectiveLines) {
