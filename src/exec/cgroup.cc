@@ -1,5 +1,6 @@
 #include "exec/cgroup.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -123,6 +124,34 @@ Status EnableMemoryForChildren(const std::string& dir) {
   return WriteString(dir + "/cgroup.subtree_control", "+memory");
 }
 
+// A crashed agent leaves "gantry.<pid>" behind; empty groups of dead agents are removed so
+// they do not pile up. Groups that still hold processes are reported, not touched.
+void RemoveStaleParents(const std::string& own) {
+  DIR* dir = opendir(own.c_str());
+  if (dir == nullptr) return;
+  while (dirent* entry = readdir(dir)) {
+    std::string_view name = entry->d_name;
+    if (!name.starts_with("gantry.")) continue;
+    auto pid = ParseInt(name.substr(7));
+    if (!pid || *pid == getpid() || kill(static_cast<pid_t>(*pid), 0) == 0 || errno != ESRCH) {
+      continue;
+    }
+    std::string stale = own + "/" + std::string(name);
+    if (DIR* jobs = opendir(stale.c_str())) {
+      while (dirent* job = readdir(jobs)) {
+        if (job->d_type == DT_DIR && job->d_name[0] != '.') {
+          rmdir((stale + "/" + job->d_name).c_str());
+        }
+      }
+      closedir(jobs);
+    }
+    if (rmdir(stale.c_str()) != 0) {
+      LogWarning("cgroup " + stale + " of a dead agent still holds processes; left alone");
+    }
+  }
+  closedir(dir);
+}
+
 }  // namespace
 
 std::string_view CgroupModeName(CgroupMode mode) {
@@ -188,6 +217,7 @@ Result<std::unique_ptr<CgroupManager>> CgroupManager::Create(CgroupMode mode) {
     auto enabled = EnableMemoryForChildren(own);
     if (!enabled) return Fail(enabled.error().Wrap("enabling the memory controller"));
   }
+  RemoveStaleParents(own);
   std::string parent = own + "/gantry." + std::to_string(getpid());
   if (mkdir(parent.c_str(), 0755) != 0 && errno != EEXIST) {
     return Fail(ErrnoError("cannot create cgroup " + parent, errno));
