@@ -1,0 +1,24 @@
+#!/bin/bash
+# A PMI client that breaks the protocol, for the launcher's failure tests. Rank 0 misbehaves
+# as $1 says; the other ranks initialize and wait in a barrier (they must be killed).
+#   garbage      sends a line that is not PMI
+#   longline     sends a put of 5000 bytes without a newline limit
+#   disconnect   enters the barrier, then closes its PMI connection
+set -u
+pmi() { echo "$1" >&"$PMI_FD"; }
+reply() { read -r -u "$PMI_FD" line; }
+if [[ $PMI_RANK != 0 ]]; then
+  pmi "cmd=init pmi_version=1 pmi_subversion=1"; reply
+  pmi "cmd=barrier_in"; reply
+  sleep 60
+  exit 0
+fi
+case $1 in
+  garbage) pmi "hello, this is not PMI" ;;
+  longline) printf 'cmd=put kvsname=x key=k value=%s\n' "$(head -c 5000 /dev/zero | tr '\0' a)" >&"$PMI_FD" ;;
+  disconnect)
+    pmi "cmd=init pmi_version=1 pmi_subversion=1"; reply
+    pmi "cmd=barrier_in"
+    eval "exec $PMI_FD>&-" ;;
+esac
+sleep 60
