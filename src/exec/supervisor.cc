@@ -161,6 +161,17 @@ Result<ProcessHandle> SupervisorImpl::Start(const SpawnRequest& request, ExitCal
   GANTRY_ASSIGN_OR_RETURN(SpawnedProcess spawned, SpawnProcess(request, setup));
 
   std::lock_guard lock(mu_);
+  if (stopping_) {
+    // Shutdown() ran while we were spawning, and the reaper may be gone: undo it all here.
+    kill(-spawned.pid, SIGKILL);
+    if (cgroup != nullptr) {
+      for (pid_t pid : cgroup->ReadPids().value_or(std::vector<pid_t>{})) kill(pid, SIGKILL);
+    }
+    while (waitpid(spawned.pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    close(spawned.pidfd);
+    return Fail(FailedPrecondition("the process supervisor is shutting down"));
+  }
   Job& job = jobs_[id];
   job.id = id;
   job.pid = spawned.pid;
