@@ -156,9 +156,12 @@ void RemoveStaleParents(const std::string& own) {
 
 std::string_view CgroupModeName(CgroupMode mode) {
   switch (mode) {
-    case CgroupMode::kV2: return "cgroup-v2";
-    case CgroupMode::kV1: return "cgroup-v1";
-    case CgroupMode::kNone: return "none";
+    case CgroupMode::kV2:
+      return "cgroup-v2";
+    case CgroupMode::kV1:
+      return "cgroup-v1";
+    case CgroupMode::kNone:
+      return "none";
   }
   return "unknown";
 }
@@ -287,7 +290,8 @@ bool JobCgroup::KillAll() const {
 }
 
 int64_t JobCgroup::PeakMemoryBytes() const {
-  return ReadInt(path_ + (mode_ == CgroupMode::kV2 ? "/memory.peak" : "/memory.max_usage_in_bytes"));
+  return ReadInt(path_ +
+                 (mode_ == CgroupMode::kV2 ? "/memory.peak" : "/memory.max_usage_in_bytes"));
 }
 
 bool JobCgroup::OomKilled() const {

@@ -1,8 +1,7 @@
 #include "exec/cgroup.h"
 
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "base/file.h"
 #include "base/strings.h"

@@ -28,8 +28,8 @@ std::string FormatMegabytes(int64_t bytes) {
 
 std::string DescribeEnd(const ExitStatus& status) {
   if (status.signal == 0) return "exited with status " + std::to_string(status.exit_code);
-  std::string text = "killed by signal " + std::to_string(status.signal) + " (" +
-                     SignalName(status.signal) + ")";
+  std::string text =
+      "killed by signal " + std::to_string(status.signal) + " (" + SignalName(status.signal) + ")";
   if (status.core_dumped) text += ", core dumped";
   return text;
 }

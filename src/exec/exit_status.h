@@ -8,16 +8,16 @@ namespace gantry::exec {
 
 // Resources one attempt used.
 struct Usage {
-  double user_cpu_seconds = 0;    // from wait4: the main process and every descendant it waited for
+  double user_cpu_seconds = 0;  // from wait4: the main process and every descendant it waited for
   double system_cpu_seconds = 0;
-  double wall_seconds = 0;        // from just before the spawn to the main process's exit
-  int64_t max_rss_kb = 0;         // largest resident set of one process (wait4 ru_maxrss)
-  int64_t peak_memory_kb = 0;     // whole tree, from the cgroup (memory.peak / max_usage); 0 if none
+  double wall_seconds = 0;     // from just before the spawn to the main process's exit
+  int64_t max_rss_kb = 0;      // largest resident set of one process (wait4 ru_maxrss)
+  int64_t peak_memory_kb = 0;  // whole tree, from the cgroup (memory.peak / max_usage); 0 if none
 };
 
 struct ExitStatus {
-  int exit_code = 0;        // valid when signal == 0; -1 when killed by a signal
-  int signal = 0;           // the signal that killed the main process, 0 if it exited
+  int exit_code = 0;  // valid when signal == 0; -1 when killed by a signal
+  int signal = 0;     // the signal that killed the main process, 0 if it exited
   bool core_dumped = false;
   bool timed_out = false;   // the wall-time limit expired and the tree was signalled
   bool oom_killed = false;  // the cgroup memory controller killed a process of the tree

@@ -1,8 +1,7 @@
 #include "exec/exit_status.h"
 
-#include <signal.h>
-
 #include <gtest/gtest.h>
+#include <signal.h>
 
 namespace gantry::exec {
 namespace {

@@ -67,8 +67,7 @@ Result<Reservation> NodeLedger::Reserve(int cores, int64_t memory_mb) {
     return Fail(ResourceExhausted(
         "need " + std::to_string(cores) + " cores and " + std::to_string(memory_mb) +
         " MB; free now: " + std::to_string(free_cores) + " of " + std::to_string(total_.cores) +
-        " cores, " + std::to_string(free_mb) + " of " + std::to_string(total_.memory_mb) +
-        " MB"));
+        " cores, " + std::to_string(free_mb) + " of " + std::to_string(total_.memory_mb) + " MB"));
   }
   used_.cores += cores;
   used_.memory_mb += memory_mb;

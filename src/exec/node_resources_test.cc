@@ -1,8 +1,7 @@
 #include "exec/node_resources.h"
 
-#include <sched.h>
-
 #include <gtest/gtest.h>
+#include <sched.h>
 
 namespace gantry::exec {
 namespace {

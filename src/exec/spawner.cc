@@ -23,8 +23,20 @@ namespace {
 constexpr size_t kChildStackBytes = 64 * 1024;
 constexpr const char* kDefaultPath = "/usr/local/bin:/usr/bin:/bin";
 
-enum class Step { kNone, kSession, kCgroup, kRlimit, kGroups, kGid, kUid, kChdir, kStdin,
-                  kStdout, kStderr, kExec };
+enum class Step {
+  kNone,
+  kSession,
+  kCgroup,
+  kRlimit,
+  kGroups,
+  kGid,
+  kUid,
+  kChdir,
+  kStdin,
+  kStdout,
+  kStderr,
+  kExec
+};
 
 // Shared with the child (CLONE_VM). The parent is suspended until the child execs or exits
 // (CLONE_VFORK), so the child's error lands here before the parent reads it; no pipe needed.
@@ -224,8 +236,8 @@ Error DescribeFailure(const SpawnRequest& request, const ChildContext& c,
   std::string why = strerror(e);
   switch (c.failed_step) {
     case Step::kChdir:
-      if (e == ENOENT) return NotFound("working directory '" + request.working_dir +
-                                       "' does not exist");
+      if (e == ENOENT)
+        return NotFound("working directory '" + request.working_dir + "' does not exist");
       return ErrnoError("cannot enter working directory '" + request.working_dir + "'", e);
     case Step::kStdin:
       return ErrnoError("cannot open stdin file '" + request.stdin_path + "'", e);
@@ -237,8 +249,8 @@ Error DescribeFailure(const SpawnRequest& request, const ChildContext& c,
       const std::string& name = request.argv[0];
       std::string path = candidates[static_cast<size_t>(std::max(0, c.failed_candidate))];
       if (e == ENOENT && name.find('/') == std::string::npos) {
-        return NotFound("executable '" + name + "' not found in PATH (" +
-                        SearchPath(request.env) + ")");
+        return NotFound("executable '" + name + "' not found in PATH (" + SearchPath(request.env) +
+                        ")");
       }
       if (e == ENOENT) return NotFound("executable '" + path + "' does not exist");
       if (e == EACCES) {
@@ -250,15 +262,19 @@ Error DescribeFailure(const SpawnRequest& request, const ChildContext& c,
       }
       return ErrnoError("cannot execute '" + path + "'", e);
     }
-    case Step::kCgroup: return ErrnoError("cannot join cgroup " + std::string(c.cgroup_procs), e);
-    case Step::kRlimit: return ErrnoError("cannot set the address-space limit", e);
+    case Step::kCgroup:
+      return ErrnoError("cannot join cgroup " + std::string(c.cgroup_procs), e);
+    case Step::kRlimit:
+      return ErrnoError("cannot set the address-space limit", e);
     case Step::kGroups:
     case Step::kGid:
     case Step::kUid:
-      return ErrnoError("cannot switch to uid " + std::to_string(c.uid) + " gid " +
-                        std::to_string(c.gid), e);
-    case Step::kSession: return ErrnoError("cannot start a new session", e);
-    case Step::kNone: break;
+      return ErrnoError(
+          "cannot switch to uid " + std::to_string(c.uid) + " gid " + std::to_string(c.gid), e);
+    case Step::kSession:
+      return ErrnoError("cannot start a new session", e);
+    case Step::kNone:
+      break;
   }
   return Internal("spawn failed: " + why);
 }

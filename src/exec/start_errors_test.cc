@@ -1,9 +1,8 @@
 // Start() failures and the process set-up that precedes exec (stdio, environment, user).
 #include <dirent.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include "base/file.h"
 #include "exec/process_tree.h"
@@ -76,8 +75,8 @@ TEST(StartErrorsTest, MissingWorkingDirectoryIsNamed) {
   auto handle = supervisor->Start(request, nullptr);
   ASSERT_FALSE(handle.has_value());
   EXPECT_EQ(handle.error().code(), ErrorCode::kNotFound);
-  EXPECT_EQ(handle.error().message(), "working directory '" + dir.File("gone") +
-                                          "' does not exist");
+  EXPECT_EQ(handle.error().message(),
+            "working directory '" + dir.File("gone") + "' does not exist");
   EXPECT_EQ(LeftoverCgroups(supervisor->cgroup_mode()), 0);
 }
 
@@ -122,7 +121,7 @@ TEST(ProcessSetupTest, StdoutAndStderrWithTheSamePathShareOneFile) {
 TEST(ProcessSetupTest, RunsInTheWorkingDirectoryWithExactlyTheGivenEnvironment) {
   TempDir dir;
   auto request = MakeRequest({"sh", "-c", "pwd; env | sort"}, dir);
-  request.env = {"GANTRY_X=1"};  // no PATH: the default search path finds sh
+  request.env = {"GANTRY_X=1"};     // no PATH: the default search path finds sh
   request.stdout_path = "out.txt";  // relative to the working directory
   auto supervisor = MakeSupervisor();
   ExitStatus status = RunToEnd(*supervisor, request);

@@ -8,9 +8,9 @@
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/syscall.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -377,8 +377,8 @@ void SupervisorImpl::Drain(Job& job, Ready& ready) {
 void SupervisorImpl::Finish(Job& job, Ready& ready) {
   if (job.cgroup != nullptr) {
     job.status.usage.peak_memory_kb = job.cgroup->PeakMemoryBytes() / 1024;
-    job.status.oom_killed = job.cgroup->OomKilled() &&
-                            (job.status.signal == SIGKILL || job.status.exit_code != 0);
+    job.status.oom_killed =
+        job.cgroup->OomKilled() && (job.status.signal == SIGKILL || job.status.exit_code != 0);
     if (auto removed = job.cgroup->Remove(); !removed) LogWarning(removed.error().message());
   }
   ready.emplace_back(std::move(job.on_exit), job.status);

@@ -1,6 +1,5 @@
 // Real processes through ProcessSupervisor: exit codes, signals, usage, limits, shutdown.
-#include "exec/process_supervisor.h"
-
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -8,8 +7,7 @@
 #include <condition_variable>
 #include <mutex>
 
-#include <gtest/gtest.h>
-
+#include "exec/process_supervisor.h"
 #include "exec/process_tree.h"
 #include "exec/test_util.h"
 

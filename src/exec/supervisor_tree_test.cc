@@ -1,11 +1,10 @@
 // Whole process trees: cancel reaches children and grandchildren (also those that called
 // setsid), and nothing is left alive or a zombie.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include "base/strings.h"
 #include "exec/process_supervisor.h"
