@@ -4,6 +4,23 @@
 #include <utility>
 
 namespace gantry::classad {
+namespace {
+
+bool IsScopeName(std::string_view lower) {
+  return lower == "my" || lower == "self" || lower == "target" || lower == "parent" ||
+         lower == "toplevel" || lower == "root";
+}
+
+// Names are short and a 64-bit hash already matched: a plain loop beats a memcmp call.
+bool SameName(const std::string& a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < b.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 ClassAd::~ClassAd() = default;
 
@@ -18,6 +35,9 @@ ClassAd& ClassAd::operator=(const ClassAd& other) {
     AdoptNestedAds(*attributes_.back().expr, this);
   }
   index_ = other.index_;
+  hashes_ = other.hashes_;
+  table_ = other.table_;
+  has_scope_names_ = other.has_scope_names_;
   // A copy is a new top-level ad: the caller decides where it lives.
   parent_ = nullptr;
   return *this;
@@ -29,9 +49,14 @@ ClassAd& ClassAd::operator=(ClassAd&& other) noexcept {
   if (this == &other) return *this;
   attributes_ = std::move(other.attributes_);
   index_ = std::move(other.index_);
+  hashes_ = std::move(other.hashes_);
+  table_ = std::move(other.table_);
+  has_scope_names_ = other.has_scope_names_;
   parent_ = other.parent_;
   other.attributes_.clear();
   other.index_.clear();
+  other.hashes_.clear();
+  other.table_.clear();
   for (Attribute& a : attributes_) AdoptNestedAds(*a.expr, this);
   return *this;
 }
@@ -45,21 +70,26 @@ void ClassAd::AdoptNestedAds(Expr& expr, const ClassAd* parent) {
 }
 
 int ClassAd::Find(uint64_t hash, std::string_view lower) const {
-  size_t lo = 0, hi = index_.size();
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    const Attribute& a = attributes_[index_[mid]];
-    if (a.hash < hash || (a.hash == hash && a.lower < lower)) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
+  if (table_.empty()) return -1;
+  size_t mask = table_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    const Slot& slot = table_[i];
+    if (slot.position == 0) return -1;
+    if (slot.hash == hash && SameName(attributes_[slot.position - 1].lower, lower)) {
+      return static_cast<int>(slot.position - 1);
     }
   }
-  if (lo < index_.size()) {
-    const Attribute& a = attributes_[index_[lo]];
-    if (a.hash == hash && a.lower == lower) return static_cast<int>(index_[lo]);
+}
+
+void ClassAd::RebuildTable() {
+  size_t size = 8;
+  while (size < attributes_.size() * 2) size *= 2;
+  table_.assign(size, Slot{});
+  for (size_t p = 0; p < attributes_.size(); ++p) {
+    size_t i = attributes_[p].hash & (size - 1);
+    while (table_[i].position != 0) i = (i + 1) & (size - 1);
+    table_[i] = Slot{attributes_[p].hash, static_cast<uint32_t>(p + 1)};
   }
-  return -1;
 }
 
 const Expr* ClassAd::LookupHashed(uint64_t hash, std::string_view lower) const {
@@ -89,11 +119,18 @@ void ClassAd::Insert(std::string_view name, ExprPtr expr) {
   }
   attributes_.push_back(Attribute{std::string(name), std::move(lower), hash, std::move(expr)});
   const Attribute& added = attributes_.back();
-  auto at = std::lower_bound(index_.begin(), index_.end(), 0u, [&](uint32_t x, uint32_t) {
-    const Attribute& a = attributes_[x];
-    return a.hash < added.hash || (a.hash == added.hash && a.lower < added.lower);
-  });
-  index_.insert(at, static_cast<uint32_t>(attributes_.size() - 1));
+  size_t at = std::lower_bound(hashes_.begin(), hashes_.end(), added.hash) - hashes_.begin();
+  index_.insert(index_.begin() + at, static_cast<uint32_t>(attributes_.size() - 1));
+  hashes_.insert(hashes_.begin() + at, added.hash);
+  has_scope_names_ = has_scope_names_ || IsScopeName(added.lower);
+  if (attributes_.size() * 2 > table_.size()) {
+    RebuildTable();
+  } else {
+    size_t mask = table_.size() - 1;
+    size_t i = added.hash & mask;
+    while (table_[i].position != 0) i = (i + 1) & mask;
+    table_[i] = Slot{added.hash, static_cast<uint32_t>(attributes_.size())};
+  }
 }
 
 void ClassAd::InsertValue(std::string_view name, Value value) {
@@ -114,6 +151,8 @@ bool ClassAd::Remove(std::string_view name) {
 }
 
 void ClassAd::Reindex() {
+  has_scope_names_ = false;
+  for (const Attribute& a : attributes_) has_scope_names_ = has_scope_names_ || IsScopeName(a.lower);
   index_.resize(attributes_.size());
   for (size_t i = 0; i < index_.size(); ++i) index_[i] = static_cast<uint32_t>(i);
   std::sort(index_.begin(), index_.end(), [this](uint32_t x, uint32_t y) {
@@ -121,6 +160,9 @@ void ClassAd::Reindex() {
     const Attribute& b = attributes_[y];
     return a.hash < b.hash || (a.hash == b.hash && a.lower < b.lower);
   });
+  hashes_.resize(index_.size());
+  for (size_t i = 0; i < index_.size(); ++i) hashes_[i] = attributes_[index_[i]].hash;
+  RebuildTable();
 }
 
 }  // namespace gantry::classad

@@ -52,6 +52,10 @@ class ClassAd {
   size_t size() const { return attributes_.size(); }
   bool empty() const { return attributes_.empty(); }
 
+  // Whether an attribute is named like a scope keyword (MY, SELF, TARGET, PARENT,
+  // TOPLEVEL, ROOT), which then hides the keyword. Rare; lets lookups skip a search.
+  bool has_scope_names() const { return has_scope_names_; }
+
   // The lexically enclosing ad, or null for a top-level ad.
   const ClassAd* parent() const { return parent_; }
   // Makes `parent` the enclosing ad of every ad literal directly inside `expr`.
@@ -63,6 +67,16 @@ class ClassAd {
 
   std::vector<Attribute> attributes_;  // insertion order
   std::vector<uint32_t> index_;        // positions in attributes_, sorted by (hash, lower)
+  std::vector<uint64_t> hashes_;       // hashes_[i] == attributes_[index_[i]].hash
+  // Open-addressing table over attributes_ (size a power of two, at most half full):
+  // a lookup is usually one probe.
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t position = 0;  // index in attributes_ + 1; 0 = empty
+  };
+  std::vector<Slot> table_;
+  void RebuildTable();
+  bool has_scope_names_ = false;
   const ClassAd* parent_ = nullptr;
 };
 

@@ -42,6 +42,9 @@ Value EvalAttribute(const Expr& e, const ClassAd* scope, EvalState& st) {
     }
   }
   for (const ClassAd* ad = scope; ad != nullptr; ad = ad->parent()) {
+    if (e.special != SpecialName::kNone && !ad->has_scope_names()) {
+      return SpecialValue(e.special, ad, st);
+    }
     const Expr* found = ad->LookupHashed(e.hash, e.lower);
     if (found != nullptr) return EvalAttributeIn(*found, ad, st);
     if (e.special != SpecialName::kNone) return SpecialValue(e.special, ad, st);
@@ -57,7 +60,15 @@ Value EvalAttribute(const Expr& e, const ClassAd* scope, EvalState& st) {
 }
 
 Value EvalSelect(const Expr& e, const ClassAd* scope, EvalState& st) {
-  Value base = Eval(*e.children[0], scope, st);
+  const Expr& base_expr = *e.children[0];
+  if (base_expr.kind == ExprKind::kAttribute && base_expr.special != SpecialName::kNone &&
+      !base_expr.absolute && scope != nullptr && !scope->has_scope_names()) {
+    // TARGET.x, MY.x: no need to build an ad value first.
+    Value ad = SpecialValue(base_expr.special, scope, st);
+    if (!ad.IsClassAd()) return Value::Undefined();
+    return SelectFromAd(ad.ad(), e.hash, e.lower, st);
+  }
+  Value base = Eval(base_expr, scope, st);
   if (base.IsClassAd()) return SelectFromAd(base.ad(), e.hash, e.lower, st);
   if (base.IsUndefined()) return Value::Undefined();
   if (!base.IsList()) return Value::Error();

@@ -61,8 +61,11 @@ std::optional<double> Value::NumberAsReal() const {
 }
 
 Value Value::View() const {
-  Value v = *this;
-  v.owner_.reset();
+  // Copies the fields but not owner_: no reference-count traffic on the hot path.
+  Value v;
+  v.type_ = type_;
+  v.i_ = i_;
+  v.n_ = n_;
   return v;
 }
 
