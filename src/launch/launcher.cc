@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -86,6 +88,7 @@ class Job final : public NodeObserver {
   std::unique_ptr<JobExchange> exchange_;
   std::vector<std::unique_ptr<NodeLaunch>> nodes_;
   std::set<std::string> leftovers_;
+  std::string pmix_tmpdir_;  // removed with everything in it when the job ends
   sigset_t old_mask_;
   int signal_fd_ = -1;
   std::optional<int> exit_status_;   // first non-zero status
@@ -97,6 +100,11 @@ class Job final : public NodeObserver {
 
 Job::~Job() {
   nodes_.clear();
+  pmix_.reset();
+  if (!pmix_tmpdir_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(pmix_tmpdir_, ignored);
+  }
   if (signal_fd_ >= 0) close(signal_fd_);
   pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
 }
@@ -141,8 +149,19 @@ Status Job::Start() {
     if (placement.nodes.size() != 1) {
       return Fail(InvalidArgument("PMIx (Open MPI) supports one node per launcher; drop --ppn"));
     }
-    GANTRY_ASSIGN_OR_RETURN(pmix_, PmixHost::Create(job_id, placement.nodes[0].ranks.size(),
-                                                    topology_ ? topology_->xml() : ""));
+    std::string tmpdir = (std::getenv("TMPDIR") != nullptr ? std::getenv("TMPDIR") : "/tmp");
+    tmpdir += "/gantry-run." + job_id + ".XXXXXX";
+    if (mkdtemp(tmpdir.data()) == nullptr) {
+      return Fail(ErrnoError("creating a session directory for PMIx", errno));
+    }
+    pmix_tmpdir_ = tmpdir;
+    GANTRY_ASSIGN_OR_RETURN(
+        pmix_, PmixHost::Create(PmixJob{.job_id = job_id,
+                                        .size = options_.size,
+                                        .local_ranks = placement.nodes[0].ranks,
+                                        .tmpdir = tmpdir,
+                                        .hwloc_topology = topology_ ? topology_->hwloc_topology()
+                                                                    : nullptr}));
   }
 
   exchange_ = std::make_unique<JobExchange>(
@@ -172,6 +191,7 @@ Status Job::Start() {
     GANTRY_ASSIGN_OR_RETURN(auto node, NodeLaunch::Create(std::move(config), poller_, *this));
     nodes_.push_back(std::move(node));
   }
+  if (pmix_) pmix_->WatchEvents(poller_, [this](int rank, int code) { OnAbort(rank, code); });
   for (auto& node : nodes_) {
     auto status = node->Start();
     if (!status) {
@@ -180,7 +200,6 @@ Status Job::Start() {
       return {};
     }
   }
-  if (pmix_) pmix_->WatchEvents(poller_, [this](int rank, int code) { OnAbort(rank, code); });
   return {};
 }
 

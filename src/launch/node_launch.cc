@@ -225,7 +225,12 @@ void NodeLaunch::OnPmiReadable(Rank& rank) {
   if (n <= 0) {
     auto status = server_->HandleDisconnect(rank.client);
     ClosePmi(rank);
-    if (!status) observer_.OnRankError(rank.rank, status.error());
+    if (!status) {
+      // A rank that dies closes its socket a moment before it can be reaped. Its own exit
+      // status (say 137) says more than "closed its PMI connection", so wait briefly for it.
+      WaitBrieflyForExit(rank);
+      observer_.OnRankError(rank.rank, status.error());
+    }
     return;
   }
   rank.pmi_in.append(buffer, static_cast<size_t>(n));
@@ -250,6 +255,17 @@ void NodeLaunch::OnPmiReadable(Rank& rank) {
         rank.rank, InvalidArgument("rank " + std::to_string(rank.rank) +
                                    " sent a PMI line longer than " +
                                    std::to_string(pmi::kMaxRequestBytes) + " bytes"));
+  }
+}
+
+void NodeLaunch::WaitBrieflyForExit(Rank& rank) {
+  for (int i = 0; i < 100 && !rank.reaped && rank.pid > 0; ++i) {
+    int status = 0;
+    if (waitpid(rank.pid, &status, WNOHANG) == rank.pid) {
+      OnReaped(rank, status);
+      return;
+    }
+    usleep(1000);
   }
 }
 
@@ -327,14 +343,16 @@ void NodeLaunch::Reap() {
   for (auto& rank : ranks_) {
     if (rank->pid <= 0 || rank->reaped) continue;
     int status = 0;
-    pid_t pid = waitpid(rank->pid, &status, WNOHANG);
-    if (pid != rank->pid) continue;
-    rank->reaped = true;
-    // Whatever the rank started in its process group goes with it.
-    kill(-rank->pid, SIGKILL);
-    if (rank->rank == 0) CloseStdinPipe();
-    observer_.OnRankExit(rank->rank, status);
+    if (waitpid(rank->pid, &status, WNOHANG) == rank->pid) OnReaped(*rank, status);
   }
+}
+
+void NodeLaunch::OnReaped(Rank& rank, int wait_status) {
+  rank.reaped = true;
+  // Whatever the rank started in its process group goes with it.
+  kill(-rank.pid, SIGKILL);
+  if (rank.rank == 0) CloseStdinPipe();
+  observer_.OnRankExit(rank.rank, wait_status);
 }
 
 void NodeLaunch::CollectLeftovers(std::set<std::string>& files) const {

@@ -84,6 +84,8 @@ class NodeLaunch : private pmi::SimpleServerHost {
   Status StartRank(Rank& rank);
   void OnPmiReadable(Rank& rank);
   void FlushPmi(Rank& rank);
+  void WaitBrieflyForExit(Rank& rank);
+  void OnReaped(Rank& rank, int wait_status);
   void ClosePmi(Rank& rank);
   void OnOutput(Rank& rank, int stream);
   void OnStdin();

@@ -1,7 +1,8 @@
 // PmixHost: the PMIx server for Open MPI ranks, through libpmix's server API
-// (PMIx_server_init, register_nspace/register_client, setup_fork, fence and modex upcalls).
-// libpmix runs its own progress thread; upcalls that need the launcher are posted to the
-// loop thread through an eventfd. Public methods: loop-thread only.
+// (PMIx_server_init, register_nspace/register_client, setup_fork, fence and abort upcalls).
+// libpmix calls its upcalls on its own progress thread; they are queued and completed on the
+// loop thread (eventfd). Only one may exist per process (libpmix is a singleton).
+// Public methods: loop-thread only.
 #pragma once
 
 #include <functional>
@@ -14,15 +15,23 @@
 
 namespace gantry::launch {
 
+struct PmixJob {
+  std::string job_id;        // unique on this node; the PMIx namespace is "gantry.<job_id>"
+  int size = 1;              // ranks in the job
+  std::vector<int> local_ranks;
+  std::string tmpdir;        // per-job session directory, removed by the launcher
+  void* hwloc_topology = nullptr;  // hwloc_topology_t discovered once, or null
+};
+
 class PmixHost {
  public:
-  // One namespace of `local_ranks` ranks, all on this node. `topology_xml` may be empty.
-  static Result<std::unique_ptr<PmixHost>> Create(const std::string& job_id, size_t local_ranks,
-                                                  const std::string& topology_xml);
+  static Result<std::unique_ptr<PmixHost>> Create(const PmixJob& job);
   virtual ~PmixHost() = default;
-  // The variables PMIx_server_setup_fork wants in `rank`'s environment.
+  // The variables a rank needs to reach the server (PMIx_server_setup_fork), plus the
+  // resource-manager marker without which Open MPI 4.1 will not direct-launch.
   virtual Result<std::vector<std::string>> RankEnvironment(int rank) = 0;
-  // Calls on_abort(rank, exit_code) on the loop thread when a client calls PMIx_Abort.
+  // Calls on_abort(rank, status) on the loop thread when a rank calls PMIx_Abort
+  // (MPI_Abort in Open MPI).
   virtual void WatchEvents(Poller& poller, std::function<void(int, int)> on_abort) = 0;
 };
 

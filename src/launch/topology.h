@@ -21,11 +21,15 @@ class Topology {
   // Close-on-exec memfd holding xml(); a rank that inherits it reads /proc/self/fd/<fd>.
   int fd() const { return fd_; }
   std::string RankPath() const { return "/proc/self/fd/" + std::to_string(fd_); }
+  // The loaded hwloc_topology_t, for libraries that take one (the PMIx server).
+  void* hwloc_topology() const { return topology_; }
 
  private:
-  Topology(std::string xml, int fd) : xml_(std::move(xml)), fd_(fd) {}
+  Topology(std::string xml, int fd, void* topology)
+      : xml_(std::move(xml)), fd_(fd), topology_(topology) {}
   std::string xml_;
   int fd_;
+  void* topology_;
 };
 
 }  // namespace gantry::launch

@@ -32,6 +32,23 @@ TEST_P(OpenMpiFluxTest, EveryRankSeesSizeNThroughLibgantryPmi) {
 
 INSTANTIATE_TEST_SUITE_P(N, OpenMpiFluxTest, ::testing::Values(1, 2, 4, 8, 16));
 
+class OpenMpiPmixTest : public ::testing::TestWithParam<int> {};
+
+// The default (--mpi auto) recognizes an Open MPI executable and serves it PMIx.
+TEST_P(OpenMpiPmixTest, EveryRankSeesSizeNThroughPmix) {
+  const int n = GetParam();
+  RunResult r = RunGantry({.args = {"-n", std::to_string(n), ALLREDUCE_OPENMPI,
+                                    std::to_string(n)},
+                           .env = kOpenMpiEnv});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(CountLines(r.out, "of " + std::to_string(n) + " sum " +
+                                  std::to_string(n * (n - 1) / 2) + " ok"),
+            n)
+      << r.out << r.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(N, OpenMpiPmixTest, ::testing::Values(1, 2, 4, 8, 16));
+
 }  // namespace
 }  // namespace gantry::testing
 
@@ -54,6 +71,15 @@ TEST(OpenMpiFailureTest, AbortRemovesTheRanksSharedMemorySegments) {
   RunResult r = RunGantry({.args = {"-n", "4", "--mpi", "flux", MISBEHAVE_OPENMPI, "abort", "4"},
                            .env = kOpenMpiEnv});
   EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_LE(CountVaderSegments(), before);
+}
+
+TEST(OpenMpiFailureTest, PmixAbortEndsTheJobWithTheAbortCode) {
+  const int before = CountVaderSegments();
+  RunResult r = RunGantry({.args = {"-n", "4", "--mpi", "pmix", MISBEHAVE_OPENMPI, "abort", "6"},
+                           .env = kOpenMpiEnv});
+  EXPECT_EQ(r.exit_code, 6) << r.err;
+  EXPECT_NE(r.err.find("rank 1 called abort with exit code 6"), std::string::npos) << r.err;
   EXPECT_LE(CountVaderSegments(), before);
 }
 
