@@ -31,11 +31,17 @@ Result<int64_t> ParseIndex(std::string_view s) {
   return *v;
 }
 
-// One comma-separated element: N, N-M or N-M:S. Marks the ids in `present`.
-Status AddElement(std::string_view element, std::vector<bool>& present) {
+struct Range {
+  int64_t first = 0;
+  int64_t last = 0;
+  int64_t step = 1;
+};
+
+// One comma-separated element: N, N-M or N-M:S.
+Result<Range> ParseElement(std::string_view element) {
   if (element.empty()) return Fail(Bad("empty element in array list; " + std::string(kExpected)));
   if (element.front() == '-') return Fail(Bad("array indexes must not be negative"));
-  int64_t step = 1;
+  Range r;
   size_t colon = element.find(':');
   std::string_view range = element.substr(0, colon);
   size_t dash = range.find('-');
@@ -46,19 +52,18 @@ Status AddElement(std::string_view element, std::vector<bool>& present) {
     }
     std::optional<int64_t> s = internal::ParseDigits(element.substr(colon + 1));
     if (!s || *s <= 0) return Fail(Bad("the step after ':' must be a positive whole number"));
-    step = std::min(*s, kMaxArrayTaskId + 1);  // larger steps select only `first`
+    r.step = std::min(*s, kMaxArrayTaskId + 1);  // larger steps select only `first`
   }
-  GANTRY_ASSIGN_OR_RETURN(int64_t first, ParseIndex(range.substr(0, dash)));
-  int64_t last = first;
+  GANTRY_ASSIGN_OR_RETURN(r.first, ParseIndex(range.substr(0, dash)));
+  r.last = r.first;
   if (dash != std::string_view::npos) {
-    GANTRY_ASSIGN_OR_RETURN(last, ParseIndex(range.substr(dash + 1)));
-    if (last < first) {
+    GANTRY_ASSIGN_OR_RETURN(r.last, ParseIndex(range.substr(dash + 1)));
+    if (r.last < r.first) {
       return Fail(Bad("range " + std::string(range) + " is reversed (write " +
-                      std::to_string(last) + "-" + std::to_string(first) + ")"));
+                      std::to_string(r.last) + "-" + std::to_string(r.first) + ")"));
     }
   }
-  for (int64_t i = first; i <= last; i += step) present[static_cast<size_t>(i)] = true;
-  return {};
+  return r;
 }
 
 }  // namespace
@@ -80,13 +85,24 @@ Result<model::ArraySpec> ParseArraySpec(std::string_view text) {
     body = body.substr(1, body.size() - 2);
   }
   if (body.empty()) return Fail(Bad(kExpected));
-  // A bitmap over every possible id: 4M bits = 500 KB, and duplicates collapse for free.
-  std::vector<bool> present(static_cast<size_t>(kMaxArrayTaskId) + 1, false);
+  std::vector<Range> ranges;
+  int64_t max_id = 0;
   for (const std::string& element : Split(body, ',')) {
-    GANTRY_RETURN_IF_ERROR(AddElement(element, present));
+    GANTRY_ASSIGN_OR_RETURN(Range r, ParseElement(element));
+    max_id = std::max(max_id, r.last);
+    ranges.push_back(r);
   }
+  // A bitmap up to the largest id (at most 4M bits = 500 KB): duplicates collapse and the ids
+  // come out sorted, as with SLURM's bitmap.
+  std::vector<bool> present(static_cast<size_t>(max_id) + 1, false);
   int64_t count = 0;
-  for (bool p : present) count += p ? 1 : 0;
+  for (const Range& r : ranges) {
+    for (int64_t i = r.first; i <= r.last; i += r.step) {
+      auto bit = present[static_cast<size_t>(i)];
+      if (!bit) ++count;
+      bit = true;
+    }
+  }
   if (count > kMaxArrayTasks) {
     return Fail(Bad("too many array tasks (" + std::to_string(count) + "; at most " +
                     std::to_string(kMaxArrayTasks) + ")"));
