@@ -197,7 +197,8 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
     if (!d.attempts.empty()) {
       const model::Attempt& last = d.attempts.back();
       path = stream == "stdout" ? last.stdout_path : last.stderr_path;
-      if (stream == "stderr" && path.empty()) path = last.stdout_path;  // merged
+      // Without -e, stderr goes to the stdout file: it has no stream of its own.
+      if (stream == "stderr" && path == last.stdout_path) path.clear();
     }
     bool ended = model::IsTerminal(d.summary.task.state);
     std::string data;
@@ -246,6 +247,16 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
     poll.max_wait_ms = std::clamp<int64_t>(poll.max_wait_ms, 0, kMaxWaitMs);
     GANTRY_ASSIGN_OR_RETURN(broker::PollResponse out, broker.Poll(poll));
     return JsonReply(PollResponseToJson(out));
+  }));
+
+  router.Add("POST", "/v1/agents/{name}/wake", Authed(config, [&broker](const HttpRequest& req,
+                                                                        const Caller& c)
+                                                                 -> Result<HttpResponse> {
+    if (!c.admin) {
+      return Fail(PermissionDenied("only the server's own user (or root) may run an agent"));
+    }
+    broker.Wake(std::string(req.Param("name")));
+    return JsonReply(json::object());
   }));
 }
 

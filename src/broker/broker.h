@@ -54,6 +54,9 @@ class Broker {
   // The agent protocol: applies reports, then returns work (waiting up to max_wait_ms).
   Result<PollResponse> Poll(const PollRequest& request);
 
+  // Makes the agent's pending Poll return now (it has reports to send).
+  void Wake(const std::string& agent_id);
+
   // Timers: --begin times, lost agents. Called about once a second.
   void Tick();
   // Wakes every blocked Poll and Wait; they return at once from then on.
@@ -68,6 +71,7 @@ class Broker {
     AgentStatus status;
     TimeMicros last_seen = 0;
     std::set<int64_t> kill_orders;
+    bool wake = false;
   };
   // The copies a transition edits and the events it writes; committed together.
   struct Pending {

@@ -169,6 +169,7 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
   AgentRecord& agent = agents_[req.agent_id];
   agent.status = req.status;
   agent.last_seen = clock_.Now();
+  agent.wake = false;  // this poll carries whatever the wake was for
 
   Pending p;
   std::set<int64_t> reported;
@@ -207,7 +208,7 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
     AgentRecord& self = agents_[req.agent_id];
     out.kill_attempts.assign(self.kill_orders.begin(), self.kill_orders.end());
     self.kill_orders.clear();
-    if (!out.assignments.empty() || !out.kill_attempts.empty() || shutdown_) break;
+    if (!out.assignments.empty() || !out.kill_attempts.empty() || shutdown_ || self.wake) break;
     if (cv_.wait_until(lock, deadline) == std::cv_status::timeout) {
       Pending last;
       Assign(last, req.agent_id, free_cpus, free_memory, out);
@@ -216,7 +217,14 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
     }
   }
   agents_[req.agent_id].last_seen = clock_.Now();
+  agents_[req.agent_id].wake = false;
   return out;
+}
+
+void Broker::Wake(const std::string& agent_id) {
+  std::lock_guard lock(mu_);
+  agents_[agent_id].wake = true;
+  cv_.notify_all();
 }
 
 void Broker::Tick() {

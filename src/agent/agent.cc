@@ -1,0 +1,263 @@
+#include "agent/agent.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+
+#include "agent/launch_plan.h"
+#include "base/file.h"
+#include "base/log.h"
+#include "exec/exit_status.h"
+
+namespace gantry::agent {
+namespace {
+
+std::string Hostname() {
+  char buf[256] = {};
+  gethostname(buf, sizeof buf - 1);
+  return buf;
+}
+
+int64_t NowMicros() { return SystemClock().Now(); }
+
+}  // namespace
+
+Result<std::unique_ptr<Agent>> Agent::Create(AgentOptions options,
+                                             std::unique_ptr<ServerLink> link,
+                                             std::unique_ptr<ServerLink> waker) {
+  GANTRY_ASSIGN_OR_RETURN(exec::NodeResources total,
+                          exec::DiscoverNodeResources(options.resources));
+  GANTRY_RETURN_IF_ERROR(MakeDirs(options.work_dir + "/attempts", 0755));
+  exec::ProcessSupervisor::Options sup;
+  sup.subreaper = options.subreaper;
+  GANTRY_ASSIGN_OR_RETURN(auto supervisor, exec::ProcessSupervisor::Create(sup));
+  return std::unique_ptr<Agent>(new Agent(std::move(options), total, std::move(link),
+                                          std::move(waker), std::move(supervisor)));
+}
+
+Agent::Agent(AgentOptions options, exec::NodeResources total, std::unique_ptr<ServerLink> link,
+             std::unique_ptr<ServerLink> waker, std::unique_ptr<exec::ProcessSupervisor> supervisor)
+    : options_(std::move(options)),
+      hostname_(Hostname()),
+      ledger_(total),
+      link_(std::move(link)),
+      waker_link_(std::move(waker)),
+      supervisor_(std::move(supervisor)) {
+  waker_ = std::thread([this] { WakerLoop(); });
+}
+
+Agent::~Agent() {
+  Stop();
+  if (waker_.joinable()) waker_.join();
+}
+
+void Agent::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    stopped_ = true;
+    cv_.notify_all();
+  }
+  // Jobs die with the agent: a restarted server requeues them, and two copies of one job
+  // must never run at once.
+  supervisor_->Shutdown();
+  (void)waker_link_->Wake(options_.name);
+}
+
+void Agent::WakerLoop() {
+  std::unique_lock lock(mu_);
+  while (!stopped_) {
+    cv_.wait(lock, [&] { return stopped_ || (wake_needed_ && in_long_poll_); });
+    if (stopped_) break;
+    wake_needed_ = false;
+    lock.unlock();
+    auto woke = waker_link_->Wake(options_.name);
+    if (!woke) LogWarning("agent: cannot wake the long-poll: " + woke.error().message());
+    lock.lock();
+  }
+}
+
+void Agent::OnExit(int64_t attempt_id, const exec::ExitStatus& status) {
+  broker::AttemptReport r;
+  r.type = broker::AttemptReport::Type::kFinished;
+  r.attempt_id = attempt_id;
+  r.time = NowMicros();
+  r.exit_code = status.exit_code;
+  r.signal = status.signal;
+  r.timed_out = status.timed_out;
+  r.oom_killed = status.oom_killed;
+  r.usage.user_cpu_seconds = status.usage.user_cpu_seconds;
+  r.usage.system_cpu_seconds = status.usage.system_cpu_seconds;
+  r.usage.wall_seconds = status.usage.wall_seconds;
+  r.usage.max_rss_kb = std::max(status.usage.max_rss_kb, status.usage.peak_memory_kb);
+  r.reason = exec::DescribeExitStatus(status);
+  std::string dir;
+  {
+    std::lock_guard lock(mu_);
+    auto it = running_.find(attempt_id);
+    if (it != running_.end()) {
+      dir = it->second.attempt_dir;
+      it->second.reservation = exec::Reservation();  // free the cores now
+    }
+    reports_.push_back(std::move(r));
+    wake_needed_ = true;
+    cv_.notify_all();
+  }
+  std::error_code ignored;
+  if (!dir.empty()) std::filesystem::remove_all(dir, ignored);
+}
+
+void Agent::Start(const broker::Assignment& a) {
+  int64_t attempt_id = a.attempt.id;
+  std::string dir = options_.work_dir + "/attempts/" + std::to_string(attempt_id);
+  std::string script = dir + "/script";
+  LaunchPlan plan = PlanLaunch(a, dir, script, hostname_);
+  auto fail = [&](const std::string& why) {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+    broker::AttemptReport r;
+    r.type = broker::AttemptReport::Type::kFailedToStart;
+    r.attempt_id = attempt_id;
+    r.time = NowMicros();
+    r.reason = why;
+    std::lock_guard lock(mu_);
+    reports_.push_back(std::move(r));
+  };
+  auto reservation = ledger_.Reserve(static_cast<int>(plan.cpus), plan.memory_mb);
+  if (!reservation) return fail(reservation.error().message());
+
+  uid_t owner = a.job->owner.uid;
+  bool as_root = geteuid() == 0;
+  if (!as_root && owner != geteuid()) {
+    return fail("this agent runs as uid " + std::to_string(geteuid()) +
+                " and cannot run jobs of uid " + std::to_string(owner));
+  }
+  if (mkdir(dir.c_str(), 0700) != 0) return fail("cannot create " + dir + ": " + strerror(errno));
+  auto written = WriteFileAtomic(script, a.job->spec.script, 0700);
+  if (!written) return fail(written.error().message());
+  if (as_root && owner != 0) {
+    if (chown(dir.c_str(), owner, a.job->owner.gid) != 0 ||
+        chown(script.c_str(), owner, a.job->owner.gid) != 0) {
+      return fail("cannot hand " + dir + " to uid " + std::to_string(owner));
+    }
+  }
+  exec::SpawnRequest req;
+  req.argv = plan.argv;
+  req.env = plan.env;
+  req.working_dir = plan.working_dir;
+  req.stdout_path = plan.stdout_path;
+  req.stderr_path = plan.stderr_path;
+  if (as_root && owner != 0) {
+    req.uid = owner;
+    req.gid = a.job->owner.gid;
+  }
+  req.memory_limit_bytes = plan.memory_limit_bytes;
+  req.time_limit_seconds = plan.time_limit_seconds;
+  req.kill_grace_seconds = options_.kill_grace_seconds;
+  req.cgroup_name = plan.cgroup_name;
+
+  // Registered before Start so an instant exit finds its entry.
+  {
+    std::lock_guard lock(mu_);
+    running_[attempt_id] = Running{attempt_id, 0, std::move(*reservation), dir};
+  }
+  auto handle = supervisor_->Start(req, [this, attempt_id](const exec::ExitStatus& s) {
+    OnExit(attempt_id, s);
+  });
+  std::lock_guard lock(mu_);
+  if (!handle) {
+    running_.erase(attempt_id);
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+    broker::AttemptReport r;
+    r.type = broker::AttemptReport::Type::kFailedToStart;
+    r.attempt_id = attempt_id;
+    r.time = NowMicros();
+    r.reason = handle.error().message();
+    reports_.push_back(std::move(r));
+    return;
+  }
+  running_[attempt_id].handle = *handle;
+  broker::AttemptReport started;
+  started.type = broker::AttemptReport::Type::kStarted;
+  started.attempt_id = attempt_id;
+  started.time = NowMicros();
+  started.stdout_path = plan.stdout_path;
+  started.stderr_path = plan.stderr_path;
+  // The exit may already be queued: the start must come first.
+  auto pos = std::find_if(reports_.begin(), reports_.end(),
+                          [&](const broker::AttemptReport& r) { return r.attempt_id == attempt_id; });
+  reports_.insert(pos, std::move(started));
+}
+
+Status Agent::Run() {
+  int failures = 0;
+  while (true) {
+    broker::PollRequest req;
+    {
+      std::unique_lock lock(mu_);
+      if (stopped_) return {};
+      exec::NodeResources free = ledger_.Free();
+      // A full node has nothing to ask for: wait for an exit (or send a heartbeat).
+      if (free.cores <= 0 && reports_.empty()) {
+        cv_.wait_for(lock, std::chrono::seconds(10),
+                     [&] { return stopped_ || !reports_.empty(); });
+        if (stopped_) return {};
+        free = ledger_.Free();
+      }
+      req.status = {options_.name,          hostname_,  ledger_.total().cores,
+                    ledger_.total().memory_mb, free.cores, free.memory_mb};
+      req.reports = reports_;
+      for (const auto& [id, r] : running_) req.running_attempts.push_back(id);
+      req.max_wait_ms = free.cores > 0 ? options_.long_poll_ms : 0;
+      in_long_poll_ = req.max_wait_ms > 0;
+      wake_needed_ = false;
+    }
+    auto resp = link_->Poll(options_.name, req);
+    std::vector<int64_t> kills;
+    {
+      std::lock_guard lock(mu_);
+      in_long_poll_ = false;
+      if (!resp) {
+        if (stopped_) return {};
+        LogWarning("agent: poll failed: " + resp.error().message());
+        if (++failures > 30) return Fail(resp.error());
+      } else {
+        failures = 0;
+        // Acknowledged: drop what was sent, and forget attempts that ended.
+        size_t sent = req.reports.size();
+        for (size_t i = 0; i < sent; ++i) {
+          if (req.reports[i].type != broker::AttemptReport::Type::kStarted) {
+            running_.erase(req.reports[i].attempt_id);
+          }
+        }
+        reports_.erase(reports_.begin(), reports_.begin() + static_cast<long>(sent));
+        for (const auto& [id, r] : running_) {
+          if (std::count(resp->kill_attempts.begin(), resp->kill_attempts.end(), id)) {
+            kills.push_back(id);
+          }
+        }
+      }
+    }
+    if (!resp) {
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      continue;
+    }
+    for (const broker::Assignment& a : resp->assignments) Start(a);
+    for (int64_t id : kills) {
+      exec::ProcessHandle handle;
+      {
+        std::lock_guard lock(mu_);
+        auto it = running_.find(id);
+        if (it == running_.end()) continue;
+        handle = it->second.handle;
+      }
+      (void)supervisor_->Kill(handle, exec::KillMode::kCancel);
+    }
+  }
+}
+
+}  // namespace gantry::agent

@@ -1,0 +1,77 @@
+// Agent: runs on a worker node. It polls the server for work (pull model), starts each
+// attempt through exec::ProcessSupervisor within the node's cores and memory, and reports
+// every start and end. Thread-safe: Run() is the loop thread; the supervisor's reaper thread
+// hands exits over through mu_; a waker thread tells the server to end a long-poll early.
+#pragma once
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "agent/server_link.h"
+#include "base/error.h"
+#include "exec/node_resources.h"
+#include "exec/process_supervisor.h"
+
+namespace gantry::agent {
+
+struct AgentOptions {
+  std::string name = "local";
+  std::string work_dir;  // attempt scratch directories live under work_dir/attempts/
+  exec::NodeResourcesOverride resources;
+  int64_t long_poll_ms = 20'000;
+  int64_t kill_grace_seconds = 5;
+  bool subreaper = true;
+};
+
+class Agent {
+ public:
+  // link: the loop's connection; waker: a second connection for Wake calls.
+  static Result<std::unique_ptr<Agent>> Create(AgentOptions options,
+                                               std::unique_ptr<ServerLink> link,
+                                               std::unique_ptr<ServerLink> waker);
+  ~Agent();
+
+  // Polls and runs work until Stop(). Returns the error that made it give up, if any.
+  Status Run();
+  // Kills every running attempt and makes Run() return. Thread-safe, idempotent.
+  void Stop();
+
+  exec::NodeResources total() const { return ledger_.total(); }
+
+ private:
+  struct Running {
+    int64_t attempt_id;
+    exec::ProcessHandle handle;
+    exec::Reservation reservation;
+    std::string attempt_dir;
+  };
+
+  Agent(AgentOptions options, exec::NodeResources total, std::unique_ptr<ServerLink> link,
+        std::unique_ptr<ServerLink> waker, std::unique_ptr<exec::ProcessSupervisor> supervisor);
+  void Start(const broker::Assignment& assignment);
+  void OnExit(int64_t attempt_id, const exec::ExitStatus& status);
+  void WakerLoop();
+
+  const AgentOptions options_;
+  const std::string hostname_;
+  exec::NodeLedger ledger_;
+  std::unique_ptr<ServerLink> link_;
+  std::unique_ptr<ServerLink> waker_link_;
+  std::unique_ptr<exec::ProcessSupervisor> supervisor_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopped_ = false;                           // GUARDED_BY(mu_)
+  bool in_long_poll_ = false;                      // GUARDED_BY(mu_)
+  bool wake_needed_ = false;                       // GUARDED_BY(mu_)
+  std::vector<broker::AttemptReport> reports_;     // GUARDED_BY(mu_), not yet acknowledged
+  std::map<int64_t, Running> running_;             // GUARDED_BY(mu_)
+  std::thread waker_;
+};
+
+}  // namespace gantry::agent

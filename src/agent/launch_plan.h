@@ -1,0 +1,30 @@
+// LaunchPlan: everything about starting one attempt that can be decided without touching
+// the machine: environment (GANTRY_*, SLURM_*), argv, output paths, limits. Pure.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "broker/types.h"
+
+namespace gantry::agent {
+
+struct LaunchPlan {
+  std::vector<std::string> argv;  // the script file, then its arguments
+  std::vector<std::string> env;   // "K=V"
+  std::string working_dir;
+  std::string stdout_path;
+  std::string stderr_path;  // == stdout_path when merged
+  int64_t memory_limit_bytes = 0;
+  int64_t time_limit_seconds = 0;
+  int64_t cpus = 1;
+  int64_t memory_mb = 0;
+  std::string cgroup_name;
+};
+
+// attempt_dir: the attempt's own scratch directory (TMPDIR); script_path: where the agent
+// writes the batch script; hostname: for %N and SLURMD_NODENAME.
+LaunchPlan PlanLaunch(const broker::Assignment& assignment, const std::string& attempt_dir,
+                      const std::string& script_path, const std::string& hostname);
+
+}  // namespace gantry::agent

@@ -1,0 +1,58 @@
+#include "agent/server_link.h"
+
+#include "api/wire.h"
+#include "net/http_client.h"
+
+namespace gantry::agent {
+namespace {
+
+class HttpServerLink final : public ServerLink {
+ public:
+  HttpServerLink(std::unique_ptr<net::HttpClient> client, std::string token)
+      : client_(std::move(client)), token_(std::move(token)) {}
+
+  Result<broker::PollResponse> Poll(const std::string& agent_id,
+                                    const broker::PollRequest& request) override {
+    GANTRY_ASSIGN_OR_RETURN(net::HttpResponse r,
+                            client_->Request("POST", "/v1/agents/" + agent_id + "/poll",
+                                             api::PollRequestToJson(request).dump(), Headers()));
+    GANTRY_RETURN_IF_ERROR(Check(r));
+    GANTRY_ASSIGN_OR_RETURN(api::json body, api::ParseJson(r.body));
+    return api::PollResponseFromJson(body);
+  }
+
+  Status Wake(const std::string& agent_id) override {
+    GANTRY_ASSIGN_OR_RETURN(net::HttpResponse r,
+                            client_->Request("POST", "/v1/agents/" + agent_id + "/wake", "{}",
+                                             Headers()));
+    return Check(r);
+  }
+
+ private:
+  net::Headers Headers() const {
+    if (token_.empty()) return {};
+    return {{"Authorization", "Bearer " + token_}};
+  }
+  Status Check(const net::HttpResponse& r) const {
+    if (r.status / 100 == 2) return {};
+    std::string message = r.body;
+    auto body = api::ParseJson(r.body);
+    if (body && body->contains("error")) message = (*body)["error"].get<std::string>();
+    return Fail(Unavailable("server " + client_->url() + " answered " + std::to_string(r.status) +
+                            ": " + message));
+  }
+
+  std::unique_ptr<net::HttpClient> client_;
+  std::string token_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ServerLink>> ConnectHttp(const std::string& url, const std::string& token) {
+  net::HttpClientOptions options;
+  options.request_timeout = std::chrono::seconds(90);  // longer than the longest long-poll
+  GANTRY_ASSIGN_OR_RETURN(auto client, net::HttpClient::Create(url, options));
+  return std::unique_ptr<ServerLink>(new HttpServerLink(std::move(client), token));
+}
+
+}  // namespace gantry::agent

@@ -1,0 +1,99 @@
+#include "cli/client.h"
+
+#include <cstdio>
+
+#include "base/file.h"
+#include "base/strings.h"
+#include "server/server.h"
+
+namespace gantry::cli {
+
+Result<Client> Client::Connect() {
+  std::string url;
+  std::string token;
+  if (const char* s = getenv("GANTRY_SERVER"); s && *s) url = s;
+  std::string home = server::DefaultHome();
+  if (url.empty()) url = "unix://" + server::HomeLayout(home).socket();
+  if (url.rfind("http", 0) == 0) {
+    if (const char* t = getenv("GANTRY_TOKEN"); t && *t) {
+      token = t;
+    } else {
+      auto file = ReadFile(server::HomeLayout(home).token());
+      if (!file) {
+        return Fail(Unauthenticated("a TCP server needs a token: set GANTRY_TOKEN or make " +
+                                    server::HomeLayout(home).token() + " readable (" +
+                                    file.error().message() + ")"));
+      }
+      token = std::string(Trim(*file));
+    }
+  }
+  net::HttpClientOptions options;
+  options.request_timeout = std::chrono::seconds(90);
+  GANTRY_ASSIGN_OR_RETURN(auto http, net::HttpClient::Create(url, options));
+  return Client(std::move(http), token);
+}
+
+Status Client::CheckStatus(const net::HttpResponse& r) const {
+  if (r.status / 100 == 2) return {};
+  std::string message = r.body;
+  ErrorCode code = ErrorCode::kInternal;
+  auto body = nlohmann::json::parse(r.body, nullptr, false);
+  if (!body.is_discarded() && body.is_object() && body.contains("error")) {
+    message = body["error"].get<std::string>();
+  }
+  switch (r.status) {
+    case 400: code = ErrorCode::kInvalidArgument; break;
+    case 401: code = ErrorCode::kUnauthenticated; break;
+    case 403: code = ErrorCode::kPermissionDenied; break;
+    case 404: code = ErrorCode::kNotFound; break;
+    case 409: code = ErrorCode::kFailedPrecondition; break;
+    case 503: code = ErrorCode::kUnavailable; break;
+    case 507: code = ErrorCode::kResourceExhausted; break;
+    default: break;
+  }
+  return Fail(Error(code, message));
+}
+
+Result<net::HttpResponse> Client::Raw(std::string_view method, std::string_view path) {
+  net::Headers headers;
+  if (!token_.empty()) headers.emplace_back("Authorization", "Bearer " + token_);
+  GANTRY_ASSIGN_OR_RETURN(net::HttpResponse r, http_->Request(method, path, {}, headers));
+  GANTRY_RETURN_IF_ERROR(CheckStatus(r));
+  return r;
+}
+
+Result<nlohmann::json> Client::Call(std::string_view method, std::string_view path,
+                                    std::string_view body) {
+  net::Headers headers;
+  if (!token_.empty()) headers.emplace_back("Authorization", "Bearer " + token_);
+  GANTRY_ASSIGN_OR_RETURN(net::HttpResponse r, http_->Request(method, path, body, headers));
+  GANTRY_RETURN_IF_ERROR(CheckStatus(r));
+  auto json = nlohmann::json::parse(r.body, nullptr, false);
+  if (json.is_discarded()) {
+    return Fail(Unavailable("the server at " + url() + " sent a body that is not JSON"));
+  }
+  return json;
+}
+
+int Report(std::string_view command, const Error& error) {
+  std::fprintf(stderr, "gantry %.*s: %s\n", static_cast<int>(command.size()), command.data(),
+               error.message().c_str());
+  return 1;
+}
+
+std::string QueryEscape(std::string_view s) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace gantry::cli

@@ -1,0 +1,41 @@
+// Client: how CLI commands reach the server. Finds it ($GANTRY_SERVER, else the Unix socket
+// under $GANTRY_HOME), sends the token on TCP, and turns HTTP errors back into Errors with
+// the server's message. Thread-compatible.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "base/error.h"
+#include "net/http_client.h"
+
+namespace gantry::cli {
+
+class Client {
+ public:
+  static Result<Client> Connect();
+
+  Result<nlohmann::json> Call(std::string_view method, std::string_view path,
+                              std::string_view body = {});
+  // For endpoints with raw bodies (output).
+  Result<net::HttpResponse> Raw(std::string_view method, std::string_view path);
+  const std::string& url() const { return http_->url(); }
+
+ private:
+  Client(std::unique_ptr<net::HttpClient> http, std::string token)
+      : http_(std::move(http)), token_(std::move(token)) {}
+  Status CheckStatus(const net::HttpResponse& r) const;
+
+  std::unique_ptr<net::HttpClient> http_;
+  std::string token_;
+};
+
+// Prints "gantry <command>: <message>" to stderr and returns the exit status for it.
+int Report(std::string_view command, const Error& error);
+
+// Percent-encodes a query value.
+std::string QueryEscape(std::string_view s);
+
+}  // namespace gantry::cli

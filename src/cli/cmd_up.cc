@@ -1,0 +1,169 @@
+// gantry up / gantry server / gantry agent.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <thread>
+
+#include "agent/agent.h"
+#include "base/file.h"
+#include "base/log.h"
+#include "base/strings.h"
+#include "cli/client.h"
+#include "cli/flags.h"
+#include "cli/roles.h"
+#include "server/server.h"
+
+namespace gantry::cli {
+namespace {
+
+struct RoleFlags {
+  std::string home;
+  std::string tcp = "127.0.0.1:0";
+  std::string server_url;
+  std::string token_file;
+  std::string name = "local";
+  int64_t cores = 0;
+  int64_t memory_mb = 0;
+  int64_t agent_timeout = 60;
+  int64_t kill_grace = 5;
+  bool no_tcp = false;
+  bool sync_normal = false;
+};
+
+void AddServerFlags(Flags& f, RoleFlags& r) {
+  f.String("--home", &r.home, "DIR", "state directory (default $GANTRY_HOME or ~/.gantry)");
+  f.String("--listen", &r.tcp, "HOST:PORT", "TCP address for the API (default 127.0.0.1:0)");
+  f.Bool("--no-tcp", &r.no_tcp, "serve only on the Unix socket");
+  f.Int("--agent-timeout", &r.agent_timeout, "SECONDS",
+        "declare a silent agent lost after this long (default 60)");
+  f.Bool("--sync-normal", &r.sync_normal,
+         "fsync the database at checkpoints only (survives a crash of gantry, not of the OS)");
+}
+
+void AddAgentFlags(Flags& f, RoleFlags& r) {
+  f.String("--name", &r.name, "NAME", "agent name (default local)");
+  f.Int("--cores", &r.cores, "N", "offer N cores instead of what hwloc finds");
+  f.Int("--memory", &r.memory_mb, "MB", "offer this much memory instead of what hwloc finds");
+  f.Int("--kill-grace", &r.kill_grace, "SECONDS",
+        "between SIGTERM and SIGKILL at a time limit or cancel (default 5)");
+}
+
+Result<std::unique_ptr<server::Server>> StartServer(const RoleFlags& r) {
+  server::ServerOptions options;
+  options.home = r.home.empty() ? server::DefaultHome() : r.home;
+  options.tcp_address = r.no_tcp ? "" : r.tcp;
+  options.agent_timeout_seconds = r.agent_timeout;
+  if (r.sync_normal) options.durability = store::Durability::kNormal;
+  return server::Server::Start(options);
+}
+
+Result<std::unique_ptr<agent::Agent>> StartAgent(const RoleFlags& r, const std::string& url,
+                                                 const std::string& token,
+                                                 const std::string& home) {
+  GANTRY_ASSIGN_OR_RETURN(auto link, agent::ConnectHttp(url, token));
+  GANTRY_ASSIGN_OR_RETURN(auto waker, agent::ConnectHttp(url, token));
+  agent::AgentOptions options;
+  options.name = r.name;
+  options.work_dir = server::HomeLayout(home).agent_dir();
+  if (r.cores > 0) options.resources.cores = static_cast<int>(r.cores);
+  if (r.memory_mb > 0) options.resources.memory_mb = r.memory_mb;
+  options.kill_grace_seconds = r.kill_grace;
+  return agent::Agent::Create(options, std::move(link), std::move(waker));
+}
+
+// Runs the agent loop on a thread until a signal (or the loop fails).
+int RunUntilSignal(server::Server* server, agent::Agent* agent) {
+  std::thread loop;
+  if (agent) {
+    loop = std::thread([agent] {
+      auto r = agent->Run();
+      if (!r) {
+        LogError("agent stopped: " + r.error().message());
+        kill(getpid(), SIGTERM);
+      }
+    });
+  }
+  int sig = WaitForTerminationSignal();
+  LogInfo("received signal " + std::to_string(sig) + ", shutting down");
+  if (agent) agent->Stop();
+  if (loop.joinable()) loop.join();
+  if (server) server->Stop();
+  return 0;
+}
+
+}  // namespace
+
+int RunUp(int argc, char** argv) {
+  RoleFlags r;
+  Flags f("gantry up [OPTIONS]",
+          "Runs the Gantry server and a local agent in one process, with state in SQLite under\n"
+          "GANTRY_HOME. Stop it with Ctrl-C or SIGTERM; queued jobs survive a restart.");
+  AddServerFlags(f, r);
+  AddAgentFlags(f, r);
+  if (int rc = ParseOrExit(f, argc, argv); rc >= 0) return rc;
+  BlockTerminationSignals();
+  auto server = StartServer(r);
+  if (!server) return Report("up", server.error());
+  std::string home = r.home.empty() ? server::DefaultHome() : r.home;
+  auto agent = StartAgent(r, (*server)->unix_url(), "", home);
+  if (!agent) {
+    (*server)->Stop();
+    return Report("up", agent.error());
+  }
+  std::printf("gantry up: serving on %s and %s (token in %s); agent '%s' offers %d cores, %lld MB\n",
+              (*server)->unix_url().c_str(), (*server)->tcp_url().c_str(),
+              server::HomeLayout(home).token().c_str(), r.name.c_str(), (*agent)->total().cores,
+              static_cast<long long>((*agent)->total().memory_mb));
+  std::fflush(stdout);
+  return RunUntilSignal(server->get(), agent->get());
+}
+
+int RunServer(int argc, char** argv) {
+  RoleFlags r;
+  Flags f("gantry server [OPTIONS]",
+          "Runs the Gantry server (broker, store, API) without a local agent; start agents with\n"
+          "'gantry agent --server URL'.");
+  AddServerFlags(f, r);
+  if (int rc = ParseOrExit(f, argc, argv); rc >= 0) return rc;
+  BlockTerminationSignals();
+  auto server = StartServer(r);
+  if (!server) return Report("server", server.error());
+  std::printf("gantry server: serving on %s and %s\n", (*server)->unix_url().c_str(),
+              (*server)->tcp_url().c_str());
+  std::fflush(stdout);
+  return RunUntilSignal(server->get(), nullptr);
+}
+
+int RunAgent(int argc, char** argv) {
+  RoleFlags r;
+  Flags f("gantry agent --server URL [OPTIONS]",
+          "Runs a Gantry agent: pulls work from the server at URL (unix:///path/gantry.sock or\n"
+          "http://HOST:PORT; TCP needs --token-file) and runs it on this node.");
+  f.String("--server", &r.server_url, "URL", "the server to pull work from (required)");
+  f.String("--token-file", &r.token_file, "FILE", "file holding the server's access token");
+  f.String("--home", &r.home, "DIR", "scratch directory root (default $GANTRY_HOME or ~/.gantry)");
+  AddAgentFlags(f, r);
+  if (int rc = ParseOrExit(f, argc, argv); rc >= 0) return rc;
+  if (r.server_url.empty()) {
+    std::fprintf(stderr, "gantry agent: --server URL is required\n");
+    return 2;
+  }
+  std::string token;
+  if (!r.token_file.empty()) {
+    auto t = ReadFile(r.token_file);
+    if (!t) return Report("agent", t.error());
+    token = std::string(Trim(*t));
+  }
+  BlockTerminationSignals();
+  std::string home = r.home.empty() ? server::DefaultHome() : r.home;
+  auto agent = StartAgent(r, r.server_url, token, home);
+  if (!agent) return Report("agent", agent.error());
+  std::printf("gantry agent '%s': pulling work from %s with %d cores, %lld MB\n", r.name.c_str(),
+              r.server_url.c_str(), (*agent)->total().cores,
+              static_cast<long long>((*agent)->total().memory_mb));
+  std::fflush(stdout);
+  return RunUntilSignal(nullptr, agent->get());
+}
+
+}  // namespace gantry::cli

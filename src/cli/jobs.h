@@ -1,0 +1,27 @@
+// Helpers shared by the job commands (q, status, wait, logs...).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/client.h"
+
+namespace gantry::cli {
+
+// Blocks until every job in ids has ended; prints progress unless quiet. Returns the exit
+// status a script expects: the highest exit code of the tasks (128+signal if killed), 1 if
+// one was cancelled or failed without running, 0 if all succeeded.
+int WaitForJobs(Client& client, const std::vector<std::string>& ids, bool quiet);
+
+// The user's id for a task row: "12" or "12_3".
+std::string TaskLabel(const nlohmann::json& task);
+
+// "5-7,9" from sorted indexes.
+std::string CompressRanges(std::vector<int64_t> indexes);
+
+// Seconds as squeue prints them: "0:00", "1:02:03", "2-03:04:05".
+std::string SqueueTime(int64_t seconds);
+
+}  // namespace gantry::cli

@@ -1,0 +1,96 @@
+#include "server/server.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "api/routes.h"
+#include "base/file.h"
+#include "base/log.h"
+#include "base/strings.h"
+
+namespace gantry::server {
+
+std::string DefaultHome() {
+  if (const char* h = getenv("GANTRY_HOME"); h && *h) return h;
+  const char* home = getenv("HOME");
+  return std::string(home && *home ? home : "/tmp") + "/.gantry";
+}
+
+Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
+  std::unique_ptr<Server> s(new Server());
+  s->options_ = options;
+  HomeLayout layout(options.home);
+  GANTRY_RETURN_IF_ERROR(MakeDirs(options.home, 0755));
+  // One server per GANTRY_HOME.
+  s->lock_fd_ = open(layout.lock().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (s->lock_fd_ < 0) return Fail(ErrnoError("cannot open " + layout.lock(), errno));
+  if (flock(s->lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    return Fail(AlreadyExists("another Gantry server is already using " + options.home +
+                              " (see " + layout.server_info() + ")"));
+  }
+  GANTRY_ASSIGN_OR_RETURN(s->store_, store::OpenSqliteStore(layout.database(), options.durability));
+  broker::BrokerOptions broker_options;
+  if (geteuid() != 0) broker_options.only_uid = geteuid();
+  broker_options.agent_timeout_seconds = options.agent_timeout_seconds;
+  GANTRY_ASSIGN_OR_RETURN(s->broker_, broker::Broker::Create(*s->store_, s->clock_, broker_options));
+
+  // The token: kept across restarts so clients need not be told again.
+  auto existing = ReadFile(layout.token());
+  if (existing && existing->size() >= 32) {
+    s->auth_.token = std::string(Trim(*existing));
+  } else {
+    GANTRY_ASSIGN_OR_RETURN(s->auth_.token, api::NewToken());
+    GANTRY_RETURN_IF_ERROR(WriteFileAtomic(layout.token(), s->auth_.token + "\n", 0600));
+  }
+  s->auth_.server_uid = geteuid();
+  s->auth_.server_gid = getegid();
+  api::AddRoutes(s->router_, *s->broker_, s->auth_);
+
+  net::HttpServerOptions http;
+  http.unix_socket_path = layout.socket();
+  http.tcp_address = options.tcp_address;
+  GANTRY_ASSIGN_OR_RETURN(s->http_, net::HttpServer::Start(http, s->router_.AsHandler()));
+
+  nlohmann::json info = {{"unix", s->http_->unix_url()},
+                         {"tcp", s->http_->tcp_url()},
+                         {"pid", getpid()},
+                         {"uid", geteuid()}};
+  GANTRY_RETURN_IF_ERROR(WriteFileAtomic(layout.server_info(), info.dump(2) + "\n", 0644));
+  s->ticker_ = std::thread([raw = s.get()] { raw->TickLoop(); });
+  LogInfo("gantry server listening on " + s->http_->unix_url() +
+          (s->http_->tcp_url().empty() ? "" : " and " + s->http_->tcp_url()));
+  return s;
+}
+
+void Server::TickLoop() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    cv_.wait_for(lock, std::chrono::seconds(1));
+    if (stopping_) break;
+    lock.unlock();
+    broker_->Tick();
+    lock.lock();
+  }
+}
+
+void Server::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    stopping_ = true;
+    cv_.notify_all();
+  }
+  broker_->Shutdown();  // wakes long-polls so the HTTP threads can finish
+  http_->Stop();
+  if (ticker_.joinable()) ticker_.join();
+}
+
+Server::~Server() {
+  if (http_) Stop();
+  if (lock_fd_ >= 0) close(lock_fd_);
+}
+
+}  // namespace gantry::server

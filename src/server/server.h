@@ -1,0 +1,73 @@
+// Server: the broker role wired up: the SQLite store under GANTRY_HOME, the Broker, the
+// HTTP API on a Unix socket and on 127.0.0.1, the access token file and the timer thread.
+// Thread-safe: Stop() may be called from any thread (e.g. a signal-watching one).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "api/auth.h"
+#include "base/error.h"
+#include "broker/broker.h"
+#include "net/http_server.h"
+#include "net/router.h"
+#include "store/store.h"
+
+namespace gantry::server {
+
+struct ServerOptions {
+  std::string home;          // GANTRY_HOME
+  std::string tcp_address = "127.0.0.1:0";  // "" disables TCP
+  store::Durability durability = store::Durability::kFull;
+  int64_t agent_timeout_seconds = 60;
+};
+
+// Where things live under GANTRY_HOME (docs/operations.md).
+struct HomeLayout {
+  explicit HomeLayout(std::string home) : home(std::move(home)) {}
+  std::string home;
+  std::string database() const { return home + "/gantry.db"; }
+  std::string socket() const { return home + "/gantry.sock"; }
+  std::string token() const { return home + "/token"; }
+  std::string server_info() const { return home + "/server.json"; }
+  std::string lock() const { return home + "/lock"; }
+  std::string agent_dir() const { return home + "/agent"; }
+};
+
+// GANTRY_HOME, or ~/.gantry.
+std::string DefaultHome();
+
+class Server {
+ public:
+  static Result<std::unique_ptr<Server>> Start(ServerOptions options);
+  ~Server();
+
+  void Stop();
+  std::string unix_url() const { return http_->unix_url(); }
+  std::string tcp_url() const { return http_->tcp_url(); }
+  const std::string& token() const { return auth_.token; }
+  broker::Broker& broker() { return *broker_; }
+
+ private:
+  Server() = default;
+  void TickLoop();
+
+  ServerOptions options_;
+  int lock_fd_ = -1;
+  std::unique_ptr<store::Store> store_;
+  SystemClock clock_;
+  std::unique_ptr<broker::Broker> broker_;
+  api::AuthConfig auth_;
+  net::Router router_;
+  std::unique_ptr<net::HttpServer> http_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;  // GUARDED_BY(mu_)
+  std::thread ticker_;
+};
+
+}  // namespace gantry::server
