@@ -1,5 +1,6 @@
 #include "launch/launcher.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -12,7 +13,6 @@
 #include <optional>
 #include <set>
 
-#include "base/file.h"
 #include "base/log.h"
 #include "launch/job_exchange.h"
 #include "launch/leftovers.h"
@@ -35,12 +35,26 @@ void Report(const std::string& message) {
   (void)!write(2, line.data(), line.size());
 }
 
-// Open MPI programs link libmpi.so.40 (MPICH's is libmpi.so.12): enough to pick PMIx.
-bool LooksLikeOpenMpi(const std::string& program) {
-  auto content = ReadFile(program);
-  if (!content) return false;
-  return content->find("libmpi.so.40") != std::string::npos ||
-         content->find("libopen-pal.so") != std::string::npos;
+enum class ProgramKind { kOpenMpi, kMpich, kOther };
+
+// Which MPI a program links, from the library names in its first megabytes (.dynstr sits near
+// the start of an ELF file). Open MPI links libmpi.so.40, MPICH libmpi(ch).so.12.
+ProgramKind ClassifyProgram(const std::string& program) {
+  int fd = open(program.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ProgramKind::kOther;
+  std::string head(4 << 20, '\0');
+  ssize_t n = read(fd, head.data(), head.size());
+  close(fd);
+  head.resize(n > 0 ? static_cast<size_t>(n) : 0);
+  if (head.find("libmpi.so.40") != std::string::npos ||
+      head.find("libopen-pal.so") != std::string::npos) {
+    return ProgramKind::kOpenMpi;
+  }
+  if (head.find("libmpich.so") != std::string::npos ||
+      head.find("libmpi.so.12") != std::string::npos) {
+    return ProgramKind::kMpich;
+  }
+  return ProgramKind::kOther;
 }
 
 // The launcher's environment without variables that belong to an enclosing launcher.
@@ -114,7 +128,13 @@ Status Job::Start() {
   GANTRY_ASSIGN_OR_RETURN(Placement placement,
                           BlockPlacement(options_.size, options_.ppn, options_.hosts));
   MpiMode mode = options_.mpi;
-  if (mode == MpiMode::kAuto) mode = LooksLikeOpenMpi(program) ? MpiMode::kPmix : MpiMode::kPmi1;
+  bool want_topology = options_.topology && mode != MpiMode::kNone;
+  if (mode == MpiMode::kAuto) {
+    ProgramKind kind = ClassifyProgram(program);
+    mode = kind == ProgramKind::kOpenMpi ? MpiMode::kPmix : MpiMode::kPmi1;
+    // Discovery costs 10-20 ms: worth it only when every rank would otherwise repeat it.
+    want_topology = want_topology && kind != ProgramKind::kOther;
+  }
 
   sigset_t mask;
   sigemptyset(&mask);
@@ -127,7 +147,7 @@ Status Job::Start() {
 
   std::vector<std::string> env = BaseEnvironment();
   std::vector<int> inherit;
-  if (options_.topology && mode != MpiMode::kNone) {
+  if (want_topology) {
     auto topology = Topology::Discover();
     if (topology) {
       topology_ = std::move(*topology);

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <thread>
 
 #include "base/check.h"
 #include "launch/leftovers.h"
@@ -17,6 +18,8 @@ namespace gantry::launch {
 namespace {
 
 constexpr size_t kReadChunk = 64 * 1024;
+// Below this many ranks a second spawning thread costs more than it saves.
+constexpr size_t kParallelSpawnMin = 16;
 
 void CloseFd(int& fd) {
   if (fd >= 0) close(fd);
@@ -92,44 +95,73 @@ NodeLaunch::~NodeLaunch() {
 }
 
 Status NodeLaunch::Start() {
-  for (auto& rank : ranks_) GANTRY_RETURN_IF_ERROR(StartRank(*rank));
-  if (config_.forward_stdin) {
+  // Prepare every rank on the loop thread, spawn on up to two threads (posix_spawn is
+  // thread-safe and every launcher fd is close-on-exec), then register the parent ends.
+  std::vector<Prepared> prepared(ranks_.size());
+  Status status;
+  size_t ready = 0;
+  for (; ready < ranks_.size() && status; ++ready) {
+    status = PrepareRank(*ranks_[ready], prepared[ready]);
+  }
+  if (!status) --ready;
+  std::vector<Result<pid_t>> pids(ready, Fail(Internal("not spawned")));
+  auto spawn = [&](size_t first, size_t step) {
+    for (size_t i = first; i < ready; i += step) pids[i] = SpawnRank(prepared[i].spec);
+  };
+  if (ready >= kParallelSpawnMin && std::thread::hardware_concurrency() > 1) {
+    std::thread helper(spawn, 1, 2);
+    spawn(0, 2);
+    helper.join();
+  } else {
+    spawn(0, 1);
+  }
+  for (size_t i = 0; i < ready; ++i) {
+    Rank& rank = *ranks_[i];
+    for (int fd : prepared[i].child_fds) close(fd);
+    if (pids[i]) {
+      rank.pid = *pids[i];
+    } else {
+      rank.reaped = true;
+      if (status) status = Fail(pids[i].error().Wrap("rank " + std::to_string(rank.rank)));
+    }
+  }
+  for (size_t i = ready; i < ranks_.size(); ++i) ranks_[i]->reaped = true;  // never started
+  if (config_.forward_stdin && stdin_fd_ >= 0) {
     poller_.Watch(0, POLLIN, [this](short) { OnStdin(); });
   }
-  return {};
+  return status;
 }
 
-Status NodeLaunch::StartRank(Rank& rank) {
-  int pmi[2], out[2], err[2], in[2] = {-1, -1};
+Status NodeLaunch::PrepareRank(Rank& rank, Prepared& prepared) {
+  int pmi[2], out[2] = {-1, -1}, err[2] = {-1, -1}, in[2] = {-1, -1};
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pmi) != 0) {
     return Fail(ErrnoError("socketpair for rank " + std::to_string(rank.rank), errno));
   }
-  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
-    return Fail(ErrnoError("pipe for rank " + std::to_string(rank.rank), errno));
-  }
   const bool gets_stdin = config_.forward_stdin && rank.rank == 0;
-  if (gets_stdin) {
-    if (pipe2(in, O_CLOEXEC) != 0) return Fail(ErrnoError("stdin pipe", errno));
-  } else {
+  bool ok = pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0;
+  if (ok && gets_stdin) {
+    ok = pipe2(in, O_CLOEXEC) == 0;
+  } else if (ok) {
     in[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    ok = in[0] >= 0;
+  }
+  Result<std::vector<std::string>> extra = std::vector<std::string>{};
+  if (ok && config_.rank_environment) extra = config_.rank_environment(rank.rank);
+  if (!ok || !extra) {
+    int saved = errno;
+    for (int fd : {pmi[0], pmi[1], out[0], out[1], err[0], err[1], in[0], in[1]}) {
+      if (fd >= 0) close(fd);
+    }
+    if (!extra) return Fail(extra.error().Wrap("rank " + std::to_string(rank.rank)));
+    return Fail(ErrnoError("pipes for rank " + std::to_string(rank.rank), saved));
   }
   const int local_rank = rank.client;
   const int local_size = static_cast<int>(ranks_.size());
-  RankSpawnSpec spec;
+  RankSpawnSpec& spec = prepared.spec;
   spec.program = config_.program;
   spec.argv = config_.argv;
   spec.env = config_.env;
-  if (config_.rank_environment) {
-    auto extra = config_.rank_environment(rank.rank);
-    if (!extra) {
-      for (int fd : {pmi[0], pmi[1], out[0], out[1], err[0], err[1], in[0], in[1]}) {
-        if (fd >= 0) close(fd);
-      }
-      rank.reaped = true;
-      return Fail(extra.error());
-    }
-    spec.env.insert(spec.env.end(), extra->begin(), extra->end());
-  }
+  spec.env.insert(spec.env.end(), extra->begin(), extra->end());
   spec.env.push_back("PMI_FD=" + std::to_string(pmi[1]));
   spec.env.push_back("PMI_RANK=" + std::to_string(rank.rank));
   spec.env.push_back("PMI_SIZE=" + std::to_string(config_.job_size));
@@ -149,11 +181,7 @@ Status NodeLaunch::StartRank(Rank& rank) {
   spec.stdin_fd = in[0];
   spec.stdout_fd = out[1];
   spec.stderr_fd = err[1];
-  auto pid = SpawnRank(spec);
-  close(pmi[1]);
-  close(out[1]);
-  close(err[1]);
-  close(in[0]);
+  prepared.child_fds = {pmi[1], out[1], err[1], in[0]};
   rank.pmi_fd = pmi[0];
   rank.output_fd[0] = out[0];
   rank.output_fd[1] = err[0];
@@ -167,11 +195,6 @@ Status NodeLaunch::StartRank(Rank& rank) {
     stdin_fd_ = in[1];
     SetNonBlocking(stdin_fd_);
   }
-  if (!pid) {
-    rank.reaped = true;
-    return Fail(pid.error().Wrap("rank " + std::to_string(rank.rank)));
-  }
-  rank.pid = *pid;
   return {};
 }
 

@@ -17,6 +17,7 @@
 #include "launch/output_labeler.h"
 #include "launch/placement.h"
 #include "launch/poller.h"
+#include "launch/rank_spawner.h"
 #include "pmi/shm_kvs.h"
 #include "pmi/simple_server.h"
 
@@ -81,7 +82,11 @@ class NodeLaunch : private pmi::SimpleServerHost {
   void OnLocalBarrier(uint64_t epoch, std::vector<pmi::KeyValue> puts) override;
   void OnAbort(int rank, int exit_code) override;
 
-  Status StartRank(Rank& rank);
+  struct Prepared {
+    RankSpawnSpec spec;
+    std::vector<int> child_fds;  // the rank's ends, closed here once it is spawned
+  };
+  Status PrepareRank(Rank& rank, Prepared& prepared);
   void OnPmiReadable(Rank& rank);
   void FlushPmi(Rank& rank);
   void WaitBrieflyForExit(Rank& rank);
