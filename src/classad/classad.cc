@@ -34,8 +34,6 @@ ClassAd& ClassAd::operator=(const ClassAd& other) {
     attributes_.push_back(Attribute{a.name, a.lower, a.hash, a.expr->Clone()});
     AdoptNestedAds(*attributes_.back().expr, this);
   }
-  index_ = other.index_;
-  hashes_ = other.hashes_;
   table_ = other.table_;
   has_scope_names_ = other.has_scope_names_;
   // A copy is a new top-level ad: the caller decides where it lives.
@@ -48,14 +46,10 @@ ClassAd::ClassAd(ClassAd&& other) noexcept { *this = std::move(other); }
 ClassAd& ClassAd::operator=(ClassAd&& other) noexcept {
   if (this == &other) return *this;
   attributes_ = std::move(other.attributes_);
-  index_ = std::move(other.index_);
-  hashes_ = std::move(other.hashes_);
   table_ = std::move(other.table_);
   has_scope_names_ = other.has_scope_names_;
   parent_ = other.parent_;
   other.attributes_.clear();
-  other.index_.clear();
-  other.hashes_.clear();
   other.table_.clear();
   for (Attribute& a : attributes_) AdoptNestedAds(*a.expr, this);
   return *this;
@@ -119,9 +113,6 @@ void ClassAd::Insert(std::string_view name, ExprPtr expr) {
   }
   attributes_.push_back(Attribute{std::string(name), std::move(lower), hash, std::move(expr)});
   const Attribute& added = attributes_.back();
-  size_t at = std::lower_bound(hashes_.begin(), hashes_.end(), added.hash) - hashes_.begin();
-  index_.insert(index_.begin() + at, static_cast<uint32_t>(attributes_.size() - 1));
-  hashes_.insert(hashes_.begin() + at, added.hash);
   has_scope_names_ = has_scope_names_ || IsScopeName(added.lower);
   if (attributes_.size() * 2 > table_.size()) {
     RebuildTable();
@@ -152,16 +143,9 @@ bool ClassAd::Remove(std::string_view name) {
 
 void ClassAd::Reindex() {
   has_scope_names_ = false;
-  for (const Attribute& a : attributes_) has_scope_names_ = has_scope_names_ || IsScopeName(a.lower);
-  index_.resize(attributes_.size());
-  for (size_t i = 0; i < index_.size(); ++i) index_[i] = static_cast<uint32_t>(i);
-  std::sort(index_.begin(), index_.end(), [this](uint32_t x, uint32_t y) {
-    const Attribute& a = attributes_[x];
-    const Attribute& b = attributes_[y];
-    return a.hash < b.hash || (a.hash == b.hash && a.lower < b.lower);
-  });
-  hashes_.resize(index_.size());
-  for (size_t i = 0; i < index_.size(); ++i) hashes_[i] = attributes_[index_[i]].hash;
+  for (const Attribute& a : attributes_) {
+    has_scope_names_ = has_scope_names_ || IsScopeName(a.lower);
+  }
   RebuildTable();
 }
 

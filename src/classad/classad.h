@@ -1,6 +1,6 @@
 // ClassAd: a record of named expressions, as in HTCondor. Names are case-insensitive
 // and keep their first spelling for printing; attributes print in insertion order.
-// Lookup is a binary search over (hash, lowercased name), so it never allocates.
+// Lookup hashes the lowercased name into an open-addressing table; it never allocates.
 //
 // A nested ad knows its lexical parent (for unqualified names and PARENT); copying or
 // moving an ad keeps those links right. Thread-compatible: concurrent const use is safe.
@@ -66,8 +66,6 @@ class ClassAd {
   int Find(uint64_t hash, std::string_view lower) const;
 
   std::vector<Attribute> attributes_;  // insertion order
-  std::vector<uint32_t> index_;        // positions in attributes_, sorted by (hash, lower)
-  std::vector<uint64_t> hashes_;       // hashes_[i] == attributes_[index_[i]].hash
   // Open-addressing table over attributes_ (size a power of two, at most half full):
   // a lookup is usually one probe.
   struct Slot {
