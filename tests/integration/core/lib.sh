@@ -1,0 +1,241 @@
+# Shared helpers for the core integration tests (sourced, not run).
+#
+# Every test starts its own `gantry up` in a fresh temp GANTRY_HOME, drives the real binary
+# ($GANTRY_BIN) and stops it by PID on exit. Checks go through pass/fail helpers that count;
+# the script ends with `finish`, which prints "N passed, 0 failed[, K skipped]".
+
+set -u
+
+if [[ -z "${GANTRY_BIN:-}" ]]; then
+  _lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+  for _c in "$_lib_dir/../../../build-it/apps/gantry/gantry" \
+            "$_lib_dir/../../../build/apps/gantry/gantry"; do
+    if [[ -x "$_c" ]]; then GANTRY_BIN=$(cd "$(dirname "$_c")" && pwd)/gantry; break; fi
+  done
+fi
+[[ -x "${GANTRY_BIN:-}" ]] || { echo "GANTRY_BIN is not set to an executable gantry" >&2; exit 1; }
+export GANTRY_BIN
+
+PASSED=0
+SKIPPED=0
+TEST_NAME=$(basename "$0" .sh)
+GANTRY_PID=""
+TEST_DIR=""
+# PIDs of extra processes a test started (servers, agents, stray job processes): killed on exit.
+EXTRA_PIDS=()
+
+log() { echo "[$TEST_NAME] $*"; }
+
+# fail "msg": print and exit 1. Inside $(...) it only ends the subshell: callers write
+# `x=$(submit ...) || fail "..."`.
+fail() {
+  echo "[$TEST_NAME] FAIL: $*" >&2
+  ((BASH_SUBSHELL > 0)) && exit 1
+  if [[ -n "$TEST_DIR" && -f "$TEST_DIR/up.log" ]]; then
+    echo "--- last lines of gantry up's log ---" >&2
+    tail -n 15 "$TEST_DIR/up.log" >&2
+  fi
+  echo "$PASSED passed, 1 failed, $SKIPPED skipped"
+  exit 1
+}
+
+pass() { PASSED=$((PASSED + 1)); log "ok: $*"; }
+
+# skip "why": a check that cannot run (or is disabled because of a known bug).
+skip() { SKIPPED=$((SKIPPED + 1)); log "SKIP: $*"; }
+
+finish() {
+  if ((SKIPPED > 0)); then
+    echo "$PASSED passed, 0 failed, $SKIPPED skipped"
+  else
+    echo "$PASSED passed, 0 failed"
+  fi
+  exit 0
+}
+
+# g ARGS...: run gantry.
+g() { "$GANTRY_BIN" "$@"; }
+
+expect_eq() {  # expect_eq ACTUAL EXPECTED "what"
+  if [[ "$1" == "$2" ]]; then pass "$3 (= '$2')"; else fail "$3: expected '$2', got '$1'"; fi
+}
+
+expect_contains() {  # expect_contains HAYSTACK NEEDLE "what"
+  if [[ "$1" == *"$2"* ]]; then
+    pass "$3 (contains '$2')"
+  else
+    fail "$3: expected to contain '$2', got: $1"
+  fi
+}
+
+expect_not_contains() {  # expect_not_contains HAYSTACK NEEDLE "what"
+  if [[ "$1" != *"$2"* ]]; then
+    pass "$3 (no '$2')"
+  else
+    fail "$3: expected NOT to contain '$2', got: $1"
+  fi
+}
+
+expect_true() {  # expect_true "what" CMD...: CMD must succeed
+  local what=$1; shift
+  if "$@"; then pass "$what"; else fail "$what (command failed: $*)"; fi
+}
+
+# expect_fail_with SUBSTRING CMD...: CMD must exit non-zero and print SUBSTRING on stderr.
+# The stderr text is left in $LAST_STDERR.
+expect_fail_with() {
+  local needle=$1; shift
+  local errf rc
+  errf=$(mktemp)
+  "$@" >/dev/null 2>"$errf"
+  rc=$?
+  LAST_STDERR=$(cat "$errf")
+  rm -f "$errf"
+  if ((rc == 0)); then fail "expected failure of: $* (it succeeded; stderr: $LAST_STDERR)"; fi
+  if [[ "$LAST_STDERR" != *"$needle"* ]]; then
+    fail "'$*' failed (rc $rc) but stderr lacks '$needle': $LAST_STDERR"
+  fi
+  pass "'$*' refused: ${LAST_STDERR%%$'\n'*}"
+}
+
+# make_test_dir: a world-traversable temp dir, removed on exit.
+make_test_dir() {
+  TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/gantry-it.XXXXXX")
+  chmod 0755 "$TEST_DIR"
+}
+
+# wait_socket FILE: bounded wait (10 s) for a Unix socket to appear.
+wait_socket() {
+  local i
+  for ((i = 0; i < 200; i++)); do
+    [[ -S "$1" ]] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+# start_gantry [extra up args]: new GANTRY_HOME (0755), `gantry up` in the background.
+start_gantry() {
+  [[ -n "$TEST_DIR" ]] || make_test_dir
+  export GANTRY_HOME="$TEST_DIR"
+  restart_gantry "$@"
+}
+
+# restart_gantry [extra up args]: start `gantry up` again on the same GANTRY_HOME.
+restart_gantry() {
+  rm -f "$GANTRY_HOME/server.json"
+  "$GANTRY_BIN" up --cores 2 --kill-grace 1 "$@" >>"$GANTRY_HOME/up.log" 2>&1 &
+  GANTRY_PID=$!
+  local i
+  for ((i = 0; i < 200; i++)); do
+    if [[ -S "$GANTRY_HOME/gantry.sock" && -s "$GANTRY_HOME/server.json" ]] &&
+       g q >/dev/null 2>&1; then
+      return 0
+    fi
+    kill -0 "$GANTRY_PID" 2>/dev/null || fail "gantry up exited at start"
+    sleep 0.05
+  done
+  fail "gantry up did not come up within 10 s"
+}
+
+# stop_gantry [SIGNAL]: stop OUR gantry up (by PID) and wait for it.
+stop_gantry() {
+  local sig=${1:-TERM}
+  if [[ -n "$GANTRY_PID" ]] && kill -0 "$GANTRY_PID" 2>/dev/null; then
+    kill "-$sig" "$GANTRY_PID" 2>/dev/null
+    local i
+    for ((i = 0; i < 200; i++)); do
+      kill -0 "$GANTRY_PID" 2>/dev/null || break
+      sleep 0.05
+    done
+    kill -0 "$GANTRY_PID" 2>/dev/null && kill -KILL "$GANTRY_PID" 2>/dev/null
+    wait "$GANTRY_PID" 2>/dev/null
+  fi
+  GANTRY_PID=""
+}
+
+_cleanup() {
+  local rc=$?
+  stop_gantry
+  local p
+  for p in "${EXTRA_PIDS[@]}"; do
+    kill -KILL "$p" 2>/dev/null
+  done
+  for p in "${EXTRA_PIDS[@]}"; do
+    wait "$p" 2>/dev/null
+  done
+  if [[ -n "$TEST_DIR" && -d "$TEST_DIR" ]]; then
+    chmod -R u+rwX "$TEST_DIR" 2>/dev/null
+    rm -rf "$TEST_DIR"
+  fi
+  exit $rc
+}
+trap _cleanup EXIT
+
+# submit ARGS...: gantry submit --parsable; prints the job id, fails the test on error.
+submit() {
+  local out
+  out=$(g submit --parsable "$@" 2>"$TEST_DIR/.submit.err") ||
+    fail "gantry submit $* failed: $(cat "$TEST_DIR/.submit.err")"
+  [[ "$out" =~ ^[0-9]+$ ]] || fail "gantry submit --parsable $* printed '$out'"
+  echo "$out"
+}
+
+# json_get ID PYEXPR: evaluate PYEXPR on the first task `t` of `gantry status --json ID`
+# (all tasks as `ts`), e.g. json_get 5 't["state"]'.
+json_get() {
+  g status --json "$1" | python3 -c '
+import json, sys
+ts = json.load(sys.stdin)
+t = ts[0]
+v = eval(sys.argv[1])
+print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)' "$2"
+}
+
+state_of() { json_get "$1" 't["state"]'; }
+
+# wait_state ID STATE [SECONDS]: poll status until the (first) task is in STATE (max 30 s).
+wait_state() {
+  local id=$1 want=$2 limit=${3:-30} i st=""
+  for ((i = 0; i < limit * 10; i++)); do
+    st=$(state_of "$id" 2>/dev/null)
+    [[ "$st" == "$want" ]] && return 0
+    sleep 0.1
+  done
+  fail "job $id did not reach $want within ${limit}s (state: $st)"
+}
+
+# gwait ID...: gantry wait, bounded by 60 s; echoes nothing, returns gantry wait's status.
+gwait() { timeout 60 "$GANTRY_BIN" wait -q "$@"; }
+
+# wait_file FILE [SECONDS]: bounded wait for a non-empty file.
+wait_file() {
+  local i limit=${2:-30}
+  for ((i = 0; i < limit * 20; i++)); do
+    [[ -s "$1" ]] && return 0
+    sleep 0.05
+  done
+  fail "file $1 did not appear within ${limit}s"
+}
+
+# q_count: number of jobs `gantry q --all --json` lists.
+q_count() {
+  g q --all --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'
+}
+
+# max_overlap FILE: FILE holds lines "<start> <end>" (floats); prints the largest number of
+# intervals that overlap at one instant.
+max_overlap() {
+  python3 - "$1" <<'EOF'
+import sys
+ev = []
+for line in open(sys.argv[1]):
+    s, e = map(float, line.split())
+    ev.append((s, 1)); ev.append((e, -1))
+ev.sort(key=lambda x: (x[0], x[1]))  # ends before starts at the same instant
+cur = best = 0
+for _, d in ev:
+    cur += d; best = max(best, cur)
+print(best)
+EOF
+}
