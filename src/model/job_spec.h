@@ -52,6 +52,12 @@ struct JobSpec {
   std::string account;
   int64_t max_retries = 0;  // deep retries after a failed attempt
   int64_t gpus = 0;  // --gpus=N or --gres=gpu[:type]:N; 0 = none
+  // ClassAd matchmaking (docs/classad.md): expression texts, evaluated with the job as MY and
+  // the agent's ad as TARGET. Empty requirements match every agent; empty rank is 0.
+  std::string requirements;
+  std::string rank;
+  // Further job ClassAd attributes (name -> expression text), e.g. from JDL or #GANTRY --ad.
+  std::map<std::string, std::string> attributes;
   std::vector<std::string> warnings;  // directives accepted but not acted on
 };
 

@@ -87,6 +87,7 @@ json JobSpecToJson(const JobSpec& s) {
       {"ntasks", s.ntasks},
       {"cpus_per_task", s.cpus_per_task},
       {"memory_mb", s.memory_mb},
+      {"gpus", s.gpus},
       {"time_limit_seconds", s.time_limit_seconds},
       {"environment", s.environment},
       {"dependencies_any", s.dependencies_any},
@@ -96,6 +97,9 @@ json JobSpecToJson(const JobSpec& s) {
       {"partition", s.partition},
       {"account", s.account},
       {"max_retries", s.max_retries},
+      {"requirements", s.requirements},
+      {"rank", s.rank},
+      {"attributes", s.attributes},
       {"warnings", s.warnings},
   };
   if (s.array) {
@@ -126,6 +130,7 @@ Result<JobSpec> JobSpecFromJson(const json& j) {
   GANTRY_RETURN_IF_ERROR(r.Get("ntasks", s.ntasks));
   GANTRY_RETURN_IF_ERROR(r.Get("cpus_per_task", s.cpus_per_task));
   GANTRY_RETURN_IF_ERROR(r.Get("memory_mb", s.memory_mb));
+  GANTRY_RETURN_IF_ERROR(r.Get("gpus", s.gpus));
   GANTRY_RETURN_IF_ERROR(r.Get("time_limit_seconds", s.time_limit_seconds));
   GANTRY_RETURN_IF_ERROR(r.Get("environment", s.environment));
   GANTRY_RETURN_IF_ERROR(r.Get("dependencies_any", s.dependencies_any));
@@ -135,6 +140,9 @@ Result<JobSpec> JobSpecFromJson(const json& j) {
   GANTRY_RETURN_IF_ERROR(r.Get("partition", s.partition));
   GANTRY_RETURN_IF_ERROR(r.Get("account", s.account));
   GANTRY_RETURN_IF_ERROR(r.Get("max_retries", s.max_retries));
+  GANTRY_RETURN_IF_ERROR(r.Get("requirements", s.requirements));
+  GANTRY_RETURN_IF_ERROR(r.Get("rank", s.rank));
+  GANTRY_RETURN_IF_ERROR(r.Get("attributes", s.attributes));
   GANTRY_RETURN_IF_ERROR(r.Get("warnings", s.warnings));
   GANTRY_RETURN_IF_ERROR(r.Object("array", [&](const json& a, const std::string& path) -> Status {
     if (!a.is_object()) return Fail(InvalidArgument("field '" + path + "' must be an object"));
@@ -182,6 +190,7 @@ Status ValidateJobSpec(const JobSpec& s) {
   }
   if (s.ntasks < 1) return Fail(InvalidArgument("field 'ntasks' must be at least 1"));
   if (s.cpus_per_task < 1) return Fail(InvalidArgument("field 'cpus_per_task' must be at least 1"));
+  if (s.gpus < 0) return Fail(InvalidArgument("field 'gpus' must not be negative"));
   if (s.memory_mb < 0) return Fail(InvalidArgument("field 'memory_mb' must not be negative"));
   if (s.time_limit_seconds < 0) {
     return Fail(InvalidArgument("field 'time_limit_seconds' must not be negative"));
