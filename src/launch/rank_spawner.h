@@ -1,5 +1,5 @@
 // Starting one rank: posix_spawn (vfork-speed on glibc) with its stdio, inherited fds, its
-// own process group and default signal dispositions. Thread-safe (no shared state).
+// own session and default signal dispositions. Thread-safe (no shared state).
 #pragma once
 
 #include <sys/types.h>
@@ -21,8 +21,8 @@ struct RankSpawnSpec {
   std::vector<int> inherit_fds;    // stay open at the same numbers (FD_CLOEXEC cleared)
 };
 
-// Spawns the rank as the leader of a new process group (so the launcher can signal it and
-// everything it started with kill(-pid)). Returns its pid.
+// Spawns the rank as the leader of a new session and process group (so the launcher can
+// signal it and everything it started with kill(-pid)). Returns its pid.
 Result<pid_t> SpawnRank(const RankSpawnSpec& spec);
 
 // "prog" -> "/usr/bin/prog" through $PATH, like execvp; paths with '/' are checked as given.
