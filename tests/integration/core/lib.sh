@@ -21,7 +21,7 @@ SKIPPED=0
 TEST_NAME=$(basename "$0" .sh)
 GANTRY_PID=""
 TEST_DIR=""
-# PIDs of extra processes a test started (servers, agents, stray job processes): killed on exit.
+# PIDs of extra processes this shell started (servers, agents): killed on exit.
 EXTRA_PIDS=()
 
 log() { echo "[$TEST_NAME] $*"; }
@@ -138,19 +138,28 @@ restart_gantry() {
   fail "gantry up did not come up within 10 s"
 }
 
-# stop_gantry [SIGNAL]: stop OUR gantry up (by PID) and wait for it.
-stop_gantry() {
-  local sig=${1:-TERM}
-  if [[ -n "$GANTRY_PID" ]] && kill -0 "$GANTRY_PID" 2>/dev/null; then
-    kill "-$sig" "$GANTRY_PID" 2>/dev/null
-    local i
+# stop_pid PID [SIGNAL]: stop a child of this shell (its PID cannot be reused before we reap
+# it, so signalling it is safe): SIGNAL (default TERM), 10 s bounded, then SIGKILL; reap it.
+stop_pid() {
+  local pid=$1 sig=${2:-TERM} i
+  [[ -n "$pid" ]] || return 0
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "-$sig" "$pid" 2>/dev/null
     for ((i = 0; i < 200; i++)); do
-      kill -0 "$GANTRY_PID" 2>/dev/null || break
+      kill -0 "$pid" 2>/dev/null || break
+      # a zombie child still answers kill -0: check its state
+      [[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" == Z ]] && break
       sleep 0.05
     done
-    kill -0 "$GANTRY_PID" 2>/dev/null && kill -KILL "$GANTRY_PID" 2>/dev/null
-    wait "$GANTRY_PID" 2>/dev/null
+    kill -KILL "$pid" 2>/dev/null
   fi
+  wait "$pid" 2>/dev/null
+  return 0
+}
+
+# stop_gantry [SIGNAL]: stop OUR gantry up (by PID) and wait for it.
+stop_gantry() {
+  stop_pid "$GANTRY_PID" "${1:-TERM}"
   GANTRY_PID=""
 }
 
@@ -158,12 +167,7 @@ _cleanup() {
   local rc=$?
   stop_gantry
   local p
-  for p in "${EXTRA_PIDS[@]}"; do
-    kill -KILL "$p" 2>/dev/null
-  done
-  for p in "${EXTRA_PIDS[@]}"; do
-    wait "$p" 2>/dev/null
-  done
+  for p in "${EXTRA_PIDS[@]}"; do stop_pid "$p"; done
   if [[ -n "$TEST_DIR" && -d "$TEST_DIR" ]]; then
     chmod -R u+rwX "$TEST_DIR" 2>/dev/null
     rm -rf "$TEST_DIR"
