@@ -57,7 +57,8 @@ finish() {
 g() { "$GANTRY_BIN" "$@"; }
 
 expect_eq() {  # expect_eq ACTUAL EXPECTED "what"
-  if [[ "$1" == "$2" ]]; then pass "$3 (= '$2')"; else fail "$3: expected '$2', got '$1'"; fi
+  local a=${1//$'\n'/\\n} e=${2//$'\n'/\\n}
+  if [[ "$1" == "$2" ]]; then pass "$3 (= '$e')"; else fail "$3: expected '$e', got '$a'"; fi
 }
 
 expect_contains() {  # expect_contains HAYSTACK NEEDLE "what"
