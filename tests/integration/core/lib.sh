@@ -166,7 +166,7 @@ stop_pid() {
     done
     kill -KILL "$pid" 2>/dev/null
   fi
-  wait "$pid" 2>/dev/null
+  { wait "$pid"; } 2>/dev/null  # braces: also silence the shell's "Killed" job notice
   return 0
 }
 
