@@ -2,7 +2,8 @@
 # Wall time of `gantry run` against mpiexec.hydra (MPICH) and mpirun (Open MPI).
 # Usage: bench/launch/compare.sh [GANTRY_BINARY] [REPEATS]
 # Prints, for N in 1 8 32 128, the best-of-REPEATS wall time of each launcher and the ratios.
-# Run by hand (not in ctest); the machine should be otherwise idle.
+# Run by hand (not in ctest); the machine should be otherwise idle. A run that fails or takes
+# longer than TIMEOUT seconds (default 120) is shown as FAIL.
 set -u
 GANTRY=${1:-$(dirname "$0")/../../build-launch/b/apps/gantry/gantry}
 REPEATS=${2:-5}
@@ -19,7 +20,7 @@ best() {  # best wall time in seconds of REPEATS runs of "$@"
   local best=999 t
   for _ in $(seq "$REPEATS"); do
     local start=$(date +%s.%N)
-    "$@" >/dev/null 2>&1 || { echo "FAIL"; return; }
+    timeout "${TIMEOUT:-120}" "$@" >/dev/null 2>&1 </dev/null || { echo "FAIL"; return; }
     t=$(echo "$(date +%s.%N) - $start" | bc)
     best=$(echo "if ($t < $best) $t else $best" | bc)
   done

@@ -44,7 +44,9 @@ int main(void) {
     }
   }
   double t3 = NowMicros();
-  /* Steady-state Get cost: repeat the get-all until ~20 ms of CPU time have passed. */
+  /* Steady-state Get cost: repeat the get-all until ~20 ms of CPU time have passed. After a
+   * barrier, so that spinning ranks do not slow down ranks still in the timed phases. */
+  PMI_Barrier();
   char (*keys)[64] = malloc((size_t)size * 64);
   for (int r = 0; r < size; ++r) snprintf(keys[r], 64, "bc-%d", r);
   long gets = 0;
