@@ -176,11 +176,25 @@ stop_gantry() {
   GANTRY_PID=""
 }
 
+# Job processes a test recorded by PID (not our children): on exit, each one still running
+# whose command line matches STRAY_PATTERN is killed, so a failing test leaves nothing behind.
+STRAY_PIDS=()
+STRAY_PATTERN='gantry-it\.|sleep 1000'
+kill_strays() {
+  local p
+  for p in "${STRAY_PIDS[@]}"; do
+    if [[ -r /proc/$p/cmdline ]] && tr '\0' ' ' <"/proc/$p/cmdline" | grep -Eq "$STRAY_PATTERN"; then
+      kill -KILL "$p" 2>/dev/null
+    fi
+  done
+}
+
 _cleanup() {
   local rc=$?
   stop_gantry
   local p
   for p in "${EXTRA_PIDS[@]}"; do stop_pid "$p"; done
+  kill_strays
   if [[ -n "$TEST_DIR" && -d "$TEST_DIR" ]]; then
     chmod -R u+rwX "$TEST_DIR" 2>/dev/null
     rm -rf "$TEST_DIR"

@@ -37,6 +37,7 @@ for round in cancel cancel-all; do
   id=$(submit -o tree.out "$W/tree.sh") || fail "submit tree job"
   wait_file "$W/ready"
   mapfile -t pids <"$W/pids"
+  STRAY_PIDS+=("${pids[@]}")
   expect_eq "${#pids[@]}" "6" "the job wrote 6 pids"
   for p in "${pids[@]}"; do alive "$p" || fail "pid $p is not running before the cancel"; done
   pass "all 6 processes run before the cancel"

@@ -74,17 +74,8 @@ wait_file "$W/running"
 wait_state "$r" RUNNING
 mapfile -t pids <"$W/pids"
 expect_eq "${#pids[@]}" "2" "attempt 1 recorded its pids"
+STRAY_PIDS+=("${pids[@]}")
 stop_gantry KILL
-# The attempt's processes are in their own session: they may outlive gantry up. Kill them by
-# the PIDs they recorded (only if they are still the job's processes).
-left=0
-for p in "${pids[@]}"; do
-  if [[ -r /proc/$p/cmdline ]] && tr '\0' ' ' <"/proc/$p/cmdline" | grep -Eq 'crash.sh|script|sleep 1000'; then
-    kill -KILL "$p" 2>/dev/null
-    left=$((left + 1))
-  fi
-done
-log "$left process(es) of attempt 1 outlived gantry up (killed by PID)"
 rm -f "$W/running"
 restart_gantry
 gwait "$r"
@@ -94,6 +85,22 @@ expect_eq "$(state_of "$r")" "DONE" "DONE"
 expect_eq "$(json_get "$r" 't["attempts"]')" "2" "it took 2 attempts"
 expect_eq "$(json_get "$r" 'len(t["attempt_list"])')" "2" "status lists both attempts"
 expect_contains "$(cat "slurm-$r.out")" "finished on attempt 2" "attempt 2 ran to the end"
+# Attempt 1's processes live in their own session and may outlive gantry up. Find them by the
+# PIDs they recorded (only while they are still the job's processes), then kill them.
+left=()
+for p in "${pids[@]}"; do
+  if [[ -r /proc/$p/cmdline ]] && tr '\0' ' ' <"/proc/$p/cmdline" | grep -Eq 'attempts/|sleep 1000'; then
+    left+=("$p")
+  fi
+done
+# KNOWN BUG: after gantry up is SIGKILLed and restarted, the new agent requeues the job
+# (attempt 2) but neither kills nor adopts attempt 1, whose processes (the script and its
+# `sleep 1000`) keep running: two copies of the same job run at once, and attempt 1 never
+# ends. Expected: the restarted agent kills what is left of attempts it no longer tracks
+# (e.g. the processes of the dead agent's cgroup) before the job is run again.
+known_bug "attempt 1's processes are gone once attempt 2 has ended (left: ${left[*]:-none})" \
+  test "${#left[@]}" = 0
+for p in "${left[@]}"; do kill -KILL "$p" 2>/dev/null; done
 ev_r=$(g events "$r")
 log "journal of $r:"$'\n'"$ev_r"
 expect_contains "$ev_r" "attempt 2" "the journal shows the second attempt"
