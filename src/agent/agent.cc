@@ -1,6 +1,7 @@
 #include "agent/agent.h"
 
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <filesystem>
 
 #include "agent/launch_plan.h"
+#include "agent/resource_ad.h"
 #include "base/file.h"
 #include "base/log.h"
 #include "exec/exit_status.h"
@@ -30,18 +32,25 @@ Result<std::unique_ptr<Agent>> Agent::Create(AgentOptions options,
                                              std::unique_ptr<ServerLink> waker) {
   GANTRY_ASSIGN_OR_RETURN(exec::NodeResources total,
                           exec::DiscoverNodeResources(options.resources));
+  struct utsname uts;
+  uname(&uts);
+  AdFacts facts{options.name, Hostname(), uts.machine, options.site, total, 0};
+  GANTRY_ASSIGN_OR_RETURN(std::string ad, BuildResourceAd(facts, options.ad_extra));
   GANTRY_RETURN_IF_ERROR(MakeDirs(options.work_dir + "/attempts", 0755));
   exec::ProcessSupervisor::Options sup;
   sup.subreaper = options.subreaper;
   GANTRY_ASSIGN_OR_RETURN(auto supervisor, exec::ProcessSupervisor::Create(sup));
-  return std::unique_ptr<Agent>(new Agent(std::move(options), total, std::move(link),
+  return std::unique_ptr<Agent>(new Agent(std::move(options), total, std::move(ad),
+                                          std::move(link),
                                           std::move(waker), std::move(supervisor)));
 }
 
-Agent::Agent(AgentOptions options, exec::NodeResources total, std::unique_ptr<ServerLink> link,
+Agent::Agent(AgentOptions options, exec::NodeResources total, std::string ad,
+             std::unique_ptr<ServerLink> link,
              std::unique_ptr<ServerLink> waker, std::unique_ptr<exec::ProcessSupervisor> supervisor)
     : options_(std::move(options)),
       hostname_(Hostname()),
+      ad_(std::move(ad)),
       ledger_(total),
       link_(std::move(link)),
       waker_link_(std::move(waker)),
@@ -209,7 +218,7 @@ Status Agent::Run() {
         free = ledger_.Free();
       }
       req.status = {options_.name,          hostname_,  ledger_.total().cores,
-                    ledger_.total().memory_mb, free.cores, free.memory_mb};
+                    ledger_.total().memory_mb, free.cores, free.memory_mb, ad_};
       req.reports = reports_;
       for (const auto& [id, r] : running_) req.running_attempts.push_back(id);
       req.max_wait_ms = free.cores > 0 ? options_.long_poll_ms : 0;

@@ -21,6 +21,8 @@ namespace gantry::agent {
 
 struct AgentOptions {
   std::string name = "local";
+  std::string site = "local";
+  std::string ad_extra;  // text of the operator's ad file (custom attributes, START, Rank)
   std::string work_dir;  // attempt scratch directories live under work_dir/attempts/
   exec::NodeResourcesOverride resources;
   int64_t long_poll_ms = 20'000;
@@ -51,7 +53,8 @@ class Agent {
     std::string attempt_dir;
   };
 
-  Agent(AgentOptions options, exec::NodeResources total, std::unique_ptr<ServerLink> link,
+  Agent(AgentOptions options, exec::NodeResources total, std::string ad,
+        std::unique_ptr<ServerLink> link,
         std::unique_ptr<ServerLink> waker, std::unique_ptr<exec::ProcessSupervisor> supervisor);
   void Start(const broker::Assignment& assignment);
   void OnExit(int64_t attempt_id, const exec::ExitStatus& status);
@@ -59,6 +62,7 @@ class Agent {
 
   const AgentOptions options_;
   const std::string hostname_;
+  std::string ad_;  // the resource ad advertised with every poll
   exec::NodeLedger ledger_;
   std::unique_ptr<ServerLink> link_;
   std::unique_ptr<ServerLink> waker_link_;

@@ -227,7 +227,8 @@ json PollRequestToJson(const broker::PollRequest& r) {
             {"total_cpus", s.total_cpus},
             {"total_memory_mb", s.total_memory_mb},
             {"free_cpus", s.free_cpus},
-            {"free_memory_mb", s.free_memory_mb}}},
+            {"free_memory_mb", s.free_memory_mb},
+            {"ad", s.ad}}},
           {"reports", reports},
           {"running_attempts", r.running_attempts},
           {"max_wait_ms", r.max_wait_ms}};
@@ -243,6 +244,7 @@ Result<broker::PollRequest> PollRequestFromJson(const json& j) {
     r.status.total_memory_mb = s.at("total_memory_mb").get<int64_t>();
     r.status.free_cpus = s.at("free_cpus").get<int64_t>();
     r.status.free_memory_mb = s.at("free_memory_mb").get<int64_t>();
+    if (s.contains("ad")) r.status.ad = s.at("ad").get<std::string>();
     for (const json& rep : j.at("reports")) {
       broker::AttemptReport a;
       std::string type = rep.at("type").get<std::string>();

@@ -2,6 +2,7 @@
 
 #include "base/check.h"
 #include "base/log.h"
+#include "broker/matching.h"
 
 namespace gantry::broker {
 
@@ -93,6 +94,7 @@ Status Broker::CommitLocked(Pending& p) {
           active_per_job_.erase(job_id);
           running_per_job_.erase(job_id);
           jobs_.erase(job_id);
+          job_ads_.erase(job_id);
         }
         continue;
       }
@@ -173,6 +175,40 @@ Result<std::vector<Task>> Broker::Resolve(const Caller& caller, const model::Tas
     if (it != active_.end()) t = it->second.task;
   }
   return tasks;
+}
+
+std::shared_ptr<const classad::ClassAd> Broker::JobAd(const model::Job& job) {
+  auto it = job_ads_.find(job.id);
+  if (it != job_ads_.end()) return it->second;
+  auto ad = BuildJobAd(job);
+  if (!ad) return nullptr;
+  auto shared = std::make_shared<const classad::ClassAd>(std::move(*ad));
+  job_ads_[job.id] = shared;
+  return shared;
+}
+
+bool Broker::AgentLive(const AgentRecord& agent) const {
+  return clock_.Now() - agent.last_seen <= options_.agent_timeout_seconds * kMicrosPerSecond;
+}
+
+bool Broker::MatchesHere(const model::Job& job, const std::string& agent_id) {
+  const AgentRecord& here = agents_[agent_id];
+  bool job_constrains = HasMatchConstraints(job.spec);
+  if (!job_constrains && !here.ad_constrains) return true;  // the common case: no evaluation
+  auto job_ad = JobAd(job);
+  if (!job_ad || !here.ad) return false;
+  MatchVerdict verdict = MatchJobToAgent(*job_ad, *here.ad);
+  if (!verdict.matches) return false;
+  if (job.spec.rank.empty()) return true;
+  // Pull model: leave the job for a live agent with room that the job ranks higher.
+  int64_t cpus = job.spec.ntasks * job.spec.cpus_per_task;
+  for (const auto& [id, other] : agents_) {
+    if (id == agent_id || !other.ad || !AgentLive(other)) continue;
+    if (other.status.free_cpus < cpus || other.status.free_memory_mb < job.spec.memory_mb) continue;
+    MatchVerdict there = MatchJobToAgent(*job_ad, *other.ad);
+    if (there.matches && there.job_rank > verdict.job_rank) return false;
+  }
+  return true;
 }
 
 void Broker::Shutdown() {

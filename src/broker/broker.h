@@ -18,6 +18,7 @@
 #include "base/clock.h"
 #include "base/error.h"
 #include "broker/dependency.h"
+#include "classad/classad.h"
 #include "broker/types.h"
 #include "store/store.h"
 
@@ -72,6 +73,8 @@ class Broker {
     TimeMicros last_seen = 0;
     std::set<int64_t> kill_orders;
     bool wake = false;
+    std::shared_ptr<const classad::ClassAd> ad;  // parsed status.ad
+    bool ad_constrains = false;                  // it has START/Requirements or Rank
   };
   // The copies a transition edits and the events it writes; committed together.
   struct Pending {
@@ -105,6 +108,12 @@ class Broker {
   std::string Why(const model::Task& t, const model::Job& job);
   TaskSummary Summarize(const model::Task& t, const model::Job& job);
   bool Visible(const Caller& caller, uint32_t owner_uid) const;
+  // The job's ClassAd, built once; null if it cannot be built (refused at submission).
+  std::shared_ptr<const classad::ClassAd> JobAd(const model::Job& job);
+  // Whether the job may run on agent_id, and it would not rather run on another live
+  // agent that has room and a higher Rank.
+  bool MatchesHere(const model::Job& job, const std::string& agent_id);
+  bool AgentLive(const AgentRecord& agent) const;
 
   store::Store& store_;
   const Clock& clock_;
@@ -123,6 +132,7 @@ class Broker {
   std::set<int64_t> waiting_;
   std::map<int64_t, model::Attempt> attempts_;             // unfinished attempts by id
   std::map<std::string, AgentRecord> agents_;
+  std::map<int64_t, std::shared_ptr<const classad::ClassAd>> job_ads_;  // jobs with constraints
 };
 
 }  // namespace gantry::broker

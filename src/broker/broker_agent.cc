@@ -2,6 +2,7 @@
 #include "base/log.h"
 #include "base/strings.h"
 #include "broker/broker.h"
+#include "broker/matching.h"
 
 namespace gantry::broker {
 
@@ -141,7 +142,8 @@ void Broker::Assign(Pending& p, const std::string& agent_id, int64_t free_cpus,
       continue;
     }
     int64_t cpus = spec.ntasks * spec.cpus_per_task;
-    if (cpus > free_cpus || spec.memory_mb > free_memory_mb) {
+    if (cpus > free_cpus || spec.memory_mb > free_memory_mb ||
+        !MatchesHere(*active.job, agent_id)) {
       ++it;
       continue;
     }
@@ -167,6 +169,11 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
   std::unique_lock lock(mu_);
   std::string source = "agent:" + req.agent_id;
   AgentRecord& agent = agents_[req.agent_id];
+  if (!agent.ad || req.status.ad != agent.status.ad) {
+    GANTRY_ASSIGN_OR_RETURN(classad::ClassAd ad, ParseAgentAd(req.status.ad));
+    agent.ad_constrains = ad.Lookup("Requirements") || ad.Lookup("START") || ad.Lookup("Rank");
+    agent.ad = std::make_shared<const classad::ClassAd>(std::move(ad));
+  }
   agent.status = req.status;
   agent.last_seen = clock_.Now();
   agent.wake = false;  // this poll carries whatever the wake was for

@@ -1,6 +1,7 @@
 // Read-only questions: the queue, one job's status and journal, waiting for the end.
 #include "base/strings.h"
 #include "broker/broker.h"
+#include "broker/matching.h"
 
 namespace gantry::broker {
 
@@ -40,15 +41,28 @@ std::string Broker::Why(const Task& t, const model::Job& job) {
            ")";
   }
   int64_t cpus = spec.ntasks * spec.cpus_per_task;
-  TimeMicros now = clock_.Now();
-  int64_t live = 0, max_cpus = 0, max_memory = 0;
+  int64_t live = 0, max_cpus = 0, max_memory = 0, matching = 0;
+  std::string mismatches;
+  auto job_ad = JobAd(job);
   for (const auto& [id, agent] : agents_) {
-    if (now - agent.last_seen > options_.agent_timeout_seconds * kMicrosPerSecond) continue;
+    if (!AgentLive(agent)) continue;
     ++live;
     max_cpus = std::max(max_cpus, agent.status.total_cpus);
     max_memory = std::max(max_memory, agent.status.total_memory_mb);
+    bool constrained = HasMatchConstraints(spec) || agent.ad_constrains;
+    if (!constrained) {
+      ++matching;
+      continue;
+    }
+    std::string why = job_ad && agent.ad ? ExplainNoMatch(*job_ad, *agent.ad, id) : "";
+    if (why.empty()) {
+      ++matching;
+    } else {
+      mismatches += (mismatches.empty() ? "" : "; ") + why;
+    }
   }
   if (live == 0) return "no agent is connected to run it";
+  if (matching == 0) return "no agent matches: " + mismatches;
   if (cpus > max_cpus) {
     return "Resources: needs " + std::to_string(cpus) + " CPUs, but the largest agent has " +
            std::to_string(max_cpus) + "; it will not start until a larger agent joins";

@@ -1,6 +1,7 @@
 // Submission and the WAITING -> READY decisions (dependencies, --begin).
 #include "base/strings.h"
 #include "broker/broker.h"
+#include "broker/matching.h"
 #include "model/job_spec_json.h"
 
 namespace gantry::broker {
@@ -98,6 +99,10 @@ Result<SubmitResult> Broker::Submit(const Caller& caller, model::JobSpec spec) {
   job.owner = {caller.uid, caller.gid, caller.name};
   job.submit_time = clock_.Now();
   job.spec = std::move(spec);
+  if (HasMatchConstraints(job.spec)) {
+    auto ad = BuildJobAd(job);
+    if (!ad) return Fail(InvalidArgument(ad.error().message()));
+  }
 
   std::vector<std::optional<int64_t>> indexes;
   if (job.spec.array) {

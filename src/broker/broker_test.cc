@@ -61,10 +61,11 @@ class BrokerTest : public ::testing::Test {
     EXPECT_TRUE(r) << r.error().message();
     return r ? r->job_id : 0;
   }
-  PollResponse Poll(std::vector<AttemptReport> reports = {}, int64_t cpus = 4) {
+  PollResponse Poll(std::vector<AttemptReport> reports = {}, int64_t cpus = 4,
+                    std::string agent = "a1", std::string ad = "[Arch = \"X86_64\"; Site = \"here\"]") {
     PollRequest req;
-    req.agent_id = "a1";
-    req.status = {"a1", "host", 4, 8000, cpus, 8000};
+    req.agent_id = agent;
+    req.status = {agent, "host", 4, 8000, cpus, 8000, ad};
     req.reports = std::move(reports);
     req.running_attempts = running_;
     auto r = broker_->Poll(req);
@@ -276,6 +277,40 @@ TEST_F(BrokerTest, RestartKeepsQueuedWorkAndRequeuesLostAttempts) {
   EXPECT_EQ(detail.attempts.size(), 2u);
   EXPECT_EQ(detail.summary.task.deep_retries, 1);  // it had started
   EXPECT_EQ(broker_->Describe(alice_, TaskRef{queued, {}}).value()[0].summary.task.deep_retries, 0);
+}
+
+TEST_F(BrokerTest, JobsGoOnlyToAgentsTheirRequirementsAccept) {
+  model::JobSpec s = Spec();
+  s.requirements = "TARGET.Site == \"there\"";
+  int64_t id = Submit(s);
+  EXPECT_TRUE(Poll().assignments.empty());
+  auto why = broker_->Describe(alice_, TaskRef{id, {}}).value()[0].why;
+  EXPECT_NE(why.find("no agent matches"), std::string::npos) << why;
+  EXPECT_NE(why.find("Site"), std::string::npos) << why;
+  EXPECT_EQ(Poll({}, 4, "a2", "[Site = \"there\"]").assignments.size(), 1u);
+}
+
+TEST_F(BrokerTest, AnAgentStartExpressionRefusesJobs) {
+  Submit(Spec());
+  EXPECT_TRUE(Poll({}, 4, "a1", "[START = TARGET.Owner == \"bob\"]").assignments.empty());
+  EXPECT_EQ(Poll({}, 4, "a1", "[START = TARGET.Owner == \"alice\"]").assignments.size(), 1u);
+}
+
+TEST_F(BrokerTest, BadRequirementsAreRefusedAtSubmission) {
+  model::JobSpec s = Spec();
+  s.requirements = "TARGET.Site ==";
+  auto r = broker_->Submit(alice_, s);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST_F(BrokerTest, RankLeavesAJobForTheAgentItPrefers) {
+  model::JobSpec s = Spec();
+  s.rank = "TARGET.Memory";
+  Poll({}, 4, "big", "[Memory = 64000]");  // known, live, with room
+  Submit(s);
+  EXPECT_TRUE(Poll({}, 4, "small", "[Memory = 1000]").assignments.empty());
+  EXPECT_EQ(Poll({}, 4, "big", "[Memory = 64000]").assignments.size(), 1u);
 }
 
 TEST_F(BrokerTest, BeginTimeHoldsUntilTheClockPassesIt) {

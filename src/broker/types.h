@@ -37,6 +37,9 @@ struct AgentStatus {
   int64_t total_memory_mb = 0;
   int64_t free_cpus = 0;
   int64_t free_memory_mb = 0;
+  // The agent's ClassAd (new syntax): Cpus, Memory, Gpus, Arch, OpSys, Site, custom
+  // attributes, and optionally START/Requirements and Rank.
+  std::string ad;
 };
 
 // What an agent tells the server about one attempt.

@@ -23,6 +23,8 @@ struct RoleFlags {
   std::string server_url;
   std::string token_file;
   std::string name = "local";
+  std::string site = "local";
+  std::string ad_file;
   int64_t cores = 0;
   int64_t memory_mb = 0;
   int64_t agent_timeout = 60;
@@ -43,6 +45,9 @@ void AddServerFlags(Flags& f, RoleFlags& r) {
 
 void AddAgentFlags(Flags& f, RoleFlags& r) {
   f.String("--name", &r.name, "NAME", "agent name (default local)");
+  f.String("--site", &r.site, "SITE", "the Site attribute of the agent's ClassAd (default local)");
+  f.String("--ad", &r.ad_file, "FILE",
+           "ClassAd file with custom attributes, START/Requirements and Rank for this agent");
   f.Int("--cores", &r.cores, "N", "offer N cores instead of what hwloc finds");
   f.Int("--memory", &r.memory_mb, "MB", "offer this much memory instead of what hwloc finds");
   f.Int("--kill-grace", &r.kill_grace, "SECONDS",
@@ -65,6 +70,10 @@ Result<std::unique_ptr<agent::Agent>> StartAgent(const RoleFlags& r, const std::
   GANTRY_ASSIGN_OR_RETURN(auto waker, agent::ConnectHttp(url, token));
   agent::AgentOptions options;
   options.name = r.name;
+  options.site = r.site;
+  if (!r.ad_file.empty()) {
+    GANTRY_ASSIGN_OR_RETURN(options.ad_extra, ReadFile(r.ad_file));
+  }
   options.work_dir = server::HomeLayout(home).agent_dir();
   if (r.cores > 0) options.resources.cores = static_cast<int>(r.cores);
   if (r.memory_mb > 0) options.resources.memory_mb = r.memory_mb;

@@ -60,7 +60,12 @@ constexpr OptionDef kOptions[] = {
      "generic resources; gpu[:TYPE][:N] is recorded as GPUs, others are ignored", SetGres},
     // Gantry's own.
     {"max-retries", 0, kReq, "N", Scope::kGantryOnly, kAct,
-     "run a failed job again up to N times (default 0)", SetMaxRetries},
+     "run a failed job again up to N times (default 0, at most 100)", SetMaxRetries},
+    {"requirements", 0, kReq, "EXPR", Scope::kGantryOnly, kAct,
+     "ClassAd expression an agent must satisfy (the agent is TARGET), e.g. TARGET.Site == \"desy\"",
+     SetRequirements},
+    {"rank", 0, kReq, "EXPR", Scope::kGantryOnly, kAct,
+     "ClassAd expression: among agents that match, prefer the one where it is highest", SetRank},
     // The command line only.
     {"wrap", 0, kReq, "COMMAND", Scope::kCommandLineOnly, kAct,
      "run COMMAND with /bin/sh instead of a script file", SetWrap},

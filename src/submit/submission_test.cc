@@ -177,7 +177,7 @@ TEST(SubmissionTest, MaxRetriesBelongsOnGantryLinesNotSbatchLines) {
   EXPECT_EQ(Parse(Input("#!/bin/sh\ntrue\n", {"--max-retries", "4"})).max_retries, 4);
   EXPECT_EQ(ErrorOf(Input("#!/bin/sh\n#GANTRY --max-retries=-1\ntrue\n")),
             "job.sh:2: invalid --max-retries value '-1': expected a whole number from 0 to "
-            "10000");
+            "100");
 }
 
 TEST(SubmissionTest, CommandLineOverridesBothKindsOfDirective) {

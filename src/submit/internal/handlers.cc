@@ -18,7 +18,7 @@ namespace {
 constexpr int64_t kMaxCount = 1'000'000;
 // SLURM's limit: NICE_OFFSET - 3.
 constexpr int64_t kMaxNice = 2147483645;
-constexpr int64_t kMaxRetries = 10'000;
+constexpr int64_t kMaxRetries = 100;  // as model::ValidateJobSpec
 
 Error BadValue(const OptionDef& def, std::string_view value, std::string_view why) {
   return InvalidArgument("invalid --" + std::string(def.long_name) + " value '" +
@@ -180,6 +180,16 @@ Status SetJobName(const OptionDef& def, Value value, SubmitState& state) {
 
 Status SetMaxRetries(const OptionDef& def, Value value, SubmitState& state) {
   GANTRY_ASSIGN_OR_RETURN(state.spec.max_retries, Count(def, value, 0, kMaxRetries));
+  return {};
+}
+
+Status SetRequirements(const OptionDef& def, Value value, SubmitState& state) {
+  GANTRY_ASSIGN_OR_RETURN(state.spec.requirements, NonEmpty(def, value, "a ClassAd expression"));
+  return {};
+}
+
+Status SetRank(const OptionDef& def, Value value, SubmitState& state) {
+  GANTRY_ASSIGN_OR_RETURN(state.spec.rank, NonEmpty(def, value, "a ClassAd expression"));
   return {};
 }
 
