@@ -13,7 +13,7 @@ namespace {
 
 constexpr char kUsage[] =
     "Usage: gantry run -n N [--ppn P] [--label] [--mpi MODE] [--no-topology] [--no-shm]\n"
-    "                  [--kill-grace MS] [--] PROGRAM [ARGS...]\n\n"
+    "                  [--pmi-port] [--kill-grace MS] [--] PROGRAM [ARGS...]\n\n"
     "Starts N ranks of PROGRAM on this machine with a PMI server for MPI.\n\n"
     "  -n, --ntasks N     number of ranks\n"
     "  --ppn P            ranks per node (standalone: emulates ceil(N/P) nodes)\n"
@@ -22,6 +22,7 @@ constexpr char kUsage[] =
     "                     through libgantry-pmi.so), none\n"
     "  --no-topology      do not hand the ranks a topology discovered once (hwloc)\n"
     "  --no-shm           serve PMI gets over the socket only (no shared-memory store)\n"
+    "  --pmi-port         PMI-1 over TCP on 127.0.0.1 (PMI_PORT, PMI_ID) instead of PMI_FD\n"
     "  --kill-grace MS    after a failure, SIGTERM then SIGKILL after MS (default 2000)\n\n"
     "Exit status: 0 if every rank exited 0, else the first non-zero status (128+signal\n"
     "for a killed rank, the code given to MPI_Abort, 1 for a PMI protocol error).\n";
@@ -59,6 +60,8 @@ int RunRun(int argc, char** argv) {
       options.topology = false;
     } else if (arg == "--no-shm") {
       options.shared_memory_kvs = false;
+    } else if (arg == "--pmi-port") {
+      options.pmi_over_tcp = true;
     } else if (arg == "-n" || arg == "--ntasks" || arg == "-np" || arg == "--ppn" ||
                arg == "--kill-grace") {
       const char* v = value(arg);

@@ -205,6 +205,8 @@ Status Job::Start() {
     config.forward_stdin = i == 0;
     config.shared_memory_kvs = options_.shared_memory_kvs && mode != MpiMode::kNone;
     config.inherit_fds = inherit;
+    config.pmi_transport =
+        options_.pmi_over_tcp ? PmiTransport::kTcp : PmiTransport::kInheritedSocket;
     if (pmix_) {
       config.rank_environment = [this](int rank) { return pmix_->RankEnvironment(rank); };
     }

@@ -26,6 +26,7 @@ struct LaunchOptions {
   MpiMode mpi = MpiMode::kAuto;
   bool topology = true;              // discover hwloc topology once, hand it to the ranks
   bool shared_memory_kvs = true;
+  bool pmi_over_tcp = false;         // PMI_PORT/PMI_ID on 127.0.0.1 instead of PMI_FD
   int kill_grace_ms = 2000;          // SIGTERM, then SIGKILL after this long
   std::vector<std::string> hosts = {"localhost"};
   std::vector<std::string> argv;     // program and its arguments

@@ -1,6 +1,8 @@
 #include "launch/node_launch.h"
 
 #include <fcntl.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,15 +44,21 @@ void WriteAll(int fd, std::string_view data) {
 
 struct NodeLaunch::Rank {
   int rank = 0;
-  int client = 0;  // SimpleServer client id == index on this node
+  int local_rank = 0;
   pid_t pid = -1;
   bool reaped = false;
-  int pmi_fd = -1;
-  std::string pmi_in;
-  std::string pmi_out;
   int output_fd[2] = {-1, -1};  // our read ends of the rank's stdout and stderr
   OutputLabeler labeler[2];
   explicit Rank(int r) : rank(r), labeler{OutputLabeler(r), OutputLabeler(r)} {}
+};
+
+// One PMI connection: an inherited socketpair (known rank) or an accepted TCP connection
+// (rank learned from `cmd=initack`). Indexed by its SimpleServer client id.
+struct NodeLaunch::PmiConnection {
+  int fd = -1;
+  int client = 0;
+  std::string in;
+  std::string out;
 };
 
 NodeLaunch::NodeLaunch(NodeLaunchConfig config, Poller& poller, NodeObserver& observer)
@@ -76,16 +84,18 @@ Result<std::unique_ptr<NodeLaunch>> NodeLaunch::Create(NodeLaunchConfig config, 
       std::make_unique<pmi::SimpleServer>(std::move(server_config), host, node->shm_.get());
   for (int r : c.plan.ranks) {
     auto rank = std::make_unique<Rank>(r);
-    rank->client = node->server_->AddClient(r);
+    rank->local_rank = static_cast<int>(node->ranks_.size());
     node->ranks_.push_back(std::move(rank));
   }
+  if (c.pmi_transport == PmiTransport::kTcp) GANTRY_RETURN_IF_ERROR(node->Listen());
   return node;
 }
 
 NodeLaunch::~NodeLaunch() {
+  for (auto& connection : connections_) ClosePmi(*connection);
+  if (listen_fd_ >= 0) poller_.Unwatch(listen_fd_);
+  CloseFd(listen_fd_);
   for (auto& rank : ranks_) {
-    if (rank->pmi_fd >= 0) poller_.Unwatch(rank->pmi_fd);
-    CloseFd(rank->pmi_fd);
     for (int& fd : rank->output_fd) {
       if (fd >= 0) poller_.Unwatch(fd);
       CloseFd(fd);
@@ -133,8 +143,9 @@ Status NodeLaunch::Start() {
 }
 
 Status NodeLaunch::PrepareRank(Rank& rank, Prepared& prepared) {
-  int pmi[2], out[2] = {-1, -1}, err[2] = {-1, -1}, in[2] = {-1, -1};
-  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pmi) != 0) {
+  int pmi[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1}, in[2] = {-1, -1};
+  const bool inherited = config_.pmi_transport == PmiTransport::kInheritedSocket;
+  if (inherited && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pmi) != 0) {
     return Fail(ErrnoError("socketpair for rank " + std::to_string(rank.rank), errno));
   }
   const bool gets_stdin = config_.forward_stdin && rank.rank == 0;
@@ -155,16 +166,21 @@ Status NodeLaunch::PrepareRank(Rank& rank, Prepared& prepared) {
     if (!extra) return Fail(extra.error().Wrap("rank " + std::to_string(rank.rank)));
     return Fail(ErrnoError("pipes for rank " + std::to_string(rank.rank), saved));
   }
-  const int local_rank = rank.client;
+  const int local_rank = rank.local_rank;
   const int local_size = static_cast<int>(ranks_.size());
   RankSpawnSpec& spec = prepared.spec;
   spec.program = config_.program;
   spec.argv = config_.argv;
   spec.env = config_.env;
   spec.env.insert(spec.env.end(), extra->begin(), extra->end());
-  spec.env.push_back("PMI_FD=" + std::to_string(pmi[1]));
-  spec.env.push_back("PMI_RANK=" + std::to_string(rank.rank));
-  spec.env.push_back("PMI_SIZE=" + std::to_string(config_.job_size));
+  if (inherited) {
+    spec.env.push_back("PMI_FD=" + std::to_string(pmi[1]));
+    spec.env.push_back("PMI_RANK=" + std::to_string(rank.rank));
+    spec.env.push_back("PMI_SIZE=" + std::to_string(config_.job_size));
+  } else {
+    spec.env.push_back("PMI_PORT=127.0.0.1:" + std::to_string(listen_port_));
+    spec.env.push_back("PMI_ID=" + std::to_string(rank.rank));
+  }
   spec.env.push_back("MPI_LOCALNRANKS=" + std::to_string(local_size));
   spec.env.push_back("MPI_LOCALRANKID=" + std::to_string(local_rank));
   spec.env.push_back("GANTRY_RANK=" + std::to_string(rank.rank));
@@ -173,7 +189,7 @@ Status NodeLaunch::PrepareRank(Rank& rank, Prepared& prepared) {
   spec.env.push_back("GANTRY_LOCAL_SIZE=" + std::to_string(local_size));
   spec.env.push_back("GANTRY_NODE=" + std::to_string(config_.node_index));
   spec.inherit_fds = config_.inherit_fds;
-  spec.inherit_fds.push_back(pmi[1]);
+  if (inherited) spec.inherit_fds.push_back(pmi[1]);
   if (shm_) {
     spec.env.push_back("GANTRY_PMI_SHM_FD=" + std::to_string(shm_->fd()));
     spec.inherit_fds.push_back(shm_->fd());
@@ -181,12 +197,13 @@ Status NodeLaunch::PrepareRank(Rank& rank, Prepared& prepared) {
   spec.stdin_fd = in[0];
   spec.stdout_fd = out[1];
   spec.stderr_fd = err[1];
-  prepared.child_fds = {pmi[1], out[1], err[1], in[0]};
-  rank.pmi_fd = pmi[0];
+  prepared.child_fds = {out[1], err[1], in[0]};
+  if (inherited) {
+    prepared.child_fds.push_back(pmi[1]);
+    AddConnection(pmi[0], rank.rank);
+  }
   rank.output_fd[0] = out[0];
   rank.output_fd[1] = err[0];
-  SetNonBlocking(rank.pmi_fd);
-  poller_.Watch(rank.pmi_fd, POLLIN, [this, &rank](short) { OnPmiReadable(rank); });
   for (int stream = 0; stream < 2; ++stream) {
     poller_.Watch(rank.output_fd[stream], POLLIN,
                   [this, &rank, stream](short) { OnOutput(rank, stream); });
@@ -198,29 +215,69 @@ Status NodeLaunch::PrepareRank(Rank& rank, Prepared& prepared) {
   return {};
 }
 
-void NodeLaunch::Send(int client, std::string_view line) {
-  Rank& rank = *ranks_[static_cast<size_t>(client)];
-  if (rank.pmi_fd < 0) return;
-  rank.pmi_out.append(line);
-  FlushPmi(rank);
+Status NodeLaunch::Listen() {
+  listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (listen_fd_ < 0) return Fail(ErrnoError("socket for PMI_PORT", errno));
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof(address);
+  if (bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
+      listen(listen_fd_, SOMAXCONN) != 0 ||
+      getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    return Fail(ErrnoError("listening on 127.0.0.1 for PMI_PORT clients", errno));
+  }
+  listen_port_ = ntohs(address.sin_port);
+  poller_.Watch(listen_fd_, POLLIN, [this](short) { OnAccept(); });
+  return {};
 }
 
-void NodeLaunch::FlushPmi(Rank& rank) {
-  while (!rank.pmi_out.empty()) {
-    ssize_t n = write(rank.pmi_fd, rank.pmi_out.data(), rank.pmi_out.size());
+void NodeLaunch::OnAccept() {
+  for (;;) {
+    int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd < 0) return;  // EAGAIN: accepted everything pending
+    AddConnection(fd, std::nullopt);
+  }
+}
+
+void NodeLaunch::AddConnection(int fd, std::optional<int> rank) {
+  auto connection = std::make_unique<PmiConnection>();
+  connection->fd = fd;
+  connection->client = server_->AddClient(rank);
+  GANTRY_CHECK(connection->client == static_cast<int>(connections_.size()));
+  SetNonBlocking(fd);
+  PmiConnection* raw = connection.get();
+  poller_.Watch(fd, POLLIN, [this, raw](short) { OnPmiReadable(*raw); });
+  connections_.push_back(std::move(connection));
+}
+
+int NodeLaunch::RankOf(const PmiConnection& connection) const {
+  return server_->RankOf(connection.client).value_or(-1);
+}
+
+void NodeLaunch::Send(int client, std::string_view line) {
+  PmiConnection& connection = *connections_[static_cast<size_t>(client)];
+  if (connection.fd < 0) return;
+  connection.out.append(line);
+  FlushPmi(connection);
+}
+
+void NodeLaunch::FlushPmi(PmiConnection& connection) {
+  while (!connection.out.empty()) {
+    ssize_t n = write(connection.fd, connection.out.data(), connection.out.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) {
-      poller_.SetEvents(rank.pmi_fd, POLLIN | POLLOUT);
+      poller_.SetEvents(connection.fd, POLLIN | POLLOUT);
       return;
     }
     if (n <= 0) {
       // The rank is gone; its end of file or exit status tells the rest.
-      rank.pmi_out.clear();
+      connection.out.clear();
       return;
     }
-    rank.pmi_out.erase(0, static_cast<size_t>(n));
+    connection.out.erase(0, static_cast<size_t>(n));
   }
-  poller_.SetEvents(rank.pmi_fd, POLLIN);
+  poller_.SetEvents(connection.fd, POLLIN);
 }
 
 void NodeLaunch::OnLocalBarrier(uint64_t epoch, std::vector<pmi::KeyValue> puts) {
@@ -233,51 +290,54 @@ Status NodeLaunch::CompleteBarrier(uint64_t epoch, const std::vector<pmi::KeyVal
   return server_->CompleteBarrier(epoch, pairs);
 }
 
-void NodeLaunch::ClosePmi(Rank& rank) {
-  if (rank.pmi_fd < 0) return;
-  poller_.Unwatch(rank.pmi_fd);
-  CloseFd(rank.pmi_fd);
+void NodeLaunch::ClosePmi(PmiConnection& connection) {
+  if (connection.fd < 0) return;
+  poller_.Unwatch(connection.fd);
+  CloseFd(connection.fd);
 }
 
-void NodeLaunch::OnPmiReadable(Rank& rank) {
-  if (!rank.pmi_out.empty()) FlushPmi(rank);
-  if (rank.pmi_fd < 0) return;
+void NodeLaunch::OnPmiReadable(PmiConnection& connection) {
+  if (!connection.out.empty()) FlushPmi(connection);
+  if (connection.fd < 0) return;
   char buffer[kReadChunk];
-  ssize_t n = read(rank.pmi_fd, buffer, sizeof(buffer));
+  ssize_t n = read(connection.fd, buffer, sizeof(buffer));
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
   if (n <= 0) {
-    auto status = server_->HandleDisconnect(rank.client);
-    ClosePmi(rank);
+    auto status = server_->HandleDisconnect(connection.client);
+    ClosePmi(connection);
     if (!status) {
       // A rank that dies closes its socket a moment before it can be reaped. Its own exit
       // status (say 137) says more than "closed its PMI connection", so wait briefly for it.
-      WaitBrieflyForExit(rank);
-      observer_.OnRankError(rank.rank, status.error());
+      for (auto& rank : ranks_) {
+        if (rank->rank == RankOf(connection)) WaitBrieflyForExit(*rank);
+      }
+      observer_.OnRankError(RankOf(connection), status.error());
     }
     return;
   }
-  rank.pmi_in.append(buffer, static_cast<size_t>(n));
+  connection.in.append(buffer, static_cast<size_t>(n));
   size_t start = 0;
   for (;;) {
-    size_t newline = rank.pmi_in.find('\n', start);
+    size_t newline = connection.in.find('\n', start);
     if (newline == std::string::npos) break;
-    std::string_view line(rank.pmi_in.data() + start, newline - start);
+    std::string_view line(connection.in.data() + start, newline - start);
     start = newline + 1;
-    auto status = server_->HandleLine(rank.client, line);
+    auto status = server_->HandleLine(connection.client, line);
     if (!status) {
-      ClosePmi(rank);
-      observer_.OnRankError(rank.rank, status.error());
+      ClosePmi(connection);
+      observer_.OnRankError(RankOf(connection), status.error());
       return;
     }
-    if (rank.pmi_fd < 0) return;
+    if (connection.fd < 0) return;
   }
-  rank.pmi_in.erase(0, start);
-  if (rank.pmi_in.size() >= pmi::kMaxRequestBytes) {
-    ClosePmi(rank);
+  connection.in.erase(0, start);
+  if (connection.in.size() >= pmi::kMaxRequestBytes) {
+    ClosePmi(connection);
+    const int rank = RankOf(connection);
     observer_.OnRankError(
-        rank.rank, InvalidArgument("rank " + std::to_string(rank.rank) +
-                                   " sent a PMI line longer than " +
-                                   std::to_string(pmi::kMaxRequestBytes) + " bytes"));
+        rank, InvalidArgument((rank >= 0 ? "rank " + std::to_string(rank) : "a PMI client") +
+                              " sent a PMI line longer than " +
+                              std::to_string(pmi::kMaxRequestBytes) + " bytes"));
   }
 }
 

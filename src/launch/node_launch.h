@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -34,6 +35,11 @@ class NodeObserver {
   virtual void OnAbort(int rank, int exit_code) = 0;
 };
 
+enum class PmiTransport {
+  kInheritedSocket,  // a socketpair per rank, PMI_FD (the default, like hydra)
+  kTcp,              // a listener on 127.0.0.1, PMI_PORT + PMI_ID
+};
+
 struct NodeLaunchConfig {
   int node_index = 0;
   NodePlan plan;
@@ -46,6 +52,7 @@ struct NodeLaunchConfig {
   bool label = false;
   bool forward_stdin = false;      // this node hosts rank 0
   bool shared_memory_kvs = true;
+  PmiTransport pmi_transport = PmiTransport::kInheritedSocket;
   std::vector<int> inherit_fds;    // e.g. the topology memfd
   // Extra per-rank variables (the PMIx server's), called once per rank at spawn. Optional.
   std::function<Result<std::vector<std::string>>(int rank)> rank_environment;
@@ -75,6 +82,7 @@ class NodeLaunch : private pmi::SimpleServerHost {
 
  private:
   struct Rank;
+  struct PmiConnection;
   NodeLaunch(NodeLaunchConfig config, Poller& poller, NodeObserver& observer);
 
   // pmi::SimpleServerHost
@@ -87,11 +95,15 @@ class NodeLaunch : private pmi::SimpleServerHost {
     std::vector<int> child_fds;  // the rank's ends, closed here once it is spawned
   };
   Status PrepareRank(Rank& rank, Prepared& prepared);
-  void OnPmiReadable(Rank& rank);
-  void FlushPmi(Rank& rank);
+  Status Listen();
+  void OnAccept();
+  void AddConnection(int fd, std::optional<int> rank);
+  int RankOf(const PmiConnection& connection) const;
+  void OnPmiReadable(PmiConnection& connection);
+  void FlushPmi(PmiConnection& connection);
   void WaitBrieflyForExit(Rank& rank);
   void OnReaped(Rank& rank, int wait_status);
-  void ClosePmi(Rank& rank);
+  void ClosePmi(PmiConnection& connection);
   void OnOutput(Rank& rank, int stream);
   void OnStdin();
   void FlushStdin();
@@ -103,6 +115,9 @@ class NodeLaunch : private pmi::SimpleServerHost {
   std::unique_ptr<pmi::ShmKvsWriter> shm_;
   std::unique_ptr<pmi::SimpleServer> server_;
   std::vector<std::unique_ptr<Rank>> ranks_;
+  std::vector<std::unique_ptr<PmiConnection>> connections_;  // by SimpleServer client id
+  int listen_fd_ = -1;  // PmiTransport::kTcp
+  int listen_port_ = 0;
   int stdin_fd_ = -1;  // our write end of rank 0's stdin
   std::string stdin_buffer_;
   bool stdin_eof_ = false;

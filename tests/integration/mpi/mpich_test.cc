@@ -28,6 +28,12 @@ TEST(MpichTest, EmulatedNodesWithPpnStillAgree) {
   EXPECT_EQ(CountLines(r.out, "of 4 sum 6 ok"), 4) << r.out << r.err;
 }
 
+TEST(MpichTest, PmiOverTcpWithInitack) {
+  RunResult r = RunGantry({.args = {"-n", "4", "--pmi-port", ALLREDUCE_MPICH, "4"}});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(CountLines(r.out, "of 4 sum 6 ok"), 4) << r.out << r.err;
+}
+
 TEST(MpichTest, MpiAbortEndsTheJobWithTheAbortCode) {
   RunResult r = RunGantry({.args = {"-n", "4", MISBEHAVE_MPICH, "abort", "7"}});
   EXPECT_EQ(r.exit_code, 7) << r.err;
@@ -51,6 +57,12 @@ TEST(PmiClientTest, GantryLibraryWorksOverTheWireWithoutSharedMemory) {
   RunResult r = RunGantry({.args = {"-n", "3", "--no-shm", "--ppn", "2", PMI_CLIENT}});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(CountLines(r.out, "ok shm=0"), 3) << r.out << r.err;
+}
+
+TEST(PmiClientTest, GantryLibraryWorksOverTcp) {
+  RunResult r = RunGantry({.args = {"-n", "3", "--pmi-port", PMI_CLIENT}});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(CountLines(r.out, "ok shm=1"), 3) << r.out << r.err;
 }
 
 TEST(PmiFailureTest, GarbageFromAClientEndsTheJobWithAClearError) {
