@@ -1,5 +1,6 @@
 #include "pmi/shm_kvs.h"
 
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -44,7 +45,7 @@ Result<std::unique_ptr<ShmKvsWriter>> ShmKvsWriter::Create(size_t expected_keys,
   uint64_t capacity = std::bit_ceil(std::max<uint64_t>(64, expected_keys * 2));
   uint64_t arena_offset = (64 + capacity * 8 + 4095) & ~uint64_t{4095};
   uint64_t size = arena_offset + ((arena_bytes + 4095) & ~uint64_t{4095});
-  int fd = memfd_create("gantry-pmi-kvs", MFD_CLOEXEC);
+  int fd = memfd_create("gantry-pmi-kvs", MFD_CLOEXEC | MFD_ALLOW_SEALING);
   if (fd < 0) return Fail(ErrnoError("memfd_create for the PMI key-value store", errno));
   if (ftruncate(fd, static_cast<off_t>(size)) != 0) {
     int err = errno;
@@ -57,6 +58,9 @@ Result<std::unique_ptr<ShmKvsWriter>> ShmKvsWriter::Create(size_t expected_keys,
     close(fd);
     return Fail(ErrnoError("mapping the PMI key-value store", err));
   }
+  // Ranks inherit the fd read-write; after this seal only the writer's existing mapping can
+  // change the store, so one rank cannot corrupt what the others read. Best effort (Linux 5.1+).
+  fcntl(fd, F_ADD_SEALS, F_SEAL_FUTURE_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL);
   auto* header = new (base) ShmKvsLayout::Header{};
   header->size = size;
   header->capacity = capacity;

@@ -22,6 +22,15 @@ TEST(ShmKvsTest, ReaderSeesWhatTheWriterInserted) {
   EXPECT_EQ((*reader)->Lookup("card 1"), std::string(1000, 'z'));
 }
 
+TEST(ShmKvsTest, RanksCannotMapTheStoreWritable) {
+  auto writer = ShmKvsWriter::Create(8, 4096);
+  ASSERT_TRUE(writer.has_value());
+  void* map = mmap(nullptr, (*writer)->size(), PROT_READ | PROT_WRITE, MAP_SHARED,
+                   (*writer)->fd(), 0);
+  EXPECT_EQ(map, MAP_FAILED);
+  ASSERT_TRUE((*writer)->Insert("still", "writable by the launcher"));
+}
+
 TEST(ShmKvsTest, ManyKeysAllFoundAndFirstValueWins) {
   auto writer = ShmKvsWriter::Create(1000, 1 << 20);
   ASSERT_TRUE(writer.has_value());
