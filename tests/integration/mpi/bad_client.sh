@@ -1,6 +1,7 @@
 #!/bin/bash
 # A PMI client that breaks the protocol, for the launcher's failure tests. Rank 0 misbehaves
-# as $1 says; the other ranks initialize and wait in a barrier (they must be killed).
+# as $1 says; rank 1 initializes and sleeps (so no barrier can complete), the other ranks
+# initialize and wait in a barrier. All of them must be killed.
 #   garbage      sends a line that is not PMI
 #   longline     sends a put of 5000 bytes without a newline limit
 #   disconnect   enters the barrier, then closes its PMI connection
@@ -9,7 +10,7 @@ pmi() { echo "$1" >&"$PMI_FD"; }
 reply() { read -r -u "$PMI_FD" line; }
 if [[ $PMI_RANK != 0 ]]; then
   pmi "cmd=init pmi_version=1 pmi_subversion=1"; reply
-  pmi "cmd=barrier_in"; reply
+  [[ $PMI_RANK != 1 ]] && { pmi "cmd=barrier_in"; reply; }
   sleep 60
   exit 0
 fi
