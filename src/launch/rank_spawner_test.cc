@@ -28,7 +28,7 @@ TEST(RankSpawnerTest, ChildGetsItsStdioInheritedFdsAndItsOwnSession) {
   // Prints whether the inherited fd is open, and whether the child leads its session.
   spec.argv = {"sh", "-c",
                "[ -e /proc/self/fd/" + std::to_string(extra[1]) +
-                   " ] && echo inherited; [ $(ps -o sid= -p $$) = $$ ] && echo leader; "
+                   " ] && echo inherited; [ $(cut -d' ' -f6 /proc/$$/stat) = $$ ] && echo leader; "
                    "echo $GREETING"};
   spec.env = {"GREETING=hello", "PATH=/usr/bin:/bin"};
   spec.stdin_fd = devnull;
