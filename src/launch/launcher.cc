@@ -89,6 +89,7 @@ class Job final : public NodeObserver {
   void OnAbort(int rank, int exit_code) override;
 
   void OnSignal();
+  void ScanAfterFirstExchange();
   // Ends the job: remembers `status` if it is the first, kills every rank.
   void FailJob(std::optional<int> status);
   void KillAll(int sig);
@@ -103,6 +104,8 @@ class Job final : public NodeObserver {
   std::vector<std::unique_ptr<NodeLaunch>> nodes_;
   std::set<std::string> leftovers_;
   std::string pmix_tmpdir_;  // removed with everything in it when the job ends
+  const std::chrono::system_clock::time_point start_time_ = std::chrono::system_clock::now();
+  bool scanned_after_first_exchange_ = false;
   sigset_t old_mask_;
   int signal_fd_ = -1;
   std::optional<int> exit_status_;   // first non-zero status
@@ -213,7 +216,11 @@ Status Job::Start() {
     GANTRY_ASSIGN_OR_RETURN(auto node, NodeLaunch::Create(std::move(config), poller_, *this));
     nodes_.push_back(std::move(node));
   }
-  if (pmix_) pmix_->WatchEvents(poller_, [this](int rank, int code) { OnAbort(rank, code); });
+  if (pmix_) {
+    pmix_->WatchEvents(
+        poller_, [this](int rank, int code) { OnAbort(rank, code); },
+        [this] { ScanAfterFirstExchange(); });
+  }
   for (auto& node : nodes_) {
     auto status = node->Start();
     if (!status) {
@@ -228,6 +235,15 @@ Status Job::Start() {
 void Job::OnLocalBarrier(int node, uint64_t epoch, std::vector<pmi::KeyValue> puts) {
   auto status = exchange_->Contribute(node, epoch, std::move(puts));
   if (!status) OnRankError(-1, status.error());
+  ScanAfterFirstExchange();
+}
+
+void Job::ScanAfterFirstExchange() {
+  // Ranks create their shared-memory segments before the first key exchange (Open MPI
+  // publishes their names in it). Scanning now, once, covers ranks that will die alone.
+  if (scanned_after_first_exchange_) return;
+  scanned_after_first_exchange_ = true;
+  for (auto& node : nodes_) node->CollectLeftovers(leftovers_);
 }
 
 void Job::OnRankExit(int rank, int wait_status) {
@@ -335,7 +351,8 @@ Result<int> Job::Run() {
     }
     GANTRY_RETURN_IF_ERROR(poller_.RunOnce(timeout));
   }
-  if (!leftovers_.empty()) RemoveShmLeftovers(leftovers_);
+  // Only a failed job leaves segments behind; a clean one removed its own.
+  if (killing_ || user_signals_ > 0 || exit_status_) RemoveShmLeftovers(leftovers_, start_time_);
   if (exit_status_) return *exit_status_;
   return error_ ? 1 : 0;
 }

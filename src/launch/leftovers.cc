@@ -1,6 +1,7 @@
 #include "launch/leftovers.h"
 
 #include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <string_view>
@@ -31,7 +32,8 @@ void CollectShmFilesMappedBy(pid_t pid, std::set<std::string>& files) {
   }
 }
 
-int RemoveShmLeftovers(const std::set<std::string>& files) {
+int RemoveShmLeftovers(const std::set<std::string>& files,
+                       std::chrono::system_clock::time_point job_start) {
   std::set<std::string> doomed = files;
   std::set<std::string> prefixes;
   for (const std::string& f : files) {
@@ -52,8 +54,16 @@ int RemoveShmLeftovers(const std::set<std::string>& files) {
       closedir(dir);
     }
   }
+  const auto start_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                            job_start.time_since_epoch()).count();
   int removed = 0;
-  for (const std::string& f : doomed) removed += unlink(f.c_str()) == 0 ? 1 : 0;
+  for (const std::string& f : doomed) {
+    struct stat st;
+    if (lstat(f.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) continue;
+    const int64_t created_ns = int64_t{st.st_ctim.tv_sec} * 1'000'000'000 + st.st_ctim.tv_nsec;
+    if (created_ns < start_ns) continue;
+    removed += unlink(f.c_str()) == 0 ? 1 : 0;
+  }
   return removed;
 }
 

@@ -13,6 +13,7 @@ namespace gantry::launch {
 namespace {
 
 TEST(LeftoversTest, FindsMappedShmFilesAndRemovesVaderSiblings) {
+  const auto start = std::chrono::system_clock::now() - std::chrono::seconds(1);
   const std::string job = "gantrytest" + std::to_string(getpid());
   const std::string mine = "/dev/shm/vader_segment.host." + job + ".0";
   const std::string sibling = "/dev/shm/vader_segment.host." + job + ".1";
@@ -27,10 +28,19 @@ TEST(LeftoversTest, FindsMappedShmFilesAndRemovesVaderSiblings) {
   CollectShmFilesMappedBy(getpid(), files);
   EXPECT_TRUE(files.contains(mine));
   EXPECT_FALSE(files.contains(sibling));
-  EXPECT_EQ(RemoveShmLeftovers({mine}), 2);
+  EXPECT_EQ(RemoveShmLeftovers({mine}, start), 2);
   EXPECT_FALSE(FileExists(sibling));
   munmap(map, 4096);
   close(fd);
+}
+
+TEST(LeftoversTest, KeepsFilesThatExistedBeforeTheJob) {
+  const std::string path = "/dev/shm/gantrytest-old." + std::to_string(getpid());
+  ASSERT_TRUE(WriteFileAtomic(path, "x"));
+  const auto later = std::chrono::system_clock::now() + std::chrono::seconds(5);
+  EXPECT_EQ(RemoveShmLeftovers({path}, later), 0);
+  EXPECT_TRUE(FileExists(path));
+  unlink(path.c_str());
 }
 
 }  // namespace

@@ -51,9 +51,11 @@ class PmixHostImpl final : public PmixHost {
 
   Status Init();
   Result<std::vector<std::string>> RankEnvironment(int rank) override;
-  void WatchEvents(Poller& poller, std::function<void(int, int)> on_abort) override {
+  void WatchEvents(Poller& poller, std::function<void(int, int)> on_abort,
+                   std::function<void()> on_fence) override {
     poller_ = &poller;
     on_abort_ = std::move(on_abort);
+    on_fence_ = std::move(on_fence);
     poller.Watch(event_fd_, POLLIN, [this](short) { Drain(); });
   }
 
@@ -76,6 +78,7 @@ class PmixHostImpl final : public PmixHost {
   bool registered_ = false;
   Poller* poller_ = nullptr;
   std::function<void(int, int)> on_abort_;
+  std::function<void()> on_fence_;
   std::mutex mu_;
   std::deque<Upcall> queue_;  // GUARDED_BY(mu_)
 };
@@ -126,6 +129,7 @@ void PmixHostImpl::Drain() {
       } else {
         delete copy;
       }
+      if (on_fence_) on_fence_();
     } else {
       if (on_abort_) on_abort_(upcall.rank, upcall.status);
       // The rank stays blocked in PMIx_Abort until we release it; the launcher kills it.

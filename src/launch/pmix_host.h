@@ -31,8 +31,9 @@ class PmixHost {
   // resource-manager marker without which Open MPI 4.1 will not direct-launch.
   virtual Result<std::vector<std::string>> RankEnvironment(int rank) = 0;
   // Calls on_abort(rank, status) on the loop thread when a rank calls PMIx_Abort
-  // (MPI_Abort in Open MPI).
-  virtual void WatchEvents(Poller& poller, std::function<void(int, int)> on_abort) = 0;
+  // (MPI_Abort in Open MPI), and on_fence() after each fence completes.
+  virtual void WatchEvents(Poller& poller, std::function<void(int, int)> on_abort,
+                           std::function<void()> on_fence) = 0;
 };
 
 }  // namespace gantry::launch

@@ -83,6 +83,15 @@ TEST(OpenMpiFailureTest, PmixAbortEndsTheJobWithTheAbortCode) {
   EXPECT_LE(CountVaderSegments(), before);
 }
 
+// A single rank that dies leaves no peer whose mappings name its segment: the launcher must
+// have noted it at the first key exchange.
+TEST(OpenMpiFailureTest, ALoneRankKilledBySignalLeavesNoSegment) {
+  const int before = CountVaderSegments();
+  RunResult r = RunGantry({.args = {"-n", "1", MISBEHAVE_OPENMPI, "kill"}, .env = kOpenMpiEnv});
+  EXPECT_EQ(r.exit_code, 137) << r.err;
+  EXPECT_LE(CountVaderSegments(), before);
+}
+
 TEST(OpenMpiFailureTest, ARankKilledBySignalEndsTheJobAndLeavesNoSegments) {
   const int before = CountVaderSegments();
   RunResult r = RunGantry({.args = {"-n", "4", "--mpi", "flux", MISBEHAVE_OPENMPI, "kill"},
