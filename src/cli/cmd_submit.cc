@@ -15,6 +15,7 @@
 #include "model/job_spec_json.h"
 #include "submit/command_line.h"
 #include "submit/filename_pattern.h"
+#include "submit/jdl_to_spec.h"
 #include "submit/submission.h"
 
 extern char** environ;
@@ -43,7 +44,7 @@ Status CheckPaths(const model::JobSpec& spec, const std::string& user) {
                      spec.array ? std::optional<int64_t>(spec.array->task_ids[0]) : std::nullopt};
   for (const std::string& path : {submit::StdoutPath(spec, ids, user),
                                   submit::StderrPath(spec, ids, user)}) {
-    if (path.empty()) continue;
+    if (path.empty() || path == "/dev/null") continue;
     std::string dir = Dirname(path);
     if (access(dir.c_str(), W_OK) != 0) {
       return Fail(ErrnoError("output file " + path + " cannot be written: directory " + dir, errno));
@@ -95,7 +96,18 @@ int RunSubmit(int argc, char** argv) {
   input.now = SystemClock().Now();
   input.tz_offset_seconds = LocalOffsetSeconds(now);
 
-  auto spec = submit::ParseSubmission(input);
+  // A gLite JDL file (job.jdl) carries the whole job; sbatch options do not mix with it.
+  bool jdl = cmd->script_path && submit::LooksLikeJdl(*cmd->script_path, input.script_text);
+  if (jdl) {
+    Status line = submit::CheckJdlCommandLine(*cmd->script_path, cmd->options, cmd->script_args);
+    if (!line) {
+      std::fprintf(stderr, "gantry submit: %s\n", line.error().message().c_str());
+      return 2;
+    }
+  }
+  auto spec = jdl ? submit::JdlToJobSpec(input.script_text, *cmd->script_path, input.submit_dir,
+                                         input.submit_env)
+                  : submit::ParseSubmission(input);
   if (!spec) {
     std::fprintf(stderr, "gantry submit: %s\n", spec.error().message().c_str());
     return 2;
