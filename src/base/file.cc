@@ -58,6 +58,29 @@ Status WriteFileAtomic(const std::string& path, std::string_view content, int mo
   return {};
 }
 
+Status WriteNewFile(const std::string& path, std::string_view content, int mode) {
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0) return Fail(ErrnoError("cannot create " + path, errno));
+  size_t off = 0;
+  while (off < content.size()) {
+    ssize_t n = write(fd, content.data() + off, content.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      close(fd);
+      unlink(path.c_str());
+      return Fail(ErrnoError("cannot write " + path, err));
+    }
+    off += static_cast<size_t>(n);
+  }
+  if (close(fd) != 0) {
+    int err = errno;
+    unlink(path.c_str());
+    return Fail(ErrnoError("cannot write " + path, err));
+  }
+  return {};
+}
+
 Status MakeDirs(const std::string& path, int mode) {
   if (path.empty()) return {};
   std::string partial;

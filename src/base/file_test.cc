@@ -24,6 +24,15 @@ TEST(FileTest, WriteAtomicThenReadBack) {
   EXPECT_FALSE(FileExists(path + ".tmp"));
 }
 
+TEST(FileTest, WriteNewFileRefusesToOverwrite) {
+  std::string path = TempDir() + "/script";
+  ASSERT_TRUE(WriteNewFile(path, "#!/bin/sh\n", 0700));
+  EXPECT_EQ(ReadFile(path).value(), "#!/bin/sh\n");
+  auto again = WriteNewFile(path, "x");
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code(), ErrorCode::kAlreadyExists);
+}
+
 TEST(FileTest, ReadMissingFileNamesThePath) {
   auto r = ReadFile("/nonexistent/gantry/file");
   ASSERT_FALSE(r);
