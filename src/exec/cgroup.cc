@@ -124,8 +124,26 @@ Status EnableMemoryForChildren(const std::string& dir) {
   return WriteString(dir + "/cgroup.subtree_control", "+memory");
 }
 
-// A crashed agent leaves "gantry.<pid>" behind; empty groups of dead agents are removed so
-// they do not pile up. Groups that still hold processes are reported, not touched.
+// SIGKILLs whatever is left in a job cgroup, until it is empty (bounded: 2 s).
+void KillLeftovers(const std::string& job_dir) {
+  for (int round = 0; round < 200; ++round) {
+    auto text = ReadFile(job_dir + "/cgroup.procs");
+    if (!text) return;
+    bool any = false;
+    for (const std::string& line : Split(*text, '\n')) {
+      if (auto pid = ParseInt(Trim(line)); pid && *pid > 0) {
+        kill(static_cast<pid_t>(*pid), SIGKILL);
+        any = true;
+      }
+    }
+    if (!any) return;
+    usleep(10'000);
+  }
+}
+
+// A crashed agent leaves "gantry.<pid>" behind, and the jobs in it may still run: its
+// server has requeued them, and two copies of one attempt must never run at once. So the
+// processes left in a dead agent's groups are killed and the groups removed.
 void RemoveStaleParents(const std::string& own) {
   DIR* dir = opendir(own.c_str());
   if (dir == nullptr) return;
@@ -140,7 +158,11 @@ void RemoveStaleParents(const std::string& own) {
     if (DIR* jobs = opendir(stale.c_str())) {
       while (dirent* job = readdir(jobs)) {
         if (job->d_type == DT_DIR && job->d_name[0] != '.') {
-          rmdir((stale + "/" + job->d_name).c_str());
+          std::string job_dir = stale + "/" + job->d_name;
+          KillLeftovers(job_dir);
+          if (rmdir(job_dir.c_str()) == 0) {
+            LogWarning("removed cgroup " + job_dir + " left by a dead agent");
+          }
         }
       }
       closedir(jobs);
