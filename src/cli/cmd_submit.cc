@@ -44,7 +44,14 @@ Status CheckPaths(const model::JobSpec& spec, const std::string& user) {
                      spec.array ? std::optional<int64_t>(spec.array->task_ids[0]) : std::nullopt};
   for (const std::string& path : {submit::StdoutPath(spec, ids, user),
                                   submit::StderrPath(spec, ids, user)}) {
-    if (path.empty() || path == "/dev/null") continue;
+    if (path.empty()) continue;
+    // An existing file (/dev/null too) must be writable itself; a new one needs its directory.
+    if (access(path.c_str(), F_OK) == 0) {
+      if (access(path.c_str(), W_OK) != 0) {
+        return Fail(ErrnoError("output file " + path + " cannot be written", errno));
+      }
+      continue;
+    }
     std::string dir = Dirname(path);
     if (access(dir.c_str(), W_OK) != 0) {
       return Fail(ErrnoError("output file " + path + " cannot be written: directory " + dir, errno));
