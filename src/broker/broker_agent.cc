@@ -192,6 +192,14 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
     }
   }
   GANTRY_RETURN_IF_ERROR(CommitLocked(p));
+  // Attempts the agent still runs but the server has written off (the agent was declared
+  // lost and its work requeued): they must stop, or one job would run twice.
+  for (int64_t id : req.running_attempts) {
+    auto it = attempts_.find(id);
+    if (!reported.count(id) && (it == attempts_.end() || it->second.agent != req.agent_id)) {
+      agents_[req.agent_id].kill_orders.insert(id);
+    }
+  }
   if (!req.reports.empty()) {
     Pending again;
     ReevaluateWaiting(again);

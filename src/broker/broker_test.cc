@@ -313,6 +313,26 @@ TEST_F(BrokerTest, RankLeavesAJobForTheAgentItPrefers) {
   EXPECT_EQ(Poll({}, 4, "big", "[Memory = 64000]").assignments.size(), 1u);
 }
 
+TEST_F(BrokerTest, ALostAgentsWorkIsRequeuedAndItsLateCopyKilled) {
+  int64_t id = Submit(Spec());
+  auto work = Poll();
+  int64_t attempt = work.assignments[0].attempt.id;
+  Poll({Report(attempt, AttemptReport::Type::kStarted)});
+  clock_.Advance(61 * kMicrosPerSecond);  // silent past the agent timeout
+  broker_->Tick();
+  auto detail = broker_->Describe(alice_, TaskRef{id, {}}).value()[0];
+  EXPECT_EQ(detail.summary.task.state, TaskState::kReady);
+  EXPECT_EQ(detail.summary.task.deep_retries, 1);
+  // The agent comes back, still running the old attempt: it is told to kill it, and its
+  // late report changes nothing.
+  auto back = Poll({}, 0);
+  EXPECT_EQ(back.kill_attempts, std::vector<int64_t>{attempt});
+  size_t events = broker_->Events(alice_, TaskRef{id, {}}).value().size();
+  Poll({Report(attempt, AttemptReport::Type::kFinished, 0)}, 0);
+  EXPECT_EQ(broker_->Events(alice_, TaskRef{id, {}}).value().size(), events);
+  EXPECT_EQ(State(std::to_string(id)), TaskState::kReady);
+}
+
 TEST_F(BrokerTest, BeginTimeHoldsUntilTheClockPassesIt) {
   model::JobSpec s = Spec();
   s.begin_time = clock_.Now() + 60 * kMicrosPerSecond;
