@@ -89,7 +89,7 @@ printf '[ JobType = "DAG"; Executable = "/bin/true" ]\n' >"$W/dag.jdl"
 expect_fail_with 'JobType "DAG" is not supported' g submit dag.jdl
 expect_fail_with "sbatch options such as '-n' cannot be combined" g submit -n 2 normal.jdl
 expect_fail_with "Arguments attribute" g submit normal.jdl extra
-expect_eq "$(q_count)" "3" "nothing was queued by the refused submissions"
+expect_eq "$(q_count)" "6" "nothing was queued by the refused submissions (1 + 3 + 2 tasks)"
 
 log "--- a file without .jdl that starts with [ is JDL too"
 printf '[ Executable = "/bin/echo"; Arguments = "bracket"; StdOutput = "bracket.out" ]\n' \
