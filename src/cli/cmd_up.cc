@@ -12,6 +12,7 @@
 #include "cli/client.h"
 #include "cli/flags.h"
 #include "cli/roles.h"
+#include "server/in_process_link.h"
 #include "server/server.h"
 
 namespace gantry::cli {
@@ -63,11 +64,19 @@ Result<std::unique_ptr<server::Server>> StartServer(const RoleFlags& r) {
   return server::Server::Start(options);
 }
 
-Result<std::unique_ptr<agent::Agent>> StartAgent(const RoleFlags& r, const std::string& url,
+// server: in `gantry up`, the broker in this process (no wire); else the agent dials url.
+Result<std::unique_ptr<agent::Agent>> StartAgent(const RoleFlags& r, server::Server* server,
+                                                 const std::string& url,
                                                  const std::string& token,
                                                  const std::string& home) {
-  GANTRY_ASSIGN_OR_RETURN(auto link, agent::ConnectHttp(url, token));
-  GANTRY_ASSIGN_OR_RETURN(auto waker, agent::ConnectHttp(url, token));
+  std::unique_ptr<agent::ServerLink> link, waker;
+  if (server) {
+    link = server::NewInProcessLink(server->broker());
+    waker = server::NewInProcessLink(server->broker());
+  } else {
+    GANTRY_ASSIGN_OR_RETURN(link, agent::ConnectHttp(url, token));
+    GANTRY_ASSIGN_OR_RETURN(waker, agent::ConnectHttp(url, token));
+  }
   agent::AgentOptions options;
   options.name = r.name;
   options.site = r.site;
@@ -115,7 +124,7 @@ int RunUp(int argc, char** argv) {
   auto server = StartServer(r);
   if (!server) return Report("up", server.error());
   std::string home = r.home.empty() ? server::DefaultHome() : r.home;
-  auto agent = StartAgent(r, (*server)->unix_url(), "", home);
+  auto agent = StartAgent(r, server->get(), "", "", home);
   if (!agent) {
     (*server)->Stop();
     return Report("up", agent.error());
@@ -166,7 +175,7 @@ int RunAgent(int argc, char** argv) {
   }
   BlockTerminationSignals();
   std::string home = r.home.empty() ? server::DefaultHome() : r.home;
-  auto agent = StartAgent(r, r.server_url, token, home);
+  auto agent = StartAgent(r, nullptr, r.server_url, token, home);
   if (!agent) return Report("agent", agent.error());
   std::printf("gantry agent '%s': pulling work from %s with %d cores, %lld MB\n", r.name.c_str(),
               r.server_url.c_str(), (*agent)->total().cores,
