@@ -1,4 +1,5 @@
-// Poller: a small poll(2) loop. Callbacks run on the thread that calls RunOnce.
+// Poller: a small epoll(7) loop (cost per wait grows with ready fds, not watched fds: a
+// 128-rank launch watches ~400). Callbacks run on the thread that calls RunOnce.
 // Loop-thread only.
 #pragma once
 
@@ -6,6 +7,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 
 #include "base/error.h"
 
@@ -13,10 +15,15 @@ namespace gantry::launch {
 
 class Poller {
  public:
-  // `revents` is what poll(2) reported (POLLIN, POLLOUT, POLLHUP, POLLERR).
+  // `revents` uses poll(2)'s bits: POLLIN, POLLOUT, POLLHUP, POLLERR.
   using Callback = std::function<void(short revents)>;
 
-  // Replaces any earlier watch on fd.
+  Poller();
+  ~Poller();
+  Poller(const Poller&) = delete;
+  Poller& operator=(const Poller&) = delete;
+
+  // Replaces any earlier watch on fd. `events` is POLLIN and/or POLLOUT.
   void Watch(int fd, short events, Callback callback);
   void SetEvents(int fd, short events);
   void Unwatch(int fd);
@@ -25,11 +32,13 @@ class Poller {
   Status RunOnce(int timeout_ms);
 
  private:
-  struct Watch_ {
+  struct Entry {
     short events;
     Callback callback;
   };
-  std::map<int, Watch_> watches_;
+  int epoll_fd_;
+  std::map<int, Entry> watches_;
+  std::set<int> always_ready_;  // watched fds epoll refuses (regular files)
 };
 
 }  // namespace gantry::launch
