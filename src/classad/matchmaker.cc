@@ -92,37 +92,66 @@ MatchAnalysis AnalyzeMatch(const ClassAd& job, const ClassAd& resource,
   return a;
 }
 
-BulkMatcher::Compiled BulkMatcher::Compile(const ClassAd& ad, bool is_resource) {
+BulkMatcher::Compiled BulkMatcher::Compile(const ClassAd& ad, bool is_resource,
+                                           internal::SlotNames& names) {
   Compiled c;
   c.ad = std::make_unique<ClassAd>(ad);
   if (const ClassAd::Attribute* req = RequirementsOf(*c.ad, is_resource)) {
     c.requirements = Flatten(*req->expr, *c.ad);
     ClassAd::AdoptNestedAds(*c.requirements, c.ad.get());
+    c.requirements_program = internal::Program::Compile(*c.requirements, *c.ad, names);
   }
   if (const Expr* rank = c.ad->Lookup("Rank")) {
     c.rank = Flatten(*rank, *c.ad);
     ClassAd::AdoptNestedAds(*c.rank, c.ad.get());
+    c.rank_program = internal::Program::Compile(*c.rank, *c.ad, names);
   }
   return c;
 }
 
+void BulkMatcher::ResolveSlots(Compiled& c, const internal::SlotNames& names) {
+  for (size_t i = c.slots.size(); i < names.size(); ++i) {
+    c.slots.push_back(internal::ResolveSlot(*c.ad, names, i));
+  }
+}
+
 size_t BulkMatcher::AddJob(const ClassAd& job) {
-  jobs_.push_back(Compile(job, false));
+  jobs_.push_back(Compile(job, false, job_reads_));
+  ResolveSlots(jobs_.back(), resource_reads_);
+  for (Compiled& r : resources_) ResolveSlots(r, job_reads_);
   return jobs_.size() - 1;
 }
 
 size_t BulkMatcher::AddResource(const ClassAd& resource) {
-  resources_.push_back(Compile(resource, true));
+  resources_.push_back(Compile(resource, true, resource_reads_));
+  ResolveSlots(resources_.back(), job_reads_);
+  for (Compiled& j : jobs_) ResolveSlots(j, resource_reads_);
   return resources_.size() - 1;
 }
 
 bool BulkMatcher::Accepts(const Compiled& self, const Compiled& other) const {
   if (self.requirements == nullptr) return true;
+  if (self.requirements_program) {
+    internal::FastValue v = self.requirements_program->Run(other.slots.data());
+    if (v.type != internal::FastType::kDynamic) {
+      return v.type == internal::FastType::kBoolean && v.b;
+    }
+  }
   return IsTrue(Evaluate(*self.requirements, self.ad.get(), other.ad.get(), options_));
 }
 
 double BulkMatcher::Rank(const Compiled& self, const Compiled& other) const {
   if (self.rank == nullptr) return 0.0;
+  if (self.rank_program) {
+    internal::FastValue v = self.rank_program->Run(other.slots.data());
+    switch (v.type) {
+      case internal::FastType::kDynamic: break;
+      case internal::FastType::kBoolean: return v.b ? 1.0 : 0.0;
+      case internal::FastType::kInteger: return static_cast<double>(v.i);
+      case internal::FastType::kReal: return v.r;
+      default: return 0.0;
+    }
+  }
   return RankValue(Evaluate(*self.rank, self.ad.get(), other.ad.get(), options_));
 }
 
@@ -130,6 +159,10 @@ bool BulkMatcher::Matches(size_t job, size_t resource) const {
   const Compiled& j = jobs_[job];
   const Compiled& r = resources_[resource];
   return Accepts(j, r) && Accepts(r, j);
+}
+
+bool BulkMatcher::JobAccepts(size_t job, size_t resource) const {
+  return Accepts(jobs_[job], resources_[resource]);
 }
 
 double BulkMatcher::JobRank(size_t job, size_t resource) const {

@@ -14,6 +14,7 @@
 #include "classad/classad.h"
 #include "classad/eval.h"
 #include "classad/expr.h"
+#include "classad/internal/compiled.h"
 #include "classad/value.h"
 
 namespace gantry::classad {
@@ -57,8 +58,10 @@ MatchAnalysis AnalyzeMatch(const ClassAd& job, const ClassAd& resource,
 std::vector<const Expr*> Conjuncts(const Expr& e);
 
 // Matches many jobs against many resources. Each ad is copied and its Requirements and
-// Rank are flattened once (MY references folded to constants), so a match evaluates
-// only what depends on TARGET and allocates nothing for typical expressions.
+// Rank are flattened once (MY references folded to constants) and compiled with their
+// TARGET references as slots, which every ad on the other side resolves once when added
+// (internal/compiled.h); a match then runs a few dozen nodes with no lookups. Expressions
+// outside the compiled subset use the tree evaluator: results are the same as Match's.
 class BulkMatcher {
  public:
   explicit BulkMatcher(EvalOptions options = {}) : options_(options) {}
@@ -69,6 +72,8 @@ class BulkMatcher {
   size_t resource_count() const { return resources_.size(); }
 
   bool Matches(size_t job, size_t resource) const;
+  // Only the job's side: its Requirements with the resource as TARGET.
+  bool JobAccepts(size_t job, size_t resource) const;
   // Job's Rank of the resource (0.0 when not numeric).
   double JobRank(size_t job, size_t resource) const;
   // For each job, the matching resource with the highest job Rank (ties: the higher
@@ -80,14 +85,21 @@ class BulkMatcher {
     std::unique_ptr<ClassAd> ad;  // stable address: flattened trees are evaluated in it
     ExprPtr requirements;         // null: accepts everything
     ExprPtr rank;                 // null: 0.0
+    std::optional<internal::Program> requirements_program;  // borrows from `requirements`
+    std::optional<internal::Program> rank_program;          // borrows from `rank`
+    // This ad's values of the names the other side's programs read (borrow from `ad`).
+    std::vector<internal::FastValue> slots;
   };
-  static Compiled Compile(const ClassAd& ad, bool is_resource);
+  static Compiled Compile(const ClassAd& ad, bool is_resource, internal::SlotNames& names);
+  static void ResolveSlots(Compiled& c, const internal::SlotNames& names);
   double Rank(const Compiled& self, const Compiled& other) const;
   bool Accepts(const Compiled& self, const Compiled& other) const;
 
   EvalOptions options_;
   std::vector<Compiled> jobs_;
   std::vector<Compiled> resources_;
+  internal::SlotNames job_reads_;       // names job programs read from resources
+  internal::SlotNames resource_reads_;  // names resource programs read from jobs
 };
 
 }  // namespace gantry::classad
