@@ -93,13 +93,9 @@ for p in "${pids[@]}"; do
     left+=("$p")
   fi
 done
-# KNOWN BUG: after gantry up is SIGKILLed and restarted, the new agent requeues the job
-# (attempt 2) but neither kills nor adopts attempt 1, whose processes (the script and its
-# `sleep 1000`) keep running: two copies of the same job run at once, and attempt 1 never
-# ends. Expected: the restarted agent kills what is left of attempts it no longer tracks
-# (e.g. the processes of the dead agent's cgroup) before the job is run again.
-known_bug "attempt 1's processes are gone once attempt 2 has ended (left: ${left[*]:-none})" \
-  test "${#left[@]}" = 0
+# The restarted agent must kill what is left of attempts it no longer tracks before the job
+# runs again; otherwise two copies of the job would run at once (this happened once).
+expect_eq "${left[*]}" "" "attempt 1's processes are gone once attempt 2 has ended"
 for p in "${left[@]}"; do kill -KILL "$p" 2>/dev/null; done
 ev_r=$(g events "$r")
 log "journal of $r:"$'\n'"$ev_r"
