@@ -100,6 +100,15 @@ id=$(submit -J named --wrap='exit 0') || fail "submit --wrap= with -J"
 expect_eq "$(json_get "$id" 't["name"]')" "named" "-J names a wrap job"
 expect_fail_with "wrap" g submit --wrap 'true' "$W/gl.sh"
 
+log "--- script on stdin, --wait"
+out=$(printf '#!/bin/sh\n#SBATCH -o stdin-%%j.out\necho "from stdin: $SLURM_JOB_NAME"\n' |
+  g submit -W --parsable) || fail "submit from stdin with -W failed"
+id=${out%%$'\n'*}
+expect_eq "$(state_of "$id")" "DONE" "-W returned after the job ended"
+expect_eq "$(cat "stdin-$id.out")" "from stdin: stdin" "a script on stdin runs, named stdin"
+g submit -W -Q --wrap 'exit 5' >/dev/null 2>&1
+expect_eq "$?" "5" "submit -W exits with the job's exit code"
+
 log "--- script arguments"
 f=$(script args.sh 'echo "n=$# 1=$1 2=$2"')
 id=$(submit "$f" one -two) || fail "submit with args"
