@@ -24,6 +24,10 @@ gwait "$e" || fail "job failed"
 expect_eq "$(g logs "$e" | od -c | tail -2 | head -1 | awk '{print $NF}')" "d" \
   "output is passed through unchanged (no newline added)"
 
+b=$(submit --wrap 'seq 1 300000') || fail "submit big"
+gwait "$b" || fail "big job failed"
+expect_eq "$(g logs "$b" | md5sum)" "$(md5sum <"slurm-$b.out")" "logs of a 1.9 MB output is the whole file"
+
 log "--- logs -f on a running job"
 f=$(submit -e ferr.txt --wrap 'for i in $(seq 1 10); do echo "line $i"; echo "eline $i" >&2; sleep 0.2; done') ||
   fail "submit follower"
@@ -33,6 +37,9 @@ expect_eq "$rc" "0" "logs -f exits by itself when the job ends"
 expect_eq "$(state_of "$f")" "DONE" "the job had ended"
 expect_eq "$(cat "$W/follow.out")" "$(seq 1 10 | sed 's/^/line /')" "every stdout line, in order"
 expect_eq "$(cat "$W/follow.err")" "$(seq 1 10 | sed 's/^/eline /')" "every stderr line, in order"
+b2=$(submit --wrap 'for i in 1 2 3 4; do seq 1 40000; sleep 0.3; done') || fail "submit big follower"
+timeout 30 "$GANTRY_BIN" logs -f "$b2" >"$W/big.follow" || fail "logs -f of big output failed"
+expect_eq "$(md5sum <"$W/big.follow")" "$(md5sum <"slurm-$b2.out")" "logs -f of a growing 1 MB output"
 # Start following before the job produces anything (a held job that is released later).
 h=$(submit -H --wrap 'for i in 1 2 3; do echo "h$i"; sleep 0.2; done') || fail "submit held"
 timeout 30 "$GANTRY_BIN" logs -f "$h" >"$W/held.out" 2>&1 &

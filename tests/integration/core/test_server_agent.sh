@@ -75,6 +75,23 @@ start_agent
 gwait "$j2" || fail "job $j2 did not run after the agent restart: $(g status "$j2")"
 expect_eq "$(cat "slurm-$j2.out")" "late" "the waiting job ran on the restarted agent"
 
+log "--- restart the server while the agent runs a job"
+PORT=${TCP##*:}
+rj=$(submit --wrap 'echo started; sleep 2; echo finished') || fail "submit"
+wait_state "$rj" RUNNING
+stop_pid "$SERVER_PID"
+"$GANTRY_BIN" server --home "$D" --agent-timeout 3 --listen "127.0.0.1:$PORT" \
+  >>"$TEST_DIR/server.log" 2>&1 &
+SERVER_PID=$!
+EXTRA_PIDS+=("$SERVER_PID")
+wait_socket "$D/gantry.sock" || fail "restarted server socket did not appear"
+gwait "$rj" || fail "job $rj across a server restart: $(g status "$rj")"
+expect_eq "$(cat "slurm-$rj.out")" $'started\nfinished' "the job ran to its end across the restart"
+expect_eq "$(json_get "$rj" 't["attempts"]')" "1" "in one attempt (the agent reported it)"
+j4=$(submit --wrap 'echo after-restart') || fail "submit"
+gwait "$j4" || fail "job after server restart failed: $(g status "$j4")"
+expect_eq "$(cat "slurm-$j4.out")" "after-restart" "the agent reconnected and runs new jobs"
+
 log "--- an agent with a wrong token"
 stop_pid "$AGENT_PID"
 echo "not-the-token" >"$TEST_DIR/badtoken"
