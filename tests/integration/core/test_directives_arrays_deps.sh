@@ -51,6 +51,16 @@ gwait "$id" || fail "%2 array failed"
 n=$(max_overlap "$W/par.times")
 ((n <= 2)) && pass "%2: at most two tasks at a time (saw $n)" || fail "%2 array: $n overlapped"
 
+f=$(script limited.sh '#SBATCH -a 1-2%1' '#SBATCH -o /dev/null' \
+  "while [ ! -e $W/limgate ]; do sleep 0.05; done")
+id=$(submit "$f") || fail "submit gated %1 array"
+wait_state "${id}_1" RUNNING
+sleep 0.3
+expect_eq "$(state_of "${id}_2")" "READY" "%1: the second task waits while the first runs"
+expect_contains "$(json_get "${id}_2" 't["why"]')" "JobArrayTaskLimit" "its why names the %1 limit"
+touch "$W/limgate"
+gwait "$id" || fail "gated array failed"
+
 log "--- dependencies"
 # stamp FILE: the job records its start and end time in FILE.
 stamp='echo "$(date +%s.%N)" > "$SLURM_JOB_NAME.start"; sleep 0.5; echo "$(date +%s.%N)" > "$SLURM_JOB_NAME.end"'
@@ -93,6 +103,17 @@ expect_eq "$(state_of "$a4")" "CANCELLED" "afterok on a failed job"
 expect_contains "$(json_get "$a4" 't["reason"]')" "can never be satisfied" "its reason"
 gwait "$a5"
 expect_eq "$(state_of "$a5")" "CANCELLED" "afternotok on a succeeded job"
+
+log "--- dependencies on an array and on one task"
+f=$(script arrdep.sh '#SBATCH -a 1-3' '#SBATCH -o /dev/null' \
+  'sleep 0.$SLURM_ARRAY_TASK_ID; date +%s.%N > "arr$SLURM_ARRAY_TASK_ID.end"')
+ar=$(submit "$f") || fail "submit array for deps"
+d_all=$(submit -d "afterok:$ar" -o /dev/null --wrap 'date +%s.%N > all.start') || fail "afterok:ARRAY"
+d_one=$(submit -d "afterok:${ar}_1" -o /dev/null --wrap 'date +%s.%N > one.start') ||
+  fail "afterok:ARRAY_1"
+gwait "$d_all" "$d_one" || fail "array dependants failed"
+for i in 1 2 3; do expect_true "afterok:ARRAY started after task $i ended" after "arr$i" all; done
+expect_true "afterok:ARRAY_1 started after task 1 ended" after arr1 one
 
 log "--- singleton"
 s1=$(submit -J single -o /dev/null --wrap "$stamp; mv single.end single1.end") ||

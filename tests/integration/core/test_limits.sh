@@ -53,6 +53,13 @@ expect_eq "$?" "0" "gantry wait exits 0 for DONE"
 gwait "$e" "$z"
 expect_eq "$?" "3" "gantry wait on several jobs: the highest exit code"
 
+r=$(submit --max-retries=2 --wrap 'echo "try $GANTRY_ATTEMPT"; exit 2') || fail "submit retried"
+gwait "$r"
+expect_eq "$?" "2" "a job failing every retry: wait exits 2"
+expect_eq "$(json_get "$r" '[t["state"], t["attempts"], t["deep_retries"]]')" '["FAILED", 3, 2]' \
+  "--max-retries=2: 3 attempts, then FAILED"
+expect_eq "$(cat "slurm-$r.out")" $'try 1\ntry 2\ntry 3' "each attempt ran with its GANTRY_ATTEMPT"
+
 log "--- gantry wait on cancelled jobs"
 c1=$(submit -H --wrap true) || fail "submit held"
 g cancel -q "$c1"
