@@ -72,6 +72,14 @@ expect_eq "$(state_of "$aj")" "RUNNING" "bob's cancel --all leaves alice's job a
 expect_eq "$(state_of "$bj")" "CANCELLED" "bob's cancel --all cancels his own job"
 expect_eq "$(json_get "$bj" 't["owner_uid"]')" "$BU" "bob's job is bob's"
 
+mkdir -p "$TEST_DIR/alice-private"
+chown gantry-alice: "$TEST_DIR/alice-private"
+chmod 0700 "$TEST_DIR/alice-private"
+expect_fail_with "is not usable: Permission denied" gb submit -D "$TEST_DIR/alice-private" --wrap true
+expect_fail_with "cannot be written" gb submit -o "$AD/bob-was-here.out" --wrap true
+[[ ! -e "$AD/bob-was-here.out" ]] && pass "nothing was written into alice's directory" ||
+  fail "bob's submission created a file in alice's directory"
+
 log "--- root sees both"
 bj2=$(gb submit --parsable -H --wrap true) || fail "bob cannot submit"
 out=$(g q --noheader)
