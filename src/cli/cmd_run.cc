@@ -1,6 +1,7 @@
 // gantry run: the parallel launcher's command line (docs/run.md). Thin: parses argv into
 // launch::LaunchOptions and calls launch::Launch.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -15,7 +16,7 @@ constexpr char kUsage[] =
     "Usage: gantry run -n N [--ppn P] [--label] [--mpi MODE] [--no-topology] [--no-shm]\n"
     "                  [--pmi-port] [--kill-grace MS] [--] PROGRAM [ARGS...]\n\n"
     "Starts N ranks of PROGRAM on this machine with a PMI server for MPI.\n\n"
-    "  -n, --ntasks N     number of ranks\n"
+    "  -n, --ntasks N     number of ranks (inside a job: default and at most its -n)\n"
     "  --ppn P            ranks per node (standalone: emulates ceil(N/P) nodes)\n"
     "  -l, --label        prefix every output line with the rank ('3: ...')\n"
     "  --mpi MODE         auto (default), pmi1 (MPICH), pmix (Open MPI), flux (Open MPI\n"
@@ -87,7 +88,24 @@ int RunRun(int argc, char** argv) {
       return UsageError("unknown option '" + std::string(arg) + "'");
     }
   }
-  if (!have_n) return UsageError("-n N is required");
+  // Inside a Gantry job (or a SLURM allocation) the job's task count is the default and the
+  // limit, as srun does: the allocation's cores were reserved for that many tasks.
+  const char* allocated = std::getenv("GANTRY_NTASKS");
+  if (allocated == nullptr) allocated = std::getenv("SLURM_NTASKS");
+  if (allocated != nullptr) {
+    auto tasks = ParseInt(allocated);
+    if (tasks && *tasks > 0) {
+      if (!have_n) {
+        options.size = static_cast<int>(*tasks);
+        have_n = true;
+      } else if (options.size > *tasks) {
+        return UsageError("this job was allocated " + std::to_string(*tasks) +
+                          " task(s) (-n at submission) and cannot start " +
+                          std::to_string(options.size));
+      }
+    }
+  }
+  if (!have_n) return UsageError("-n N is required (outside a job)");
   if (i >= argc) return UsageError("no program to run");
   options.argv.assign(argv + i, argv + argc);
   auto status = launch::Launch(options);
