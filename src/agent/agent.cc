@@ -25,6 +25,14 @@ std::string Hostname() {
 
 int64_t NowMicros() { return SystemClock().Now(); }
 
+broker::AttemptReport NewReport(broker::AttemptReport::Type type, int64_t attempt_id) {
+  broker::AttemptReport r;
+  r.type = type;
+  r.attempt_id = attempt_id;
+  r.time = NowMicros();
+  return r;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Agent>> Agent::Create(AgentOptions options,
@@ -90,10 +98,7 @@ void Agent::WakerLoop() {
 }
 
 void Agent::OnExit(int64_t attempt_id, const exec::ExitStatus& status) {
-  broker::AttemptReport r;
-  r.type = broker::AttemptReport::Type::kFinished;
-  r.attempt_id = attempt_id;
-  r.time = NowMicros();
+  broker::AttemptReport r = NewReport(broker::AttemptReport::Type::kFinished, attempt_id);
   r.exit_code = status.exit_code;
   r.signal = status.signal;
   r.timed_out = status.timed_out;
@@ -124,15 +129,14 @@ void Agent::Start(const broker::Assignment& a) {
   std::string dir = options_.work_dir + "/attempts/" + std::to_string(attempt_id);
   std::string script = dir + "/script";
   LaunchPlan plan = PlanLaunch(a, dir, script, hostname_);
+  // Nothing is left behind: the scratch directory goes, the reservation is released.
   auto fail = [&](const std::string& why) {
     std::error_code ignored;
     std::filesystem::remove_all(dir, ignored);
-    broker::AttemptReport r;
-    r.type = broker::AttemptReport::Type::kFailedToStart;
-    r.attempt_id = attempt_id;
-    r.time = NowMicros();
+    broker::AttemptReport r = NewReport(broker::AttemptReport::Type::kFailedToStart, attempt_id);
     r.reason = why;
     std::lock_guard lock(mu_);
+    running_.erase(attempt_id);
     reports_.push_back(std::move(r));
   };
   auto reservation = ledger_.Reserve(static_cast<int>(plan.cpus), plan.memory_mb);
@@ -177,24 +181,10 @@ void Agent::Start(const broker::Assignment& a) {
   auto handle = supervisor_->Start(req, [this, attempt_id](const exec::ExitStatus& s) {
     OnExit(attempt_id, s);
   });
+  if (!handle) return fail(handle.error().message());
   std::lock_guard lock(mu_);
-  if (!handle) {
-    running_.erase(attempt_id);
-    std::error_code ignored;
-    std::filesystem::remove_all(dir, ignored);
-    broker::AttemptReport r;
-    r.type = broker::AttemptReport::Type::kFailedToStart;
-    r.attempt_id = attempt_id;
-    r.time = NowMicros();
-    r.reason = handle.error().message();
-    reports_.push_back(std::move(r));
-    return;
-  }
   running_[attempt_id].handle = *handle;
-  broker::AttemptReport started;
-  started.type = broker::AttemptReport::Type::kStarted;
-  started.attempt_id = attempt_id;
-  started.time = NowMicros();
+  broker::AttemptReport started = NewReport(broker::AttemptReport::Type::kStarted, attempt_id);
   started.stdout_path = plan.stdout_path;
   started.stderr_path = plan.stderr_path;
   // The exit may already be queued: the start must come first.

@@ -8,6 +8,25 @@
 
 namespace gantry {
 
+namespace {
+// Writes all of content to fd; on failure closes fd, removes path and returns the error.
+Status WriteAllOrRemove(int fd, const std::string& path, std::string_view content) {
+  size_t off = 0;
+  while (off < content.size()) {
+    ssize_t n = write(fd, content.data() + off, content.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      close(fd);
+      unlink(path.c_str());
+      return Fail(ErrnoError("cannot write " + path, err));
+    }
+    off += static_cast<size_t>(n);
+  }
+  return {};
+}
+}  // namespace
+
 Result<std::string> ReadFile(const std::string& path) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Fail(ErrnoError("cannot read " + path, errno));
@@ -33,18 +52,7 @@ Status WriteFileAtomic(const std::string& path, std::string_view content, int mo
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) return Fail(ErrnoError("cannot write " + tmp, errno));
   fchmod(fd, static_cast<mode_t>(mode));
-  size_t off = 0;
-  while (off < content.size()) {
-    ssize_t n = write(fd, content.data() + off, content.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      close(fd);
-      unlink(tmp.c_str());
-      return Fail(ErrnoError("cannot write " + tmp, err));
-    }
-    off += static_cast<size_t>(n);
-  }
+  GANTRY_RETURN_IF_ERROR(WriteAllOrRemove(fd, tmp, content));
   if (fsync(fd) != 0 || close(fd) != 0) {
     int err = errno;
     unlink(tmp.c_str());
@@ -61,18 +69,7 @@ Status WriteFileAtomic(const std::string& path, std::string_view content, int mo
 Status WriteNewFile(const std::string& path, std::string_view content, int mode) {
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) return Fail(ErrnoError("cannot create " + path, errno));
-  size_t off = 0;
-  while (off < content.size()) {
-    ssize_t n = write(fd, content.data() + off, content.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      close(fd);
-      unlink(path.c_str());
-      return Fail(ErrnoError("cannot write " + path, err));
-    }
-    off += static_cast<size_t>(n);
-  }
+  GANTRY_RETURN_IF_ERROR(WriteAllOrRemove(fd, path, content));
   if (close(fd) != 0) {
     int err = errno;
     unlink(path.c_str());
