@@ -35,7 +35,17 @@ void ExerciseAd(const ca::ClassAd& ad, const ca::ClassAd& other) {
     ca::ExprPtr flat = ca::Flatten(*a.expr, ad);
     CheckReparses(ca::Unparse(*flat));
   }
-  (void)ca::AnalyzeMatch(ad, other, options);
+  ca::MatchAnalysis analysis = ca::AnalyzeMatch(ad, other, options);
+  // BulkMatcher (flattened, compiled with slots) must agree with Match (the tree walk).
+  ca::BulkMatcher bulk(options);
+  bulk.AddJob(ad);
+  bulk.AddResource(other);
+  const ca::MatchResult& want = analysis.result;
+  double rank = bulk.JobRank(0, 0);
+  if (bulk.JobAccepts(0, 0) != want.job_accepts || bulk.Matches(0, 0) != want.matches() ||
+      !(rank == want.job_rank || (rank != rank && want.job_rank != want.job_rank))) {
+    std::abort();
+  }
 }
 
 }  // namespace
