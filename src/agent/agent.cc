@@ -1,5 +1,6 @@
 #include "agent/agent.h"
 
+#include <pwd.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "agent/resource_ad.h"
 #include "base/file.h"
 #include "base/log.h"
+#include "base/strings.h"
 #include "exec/exit_status.h"
 
 namespace gantry::agent {
@@ -82,6 +84,8 @@ void Agent::Stop() {
   // must never run at once.
   supervisor_->Shutdown();
   (void)waker_link_->Wake(options_.name);
+  auto left = waker_link_->Leave(options_.name);
+  if (!left) LogWarning("agent: could not tell the server it is leaving: " + left.error().message());
 }
 
 void Agent::WakerLoop() {
@@ -128,7 +132,16 @@ void Agent::Start(const broker::Assignment& a) {
   int64_t attempt_id = a.attempt.id;
   std::string dir = options_.work_dir + "/attempts/" + std::to_string(attempt_id);
   std::string script = dir + "/script";
-  LaunchPlan plan = PlanLaunch(a, dir, script, hostname_);
+  NodeContext node{hostname_, "", ""};
+  {
+    std::vector<char> buf(16384);
+    struct passwd pw, *found = nullptr;
+    if (getpwuid_r(a.job->owner.uid, &pw, buf.data(), buf.size(), &found) == 0 && found) {
+      node.owner_home = pw.pw_dir;
+      node.owner_shell = pw.pw_shell;
+    }
+  }
+  LaunchPlan plan = PlanLaunch(a, dir, script, node);
   // Nothing is left behind: the scratch directory goes, the reservation is released.
   auto fail = [&](const std::string& why) {
     std::error_code ignored;
@@ -147,6 +160,15 @@ void Agent::Start(const broker::Assignment& a) {
   if (!as_root && owner != geteuid()) {
     return fail("this agent runs as uid " + std::to_string(geteuid()) +
                 " and cannot run jobs of uid " + std::to_string(owner));
+  }
+  // execve's ENOENT would blame the script; name the missing interpreter instead.
+  const std::string& text = a.job->spec.script;
+  std::string shebang = text.substr(2, text.find('\n') == std::string::npos ? std::string::npos
+                                                                              : text.find('\n') - 2);
+  std::string interpreter(Trim(shebang).substr(0, Trim(shebang).find_first_of(" \t")));
+  if (!interpreter.empty() && access(interpreter.c_str(), X_OK) != 0) {
+    return fail("the script's interpreter " + interpreter + " (line 1: #!" + std::string(Trim(shebang)) +
+                ") " + (errno == ENOENT ? "does not exist" : "cannot be executed: " + std::string(strerror(errno))));
   }
   if (mkdir(dir.c_str(), 0700) != 0) return fail("cannot create " + dir + ": " + strerror(errno));
   // Scratch: a crash loses the attempt anyway, so no fsync.
@@ -224,7 +246,11 @@ Status Agent::Run() {
       if (!resp) {
         if (stopped_) return {};
         LogWarning("agent: poll failed: " + resp.error().message());
-        if (++failures > 30) return Fail(resp.error());
+        ErrorCode code = resp.error().code();
+        if (code == ErrorCode::kUnauthenticated || code == ErrorCode::kPermissionDenied ||
+            ++failures > 30) {
+          return Fail(resp.error());
+        }
       } else {
         failures = 0;
         // Acknowledged: drop what was sent, and forget attempts that ended.

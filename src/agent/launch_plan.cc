@@ -8,7 +8,8 @@
 namespace gantry::agent {
 
 LaunchPlan PlanLaunch(const broker::Assignment& a, const std::string& attempt_dir,
-                      const std::string& script_path, const std::string& hostname) {
+                      const std::string& script_path, const NodeContext& node) {
+  const std::string& hostname = node.hostname;
   const model::Job& job = *a.job;
   const model::JobSpec& spec = job.spec;
   const model::Task& task = a.task;
@@ -32,8 +33,14 @@ LaunchPlan PlanLaunch(const broker::Assignment& a, const std::string& attempt_di
   plan.cpus = spec.ntasks * spec.cpus_per_task;
   plan.cgroup_name = "gantry-" + std::to_string(task.id) + "." + std::to_string(a.attempt.number);
 
-  // The job's own environment first; what the agent sets wins, as with slurmd.
+  // The job's own environment first; what the agent sets wins, as with slurmd. Even with
+  // --export=NONE a job has the basics of its owner's login environment, as with sbatch.
   std::map<std::string, std::string> env = spec.environment;
+  env.try_emplace("USER", job.owner.name);
+  env.try_emplace("LOGNAME", job.owner.name);
+  if (!node.owner_home.empty()) env.try_emplace("HOME", node.owner_home);
+  if (!node.owner_shell.empty()) env.try_emplace("SHELL", node.owner_shell);
+  env.try_emplace("PATH", "/usr/local/bin:/usr/bin:/bin");
   auto set = [&env](const std::string& k, const std::string& v) { env[k] = v; };
   auto set_both = [&](const std::string& suffix, const std::string& v) {
     set("GANTRY_" + suffix, v);

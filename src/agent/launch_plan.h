@@ -22,9 +22,16 @@ struct LaunchPlan {
   std::string cgroup_name;
 };
 
+// What the node knows that the assignment does not.
+struct NodeContext {
+  std::string hostname;     // for %N and SLURMD_NODENAME
+  std::string owner_home;   // the job owner's home directory (passwd), "" if unknown
+  std::string owner_shell;  // and login shell
+};
+
 // attempt_dir: the attempt's own scratch directory (TMPDIR); script_path: where the agent
-// writes the batch script; hostname: for %N and SLURMD_NODENAME.
+// writes the batch script.
 LaunchPlan PlanLaunch(const broker::Assignment& assignment, const std::string& attempt_dir,
-                      const std::string& script_path, const std::string& hostname);
+                      const std::string& script_path, const NodeContext& node);
 
 }  // namespace gantry::agent

@@ -35,7 +35,7 @@ bool Has(const LaunchPlan& p, const std::string& kv) {
 }
 
 TEST(LaunchPlanTest, SetsGantryAndSlurmVariablesForAnArrayTask) {
-  LaunchPlan p = PlanLaunch(ArrayTask(), "/scratch/7", "/scratch/7/script", "node1");
+  LaunchPlan p = PlanLaunch(ArrayTask(), "/scratch/7", "/scratch/7/script", {"node1", "/home/alice", "/bin/bash"});
   for (const char* kv : {"GANTRY_JOB_ID=41", "SLURM_JOB_ID=41", "GANTRY_ARRAY_JOB_ID=40",
                          "SLURM_ARRAY_JOB_ID=40", "GANTRY_ARRAY_TASK_ID=3",
                          "SLURM_ARRAY_TASK_ID=3", "SLURM_ARRAY_TASK_COUNT=3",
@@ -47,10 +47,12 @@ TEST(LaunchPlanTest, SetsGantryAndSlurmVariablesForAnArrayTask) {
     EXPECT_TRUE(Has(p, kv)) << kv;
   }
   EXPECT_FALSE(Has(p, "SLURM_JOB_ID=stale"));
+  EXPECT_TRUE(Has(p, "HOME=/home/alice"));
+  EXPECT_TRUE(Has(p, "USER=alice"));
 }
 
 TEST(LaunchPlanTest, ArgvLimitsAndDefaultOutput) {
-  LaunchPlan p = PlanLaunch(ArrayTask(), "/scratch/7", "/scratch/7/script", "node1");
+  LaunchPlan p = PlanLaunch(ArrayTask(), "/scratch/7", "/scratch/7/script", {"node1", "/home/alice", "/bin/bash"});
   EXPECT_EQ(p.argv, (std::vector<std::string>{"/scratch/7/script", "a", "b"}));
   EXPECT_EQ(p.cpus, 6);
   EXPECT_EQ(p.memory_limit_bytes, 100 * 1024 * 1024);

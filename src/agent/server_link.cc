@@ -21,6 +21,13 @@ class HttpServerLink final : public ServerLink {
     return api::PollResponseFromJson(body);
   }
 
+  Status Leave(const std::string& agent_id) override {
+    GANTRY_ASSIGN_OR_RETURN(net::HttpResponse r,
+                            client_->Request("POST", "/v1/agents/" + agent_id + "/leave", "{}",
+                                             Headers()));
+    return Check(r);
+  }
+
   Status Wake(const std::string& agent_id) override {
     GANTRY_ASSIGN_OR_RETURN(net::HttpResponse r,
                             client_->Request("POST", "/v1/agents/" + agent_id + "/wake", "{}",
@@ -38,8 +45,12 @@ class HttpServerLink final : public ServerLink {
     std::string message = r.body;
     auto body = api::ParseJson(r.body);
     if (body && body->contains("error")) message = (*body)["error"].get<std::string>();
-    return Fail(Unavailable("server " + client_->url() + " answered " + std::to_string(r.status) +
-                            ": " + message));
+    // A refused identity will not change by retrying: those end the agent.
+    ErrorCode code = r.status == 401   ? ErrorCode::kUnauthenticated
+                     : r.status == 403 ? ErrorCode::kPermissionDenied
+                                       : ErrorCode::kUnavailable;
+    return Fail(Error(code, "server " + client_->url() + " answered " + std::to_string(r.status) +
+                                ": " + message));
   }
 
   std::unique_ptr<net::HttpClient> client_;

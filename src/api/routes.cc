@@ -249,6 +249,16 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
     return JsonReply(PollResponseToJson(out));
   }));
 
+  router.Add("POST", "/v1/agents/{name}/leave", Authed(config, [&broker](const HttpRequest& req,
+                                                                         const Caller& c)
+                                                                  -> Result<HttpResponse> {
+    if (!c.admin) {
+      return Fail(PermissionDenied("only the server's own user (or root) may run an agent"));
+    }
+    GANTRY_RETURN_IF_ERROR(broker.Leave(std::string(req.Param("name"))));
+    return JsonReply(json::object());
+  }));
+
   router.Add("POST", "/v1/agents/{name}/wake", Authed(config, [&broker](const HttpRequest& req,
                                                                         const Caller& c)
                                                                  -> Result<HttpResponse> {

@@ -57,6 +57,8 @@ class Broker {
 
   // Makes the agent's pending Poll return now (it has reports to send).
   void Wake(const std::string& agent_id);
+  // The agent is going away (clean shutdown): it is no longer live, and what it ran is lost.
+  Status Leave(const std::string& agent_id);
 
   // Timers: --begin times, lost agents. Called about once a second.
   void Tick();

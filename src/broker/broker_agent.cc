@@ -236,6 +236,19 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
   return out;
 }
 
+Status Broker::Leave(const std::string& agent_id) {
+  std::lock_guard lock(mu_);
+  auto agent = agents_.find(agent_id);
+  if (agent == agents_.end()) return {};
+  Pending p;
+  for (const auto& [id, a] : std::map<int64_t, Attempt>(attempts_)) {
+    if (a.agent == agent_id) LoseAttempt(p, id, "agent " + agent_id + " shut down");
+  }
+  GANTRY_RETURN_IF_ERROR(CommitLocked(p));
+  agents_.erase(agent);
+  return {};
+}
+
 void Broker::Wake(const std::string& agent_id) {
   std::lock_guard lock(mu_);
   agents_[agent_id].wake = true;

@@ -96,11 +96,11 @@ int RunQ(int argc, char** argv) {
     return 0;
   }
   if (!noheader) {
-    std::printf("%14s %9s %12s %8s %9s %10s %5s %s\n", "JOBID", "PARTITION", "NAME", "USER", "ST",
+    std::printf("%20s %9s %12s %8s %9s %10s %5s %s\n", "JOBID", "PARTITION", "NAME", "USER", "ST",
                 "TIME", "NODES", "NODELIST(REASON)");
   }
   for (const Row& row : Rows((*r)["jobs"])) {
-    std::printf("%14s %9s %12s %8s %9s %10s %5s %s\n", Clip(row.id, 14).c_str(),
+    std::printf("%20s %9s %12s %8s %9s %10s %5s %s\n", row.id.c_str(),
                 Clip(row.partition, 9).c_str(), Clip(row.name, 12).c_str(),
                 Clip(row.user, 8).c_str(), row.state.c_str(), row.time.c_str(), row.nodes.c_str(),
                 row.reason.c_str());

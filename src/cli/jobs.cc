@@ -49,7 +49,10 @@ int WaitForJobs(Client& client, const std::vector<std::string>& ids, bool quiet)
         int code = t["exit_code"].get<int>();
         int sig = t["signal"].get<int>();
         std::string state = t["state"].get<std::string>();
-        int task_status = sig ? 128 + sig : code > 0 ? code : (state == "DONE" ? 0 : 1);
+        int task_status = state == "CANCELLED" ? 1
+                          : sig                ? 128 + sig
+                          : code > 0           ? code
+                                               : (state == "DONE" ? 0 : 1);
         status = std::max(status, task_status);
         if (!quiet) {
           std::printf("%s %s", TaskLabel(t).c_str(), state.c_str());

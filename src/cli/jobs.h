@@ -11,8 +11,9 @@
 namespace gantry::cli {
 
 // Blocks until every job in ids has ended; prints progress unless quiet. Returns the exit
-// status a script expects: the highest exit code of the tasks (128+signal if killed), 1 if
-// one was cancelled or failed without running, 0 if all succeeded.
+// status a script expects: the highest of the tasks' statuses, where a task's status is its
+// exit code, 128+signal if a signal killed it, 1 if it was cancelled (whatever signal that
+// took) or failed without running; 0 if all succeeded.
 int WaitForJobs(Client& client, const std::vector<std::string>& ids, bool quiet);
 
 // The user's id for a task row: "12" or "12_3".

@@ -14,6 +14,8 @@ class InProcessLink final : public agent::ServerLink {
     return broker_.Poll(copy);
   }
 
+  Status Leave(const std::string& agent_id) override { return broker_.Leave(agent_id); }
+
   Status Wake(const std::string& agent_id) override {
     broker_.Wake(agent_id);
     return {};
