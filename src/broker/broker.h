@@ -65,6 +65,9 @@ class Broker {
   // Wakes every blocked Poll and Wait; they return at once from then on.
   void Shutdown();
 
+  // Polls blocked waiting for work right now.
+  int64_t WaitingPollsForTest();
+
  private:
   struct ActiveTask {
     model::Task task;
@@ -75,6 +78,7 @@ class Broker {
     TimeMicros last_seen = 0;
     std::set<int64_t> kill_orders;
     bool wake = false;
+    int64_t generation = 0;  // bumped by Leave: polls begun before it return empty-handed
     std::shared_ptr<const classad::ClassAd> ad;  // parsed status.ad
     bool ad_constrains = false;                  // it has START/Requirements or Rank
   };
@@ -124,6 +128,7 @@ class Broker {
   std::mutex mu_;
   std::condition_variable cv_;
   bool shutdown_ = false;
+  int64_t waiting_polls_ = 0;
   int64_t next_id_ = 1;
   int64_t next_attempt_id_ = 1;
   std::map<int64_t, ActiveTask> active_;                   // unfinished tasks by id

@@ -207,10 +207,12 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
   }
 
   PollResponse out;
+  const int64_t generation = agents_[req.agent_id].generation;
   int64_t free_cpus = req.status.free_cpus;
   int64_t free_memory = req.status.free_memory_mb;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(req.max_wait_ms);
   while (true) {
+    if (agents_[req.agent_id].generation != generation) return PollResponse();  // it left
     Pending assign;
     Assign(assign, req.agent_id, free_cpus, free_memory, out);
     if (!out.assignments.empty()) {
@@ -224,7 +226,11 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
     out.kill_attempts.assign(self.kill_orders.begin(), self.kill_orders.end());
     self.kill_orders.clear();
     if (!out.assignments.empty() || !out.kill_attempts.empty() || shutdown_ || self.wake) break;
-    if (cv_.wait_until(lock, deadline) == std::cv_status::timeout) {
+    ++waiting_polls_;
+    bool timed_out = cv_.wait_until(lock, deadline) == std::cv_status::timeout;
+    --waiting_polls_;
+    if (timed_out) {
+      if (agents_[req.agent_id].generation != generation) return PollResponse();
       Pending last;
       Assign(last, req.agent_id, free_cpus, free_memory, out);
       if (!out.assignments.empty()) GANTRY_RETURN_IF_ERROR(CommitLocked(last));
@@ -245,8 +251,16 @@ Status Broker::Leave(const std::string& agent_id) {
     if (a.agent == agent_id) LoseAttempt(p, id, "agent " + agent_id + " shut down");
   }
   GANTRY_RETURN_IF_ERROR(CommitLocked(p));
-  agents_.erase(agent);
+  agent->second.last_seen = 0;  // not live: no longer counted for "why"
+  agent->second.generation++;   // a poll still waiting for it must not take work
+  agent->second.kill_orders.clear();
+  cv_.notify_all();
   return {};
+}
+
+int64_t Broker::WaitingPollsForTest() {
+  std::lock_guard lock(mu_);
+  return waiting_polls_;
 }
 
 void Broker::Wake(const std::string& agent_id) {

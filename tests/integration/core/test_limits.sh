@@ -71,11 +71,8 @@ g cancel -q "$c2"
 gwait "$c2"
 rc=$?
 expect_eq "$(state_of "$c2")" "CANCELLED" "the running job is CANCELLED"
-# KNOWN BUG: `gantry wait --help` says it exits "1 if cancelled"; for a job cancelled while
-# running it exits 128+N of the signal that ended the attempt (137 here, 143 for a job that
-# dies of SIGTERM, and 1 only if the job exits by itself on SIGTERM). Either the help or the
-# exit status should change.
-known_bug "wait on a job cancelled while running exits 1, as --help says (got $rc)" test "$rc" = 1
+# `gantry wait` exits 1 for a cancelled job, whatever signal ended its attempt.
+expect_true "wait on a job cancelled while running exits 1, as --help says (got $rc)" test "$rc" = 1
 
 log "--- usage"
 u=$(submit --wrap 'i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done') || fail "submit cpu burner"

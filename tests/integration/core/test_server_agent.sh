@@ -51,12 +51,10 @@ stopped_at=$SECONDS
 j2=$(submit --wrap 'echo late') || fail "submit without agent"
 sleep 0.3
 expect_eq "$(state_of "$j2")" "READY" "with the agent stopped the job stays READY"
-# KNOWN BUG: an agent stopped cleanly (SIGTERM) does not tell the server; until
-# --agent-timeout passes, why says "Resources: waiting for 1 free CPU(s); 0 job(s) ahead in
-# the queue" instead of "no agent is connected".
+# An agent stopped cleanly tells the server it is leaving.
 why=$(json_get "$j2" 't["why"]')
 if ((SECONDS - stopped_at < 2)); then
-  known_bug "right after a clean agent stop, why says no agent (got: $why)" \
+  expect_true "right after a clean agent stop, why says no agent (got: $why)" \
     eval '[[ "$why" == *"no agent"* ]]'
 else
   skip "machine too slow to check 'why' before the agent timeout"
