@@ -1,6 +1,8 @@
 #include "cli/jobs.h"
 
 #include <algorithm>
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "base/strings.h"
@@ -40,11 +42,27 @@ std::string SqueueTime(int64_t seconds) {
 
 int WaitForJobs(Client& client, const std::vector<std::string>& ids, bool quiet) {
   int status = 0;
+  // On a terminal, a progress line while waiting; scripts get only the result lines.
+  bool progress = !quiet && isatty(STDERR_FILENO);
   for (const std::string& id : ids) {
     while (true) {
-      auto r = client.Call("GET", "/v1/jobs/" + QueryEscape(id) + "/wait?timeout_ms=30000");
+      auto r = client.Call("GET", "/v1/jobs/" + QueryEscape(id) + "/wait?timeout_ms=" +
+                                      (progress ? "2000" : "30000"));
       if (!r) return Report("wait", r.error());
-      if (!(*r)["ended"].get<bool>()) continue;
+      if (!(*r)["ended"].get<bool>()) {
+        if (progress) {
+          size_t ended = 0, running = 0;
+          for (const auto& t : (*r)["tasks"]) {
+            std::string state = t["state"].get<std::string>();
+            ended += model::IsTerminal(*model::ParseState(state));
+            running += state == "RUNNING";
+          }
+          std::fprintf(stderr, "\rgantry wait: job %s: %zu of %zu task(s) ended, %zu running ",
+                       id.c_str(), ended, (*r)["tasks"].size(), running);
+        }
+        continue;
+      }
+      if (progress) std::fprintf(stderr, "\r\033[K");
       for (const auto& t : (*r)["tasks"]) {
         int code = t["exit_code"].get<int>();
         int sig = t["signal"].get<int>();
