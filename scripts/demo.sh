@@ -24,18 +24,20 @@ cat > hello.sh <<'JOB'
 echo "hello from job $SLURM_JOB_ID (array task ${SLURM_ARRAY_TASK_ID:-none}) in $PWD"
 sleep 1
 JOB
-run "$gantry" submit hello.sh
-run "$gantry" submit --array=1-4%2 -o 'sweep-%A_%a.out' hello.sh
-run "$gantry" submit -d afterok:1 --wrap 'echo "after job 1"'
-run "$gantry" submit -H --wrap 'echo held'
+submit() { echo "\$ gantry submit $*" >&2; "$gantry" submit --parsable "$@"; }
+one=$(submit hello.sh)
+sweep=$(submit --array=1-4%2 -o 'sweep-%A_%a.out' hello.sh)
+after=$(submit -d "afterok:$one" --wrap "echo after job $one")
+held=$(submit -H --wrap 'echo held')
+echo "submitted jobs $one, $sweep (array), $after (after $one), $held (held)"
 run "$gantry" q
-run "$gantry" status 4
-run "$gantry" release 4
-run "$gantry" submit --wrap 'sleep 300'
+run "$gantry" status "$held"
+run "$gantry" release "$held"
+long=$(submit --wrap 'sleep 300')
 sleep 1
-run "$gantry" cancel 9
-run "$gantry" wait 1 2 3 4 || true
+run "$gantry" cancel "$long"
+run "$gantry" wait "$one" "$sweep" "$after" "$held" || true
 run "$gantry" q --all
-run "$gantry" logs 1
-run "$gantry" events 1
+run "$gantry" logs "$one"
+run "$gantry" events "$one"
 echo "demo done; state was in $GANTRY_HOME"
