@@ -223,18 +223,13 @@ Status Agent::Run() {
       std::unique_lock lock(mu_);
       if (stopped_) return {};
       exec::NodeResources free = ledger_.Free();
-      // A full node has nothing to ask for: wait for an exit (or send a heartbeat).
-      if (free.cores <= 0 && reports_.empty()) {
-        cv_.wait_for(lock, std::chrono::seconds(10),
-                     [&] { return stopped_ || !reports_.empty(); });
-        if (stopped_) return {};
-        free = ledger_.Free();
-      }
+      // Even a full node long-polls: the poll is its heartbeat (the server answers well
+      // within its agent timeout) and brings kill orders at once; an exit wakes it.
       req.status = {options_.name,          hostname_,  ledger_.total().cores,
                     ledger_.total().memory_mb, free.cores, free.memory_mb, ad_};
       req.reports = reports_;
       for (const auto& [id, r] : running_) req.running_attempts.push_back(id);
-      req.max_wait_ms = free.cores > 0 ? options_.long_poll_ms : 0;
+      req.max_wait_ms = free.cores > 0 || reports_.empty() ? options_.long_poll_ms : 0;
       in_long_poll_ = req.max_wait_ms > 0;
       wake_needed_ = false;
     }
@@ -247,8 +242,11 @@ Status Agent::Run() {
         if (stopped_) return {};
         LogWarning("agent: poll failed: " + resp.error().message());
         ErrorCode code = resp.error().code();
+        // A full disk or a locked database (507/503) passes: keep the reports and retry
+        // until it does. Only a refusal ends the agent, or errors that persist.
+        bool transient = code == ErrorCode::kResourceExhausted || code == ErrorCode::kUnavailable;
         if (code == ErrorCode::kUnauthenticated || code == ErrorCode::kPermissionDenied ||
-            ++failures > 30) {
+            (!transient && ++failures > 30)) {
           return Fail(resp.error());
         }
       } else {

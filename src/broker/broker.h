@@ -78,7 +78,8 @@ class Broker {
     TimeMicros last_seen = 0;
     std::set<int64_t> kill_orders;
     bool wake = false;
-    int64_t generation = 0;  // bumped by Leave: polls begun before it return empty-handed
+    int64_t generation = 0;  // bumped by Leave and loss: polls begun before return empty-handed
+    bool lost = false;       // declared lost by Tick; its next poll makes it live again
     std::shared_ptr<const classad::ClassAd> ad;  // parsed status.ad
     bool ad_constrains = false;                  // it has START/Requirements or Rank
   };
@@ -86,6 +87,14 @@ class Broker {
   struct Pending {
     store::Batch batch;
     std::map<int64_t, model::Task> tasks;
+    std::map<int64_t, model::Attempt> attempts;  // attempts edited so far (not yet durable)
+  };
+  // An attempt the server wrote off (its agent was lost) that its agent says still runs: it
+  // has been told to kill it, and its task gets no new attempt until the agent stops listing
+  // it, so two attempts of one task never run at once on agents that talk to us.
+  struct Zombie {
+    std::string agent;
+    int64_t task_id = 0;
   };
 
   Broker(store::Store& store, const Clock& clock, BrokerOptions options);
@@ -120,6 +129,9 @@ class Broker {
   // agent that has room and a higher Rank.
   bool MatchesHere(const model::Job& job, const std::string& agent_id);
   bool AgentLive(const AgentRecord& agent) const;
+  bool Fenced(int64_t task_id) const;
+  // Forgets the zombies of agent_id (it left or was lost: nobody can say what still runs).
+  void DropZombies(const std::string& agent_id);
 
   store::Store& store_;
   const Clock& clock_;
@@ -139,6 +151,7 @@ class Broker {
   std::set<int64_t> waiting_;
   std::map<int64_t, model::Attempt> attempts_;             // unfinished attempts by id
   std::map<std::string, AgentRecord> agents_;
+  std::map<int64_t, Zombie> zombies_;                      // by attempt id
   std::map<int64_t, std::shared_ptr<const classad::ClassAd>> job_ads_;  // jobs with constraints
 };
 

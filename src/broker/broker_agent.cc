@@ -30,7 +30,8 @@ void Broker::FinishAttempt(Pending& p, const AttemptReport& r, const std::string
                source);
     return;
   }
-  Attempt a = it->second;
+  // An earlier report in the same poll may have edited it (started, then finished).
+  Attempt a = p.attempts.count(r.attempt_id) ? p.attempts.at(r.attempt_id) : it->second;
   auto task_it = active_.find(a.task_id);
   if (task_it == active_.end() || task_it->second.task.current_attempt != a.id) {
     LogWarning("ignoring report for attempt " + std::to_string(a.id) + ": no longer current");
@@ -45,7 +46,8 @@ void Broker::FinishAttempt(Pending& p, const AttemptReport& r, const std::string
     a.stdout_path = r.stdout_path;
     a.stderr_path = r.stderr_path;
     p.batch.attempts.push_back(a);
-    attempts_[a.id] = a;  // later reports in the same poll see it running
+    p.attempts[a.id] = a;  // later reports in the same poll see it running (memory follows
+                           // only once the batch is durable)
     t.start_time = now;
     Transition(p, t, TaskState::kRunning, "state",
                "attempt " + std::to_string(a.number) + " started on " + a.agent, source);
@@ -142,6 +144,10 @@ void Broker::Assign(Pending& p, const std::string& agent_id, int64_t free_cpus,
       continue;
     }
     int64_t cpus = spec.ntasks * spec.cpus_per_task;
+    if (Fenced(task_id)) {
+      ++it;
+      continue;
+    }
     if (cpus > free_cpus || spec.memory_mb > free_memory_mb ||
         !MatchesHere(*active.job, agent_id)) {
       ++it;
@@ -175,7 +181,8 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
     agent.ad = std::make_shared<const classad::ClassAd>(std::move(ad));
   }
   agent.status = req.status;
-  agent.last_seen = clock_.Now();
+  agent.last_seen = clock_.Now();  // a request is proof of life; an answer sent is not
+  agent.lost = false;
   agent.wake = false;  // this poll carries whatever the wake was for
 
   Pending p;
@@ -192,6 +199,13 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
     }
   }
   GANTRY_RETURN_IF_ERROR(CommitLocked(p));
+  // Zombies of this agent that it no longer lists (or reported ended) are gone: their tasks
+  // may run again.
+  for (auto it = zombies_.begin(); it != zombies_.end();) {
+    bool gone = it->second.agent == req.agent_id &&
+                (!running.count(it->first) || reported.count(it->first));
+    it = gone ? zombies_.erase(it) : std::next(it);
+  }
   // Attempts the agent still runs but the server has written off (the agent was declared
   // lost and its work requeued): they must stop, or one job would run twice.
   for (int64_t id : req.running_attempts) {
@@ -210,7 +224,10 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
   const int64_t generation = agents_[req.agent_id].generation;
   int64_t free_cpus = req.status.free_cpus;
   int64_t free_memory = req.status.free_memory_mb;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(req.max_wait_ms);
+  // A live agent must poll again well before the agent timeout, or a Tick would write its
+  // attempts off while its poll merely waits.
+  int64_t max_wait_ms = std::min(req.max_wait_ms, options_.agent_timeout_seconds * 1000 / 3);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(max_wait_ms);
   while (true) {
     if (agents_[req.agent_id].generation != generation) return PollResponse();  // it left
     Pending assign;
@@ -237,7 +254,6 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
       break;
     }
   }
-  agents_[req.agent_id].last_seen = clock_.Now();
   agents_[req.agent_id].wake = false;
   return out;
 }
@@ -254,8 +270,23 @@ Status Broker::Leave(const std::string& agent_id) {
   agent->second.last_seen = 0;  // not live: no longer counted for "why"
   agent->second.generation++;   // a poll still waiting for it must not take work
   agent->second.kill_orders.clear();
+  DropZombies(agent_id);
   cv_.notify_all();
   return {};
+}
+
+bool Broker::Fenced(int64_t task_id) const {
+  for (const auto& [attempt_id, z] : zombies_) {
+    if (z.task_id != task_id) continue;
+    // Only once its agent is back (and still lists it) is a zombie known to run.
+    auto agent = agents_.find(z.agent);
+    if (agent != agents_.end() && !agent->second.lost) return true;
+  }
+  return false;
+}
+
+void Broker::DropZombies(const std::string& agent_id) {
+  std::erase_if(zombies_, [&](const auto& entry) { return entry.second.agent == agent_id; });
 }
 
 int64_t Broker::WaitingPollsForTest() {
@@ -275,6 +306,13 @@ void Broker::Tick() {
   TimeMicros now = clock_.Now();
   for (auto& [id, agent] : agents_) {
     if (now - agent.last_seen < options_.agent_timeout_seconds * kMicrosPerSecond) continue;
+    if (!agent.lost) {
+      // A poll of it still in flight (its answer would go to a dead or frozen agent) must
+      // not take work: the tasks it would get are exactly the ones requeued here.
+      agent.lost = true;
+      agent.generation++;
+      cv_.notify_all();
+    }
     for (const auto& [attempt_id, a] : std::map<int64_t, Attempt>(attempts_)) {
       if (a.agent == id) {
         LoseAttempt(p, attempt_id, "agent " + id + " lost (silent for more than " +
@@ -283,8 +321,18 @@ void Broker::Tick() {
     }
   }
   ReevaluateWaiting(p);
+  std::vector<Attempt> written_off;
+  for (const Attempt& a : p.batch.attempts) {
+    if (a.state == model::AttemptState::kEnded && agents_[a.agent].lost) written_off.push_back(a);
+  }
   auto committed = CommitLocked(p);
-  if (!committed) LogError("timer transitions not written: " + committed.error().message());
+  if (!committed) {
+    LogError("timer transitions not written: " + committed.error().message());
+    return;
+  }
+  // They may still run (a partition, a frozen agent): remembered, so that if the agent comes
+  // back still running one, its task waits for the kill before it runs again.
+  for (const Attempt& a : written_off) zombies_[a.id] = Zombie{a.agent, a.task_id};
 }
 
 }  // namespace gantry::broker

@@ -355,6 +355,92 @@ TEST_F(BrokerTest, AnAgentThatLeftGetsNoWorkFromAPollStillInFlight) {
   EXPECT_NE(why.find("no agent is connected"), std::string::npos) << why;
 }
 
+TEST_F(BrokerTest, AnInFlightPollOfALostAgentTakesNoWork) {
+  Poll();  // the agent is known
+  std::thread poller([&] {
+    PollRequest req;
+    req.agent_id = "a1";
+    req.status = {"a1", "host", 4, 8000, 4, 8000, ""};
+    req.max_wait_ms = 10'000;
+    auto r = broker_->Poll(req);
+    EXPECT_TRUE(r && r->assignments.empty());  // its answer would go to a frozen agent
+  });
+  while (broker_->WaitingPollsForTest() == 0) std::this_thread::yield();
+  clock_.Advance(61 * kMicrosPerSecond);  // silent past the agent timeout
+  broker_->Tick();
+  int64_t id = Submit(Spec());
+  poller.join();
+  EXPECT_EQ(State(std::to_string(id)), TaskState::kReady);
+}
+
+TEST_F(BrokerTest, ALongPollEndsWithinAThirdOfTheAgentTimeout) {
+  broker_.reset();
+  BrokerOptions options;
+  options.agent_timeout_seconds = 1;
+  broker_ = Broker::Create(*store_, clock_, options).value();
+  PollRequest req;
+  req.agent_id = "a1";
+  req.status = {"a1", "host", 4, 8000, 4, 8000, ""};
+  req.max_wait_ms = 3'600'000;  // an hour: were it honoured, this test would hang
+  auto r = broker_->Poll(req);
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_TRUE(r->assignments.empty());
+}
+
+TEST_F(BrokerTest, AWrittenOffAttemptStillRunningFencesItsTaskUntilKilled) {
+  int64_t id = Submit(Spec());
+  auto work = Poll();
+  int64_t attempt = work.assignments[0].attempt.id;
+  Poll({Report(attempt, AttemptReport::Type::kStarted)});
+  clock_.Advance(61 * kMicrosPerSecond);
+  broker_->Tick();
+  ASSERT_EQ(State(std::to_string(id)), TaskState::kReady);
+  // Back, still running attempt 1, with room: it is told to kill it and gets no new
+  // attempt of the same task while the old one may live.
+  auto back = Poll({}, 4);
+  EXPECT_EQ(back.kill_attempts, std::vector<int64_t>{attempt});
+  EXPECT_TRUE(back.assignments.empty());
+  EXPECT_EQ(State(std::to_string(id)), TaskState::kReady);
+  // The killed attempt's (stale) report comes: now the task runs again, as attempt 2.
+  auto again = Poll({Report(attempt, AttemptReport::Type::kFinished, 143)}, 4);
+  ASSERT_EQ(again.assignments.size(), 1u);
+  EXPECT_EQ(again.assignments[0].attempt.number, 2);
+  auto detail = broker_->Describe(alice_, TaskRef{id, {}}).value()[0];
+  EXPECT_NE(detail.attempts[0].exit_code, 143);  // the late report changed nothing
+}
+
+TEST_F(BrokerTest, AnotherAgentMayRunTheTaskOfALostAgentThatHasNotComeBack) {
+  int64_t id = Submit(Spec());
+  auto work = Poll({}, 4, "a1");
+  Poll({Report(work.assignments[0].attempt.id, AttemptReport::Type::kStarted)}, 4, "a1");
+  clock_.Advance(61 * kMicrosPerSecond);
+  broker_->Tick();
+  running_.clear();
+  EXPECT_EQ(Poll({}, 4, "a2").assignments.size(), 1u);
+  EXPECT_EQ(State(std::to_string(id)), TaskState::kScheduled);
+}
+
+TEST_F(BrokerTest, AReportWhoseCommitFailedIsAppliedWhenSentAgain) {
+  int64_t id = Submit(Spec());
+  int64_t attempt = Poll().assignments[0].attempt.id;
+  store_->fail_ = true;
+  PollRequest req;
+  req.agent_id = "a1";
+  req.status = {"a1", "host", 4, 8000, 3, 8000, ""};
+  req.reports = {Report(attempt, AttemptReport::Type::kStarted)};
+  req.reports[0].time = 123;
+  req.running_attempts = {attempt};
+  auto failed = broker_->Poll(req);
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code(), ErrorCode::kResourceExhausted);
+  store_->fail_ = false;
+  ASSERT_TRUE(broker_->Poll(req));  // the agent kept its report and sends it again
+  auto detail = broker_->Describe(alice_, TaskRef{id, {}}).value()[0];
+  EXPECT_EQ(detail.summary.task.state, TaskState::kRunning);
+  EXPECT_EQ(detail.summary.task.start_time, 123);
+  EXPECT_EQ(detail.attempts[0].start_time, 123);
+}
+
 TEST_F(BrokerTest, BeginTimeHoldsUntilTheClockPassesIt) {
   model::JobSpec s = Spec();
   s.begin_time = clock_.Now() + 60 * kMicrosPerSecond;
