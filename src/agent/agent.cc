@@ -152,6 +152,18 @@ void Agent::Start(const broker::Assignment& a) {
     running_.erase(attempt_id);
     reports_.push_back(std::move(r));
   };
+  // The agent's own disk is full (or read-only): not the job's fault. The attempt is handed
+  // back unstarted: it is forgotten without a report, so the server requeues it without
+  // spending a retry on the next poll; meanwhile this agent takes no work for a while.
+  auto hand_back = [&](const std::string& why) {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+    LogWarning("agent: cannot prepare attempt " + std::to_string(attempt_id) + ": " + why +
+               "; handing it back to the server");
+    std::lock_guard lock(mu_);
+    running_.erase(attempt_id);
+    paused_until_ = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  };
   auto reservation = ledger_.Reserve(static_cast<int>(plan.cpus), plan.memory_mb);
   if (!reservation) return fail(reservation.error().message());
 
@@ -170,10 +182,19 @@ void Agent::Start(const broker::Assignment& a) {
     return fail("the script's interpreter " + interpreter + " (line 1: #!" + std::string(Trim(shebang)) +
                 ") " + (errno == ENOENT ? "does not exist" : "cannot be executed: " + std::string(strerror(errno))));
   }
-  if (mkdir(dir.c_str(), 0700) != 0) return fail("cannot create " + dir + ": " + strerror(errno));
+  if (mkdir(dir.c_str(), 0700) != 0) {
+    std::string why = "cannot create " + dir + ": " + strerror(errno);
+    if (errno == ENOSPC || errno == EDQUOT || errno == EROFS || errno == EIO) return hand_back(why);
+    return fail(why);
+  }
   // Scratch: a crash loses the attempt anyway, so no fsync.
   auto written = WriteNewFile(script, a.job->spec.script, 0700);
-  if (!written) return fail(written.error().message());
+  if (!written) {
+    if (written.error().code() == ErrorCode::kResourceExhausted) {
+      return hand_back(written.error().message());
+    }
+    return fail(written.error().message());
+  }
   if (as_root && owner != 0) {
     if (chown(dir.c_str(), owner, a.job->owner.gid) != 0 ||
         chown(script.c_str(), owner, a.job->owner.gid) != 0) {
@@ -223,6 +244,7 @@ Status Agent::Run() {
       std::unique_lock lock(mu_);
       if (stopped_) return {};
       exec::NodeResources free = ledger_.Free();
+      if (std::chrono::steady_clock::now() < paused_until_) free = exec::NodeResources();
       // Even a full node long-polls: the poll is its heartbeat (the server answers well
       // within its agent timeout) and brings kill orders at once; an exit wakes it.
       req.status = {options_.name,          hostname_,  ledger_.total().cores,
@@ -230,6 +252,12 @@ Status Agent::Run() {
       req.reports = reports_;
       for (const auto& [id, r] : running_) req.running_attempts.push_back(id);
       req.max_wait_ms = free.cores > 0 || reports_.empty() ? options_.long_poll_ms : 0;
+      auto pause_left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          paused_until_ - std::chrono::steady_clock::now());
+      if (pause_left.count() > 0) {
+        // Offer the cores again as soon as the pause ends.
+        req.max_wait_ms = std::min<int64_t>(req.max_wait_ms, pause_left.count() + 1);
+      }
       in_long_poll_ = req.max_wait_ms > 0;
       wake_needed_ = false;
     }

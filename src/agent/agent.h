@@ -72,6 +72,8 @@ class Agent {
   std::condition_variable cv_;
   bool stopped_ = false;                           // GUARDED_BY(mu_)
   bool in_long_poll_ = false;                      // GUARDED_BY(mu_)
+  // Until then the agent offers no cores: its own disk was full when it prepared an attempt.
+  std::chrono::steady_clock::time_point paused_until_;  // GUARDED_BY(mu_)
   bool wake_needed_ = false;                       // GUARDED_BY(mu_)
   std::vector<broker::AttemptReport> reports_;     // GUARDED_BY(mu_), not yet acknowledged
   std::map<int64_t, Running> running_;             // GUARDED_BY(mu_)

@@ -1,6 +1,6 @@
 #!/bin/bash
-# Crash safety: `gantry up` is SIGKILLed at random moments while a 5,000-task workload runs,
-# and restarted on the same GANTRY_HOME each time. At the end every task must have ended
+# Crash safety: `gantry up` is SIGKILLed at random moments while a 5,000-task workload is
+# submitted (4 times) and while it drains (2 times), and restarted on the same GANTRY_HOME each time. At the end every task must have ended
 # exactly once with the exit status its index implies, every journal must be numbered 1..N
 # without gaps and end in a terminal state, and no task may ever have had two attempts alive
 # at once (each attempt holds a per-task flock while it runs; a second live attempt finds it
@@ -8,6 +8,7 @@
 source "$(dirname "$0")/../core/lib.sh"
 
 KILLS=${KILLS:-4}
+DRAIN_KILLS=${DRAIN_KILLS:-2}
 start_gantry --cores 4
 W="$TEST_DIR/work"
 mkdir -p "$W/locks"
@@ -52,7 +53,7 @@ for ((k = 1; k <= KILLS; k++)); do
   delay=$(python3 -c 'import random; print(round(random.uniform(0.3, 2.5), 2))')
   sleep "$delay"
   stop_gantry KILL
-  log "kill $k after ${delay}s; $(grep -c ' S ' marks 2>/dev/null || echo 0) attempt starts so far"
+  log "kill $k after ${delay}s; $(cat marks 2>/dev/null | grep -c " S ") attempt starts so far"
   restart_gantry --cores 4
 done
 while ((i < 200)); do
@@ -61,6 +62,15 @@ while ((i < 200)); do
   i=$((i + 1))
 done
 expect_eq "${#singles[@]}" "200" "all 200 singles accepted"
+
+log "--- killing it $DRAIN_KILLS more times while the queue drains"
+for ((k = 1; k <= DRAIN_KILLS; k++)); do
+  delay=$(python3 -c 'import random; print(round(random.uniform(0.5, 3.0), 2))')
+  sleep "$delay"
+  stop_gantry KILL
+  log "drain kill $k after ${delay}s; $(grep -c ' S ' marks) attempt starts so far"
+  restart_gantry --cores 4
+done
 
 log "--- waiting for everything to end"
 for j in "${arrays[@]}" "${singles[@]}"; do

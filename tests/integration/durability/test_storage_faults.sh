@@ -12,7 +12,11 @@ if ! mount -t tmpfs -o size=6m tmpfs "$MNT" 2>/dev/null; then
   skip "cannot mount a size-limited tmpfs here (needs root / CAP_SYS_ADMIN): disk-full part skipped"
   MNT=""
 fi
-umount_home() { [[ -n "$MNT" ]] && mountpoint -q "$MNT" && umount -l "$MNT"; }
+umount_home() {
+  [[ -n "$MNT" ]] || return 0
+  mountpoint -q "$MNT/agent" && umount -l "$MNT/agent"
+  mountpoint -q "$MNT" && umount -l "$MNT"
+}
 trap 'umount_home; _cleanup' EXIT
 
 W="$TEST_DIR/work"
@@ -153,4 +157,27 @@ expect_eq "$(q_count)" "$total" "all $total jobs are still listed"
 n=$(submit -o "$W/restored.out" --wrap 'echo restored') || fail "submit"
 gwait "$n" || fail "job after restore"
 expect_eq "$(cat "$W/restored.out")" "restored" "and new jobs run"
+
+if [[ -n "$MNT" ]]; then
+  log "--- the agent's own disk full (its scratch dir on a full 1 MB tmpfs; the database has room)"
+  stop_gantry TERM
+  mkdir -p "$GANTRY_HOME/agent"
+  mount -t tmpfs -o size=1m tmpfs "$GANTRY_HOME/agent" || fail "mount the agent's tmpfs"
+  mkdir -p "$GANTRY_HOME/agent/attempts"
+  dd if=/dev/zero of="$GANTRY_HOME/agent/filler" bs=64k 2>/dev/null
+  restart_gantry
+  j=$(submit -o "$W/agentfull.out" --wrap 'echo ran after all') || fail "submit"
+  sleep 3
+  st=$(state_of "$j")
+  [[ "$st" == READY || "$st" == SCHEDULED ]] &&
+    pass "a job the agent cannot prepare is handed back, not failed (state $st)" ||
+    fail "job $j is $st while the agent's disk is full: $(g status "$j")"
+  rm -f "$GANTRY_HOME/agent/filler"
+  gwait "$j" || fail "job $j after the agent's disk has room: $(g status "$j")"
+  expect_eq "$(cat "$W/agentfull.out")" "ran after all" "once there is room it runs"
+  expect_eq "$(json_get "$j" 't["deep_retries"]')" "0" "without spending a retry"
+  log "its journal:"$'\n'"$(g events "$j")"
+  stop_gantry TERM
+  umount -l "$GANTRY_HOME/agent"
+fi
 finish
