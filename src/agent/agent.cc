@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "agent/launch_plan.h"
+#include "agent/leftovers.h"
 #include "agent/resource_ad.h"
 #include "base/file.h"
 #include "base/log.h"
@@ -47,6 +48,9 @@ Result<std::unique_ptr<Agent>> Agent::Create(AgentOptions options,
   AdFacts facts{options.name, Hostname(), uts.machine, options.site, total, 0};
   GANTRY_ASSIGN_OR_RETURN(std::string ad, BuildResourceAd(facts, options.ad_extra));
   GANTRY_RETURN_IF_ERROR(MakeDirs(options.work_dir + "/attempts", 0755));
+  // A previous agent on this work_dir that crashed may have left attempts running; the server
+  // requeues them, so they must be gone before this agent starts anything.
+  KillLeftoverAttempts(options.work_dir + "/attempts");
   exec::ProcessSupervisor::Options sup;
   sup.subreaper = options.subreaper;
   GANTRY_ASSIGN_OR_RETURN(auto supervisor, exec::ProcessSupervisor::Create(sup));
