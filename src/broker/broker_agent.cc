@@ -226,7 +226,8 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
   int64_t free_memory = req.status.free_memory_mb;
   // A live agent must poll again well before the agent timeout, or a Tick would write its
   // attempts off while its poll merely waits.
-  int64_t max_wait_ms = std::min(req.max_wait_ms, options_.agent_timeout_seconds * 1000 / 3);
+  int64_t max_wait_ms = std::min(
+      req.max_wait_ms, std::max<int64_t>(options_.agent_timeout_seconds * 1000 / 3, 200));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(max_wait_ms);
   while (true) {
     if (agents_[req.agent_id].generation != generation) return PollResponse();  // it left

@@ -5,6 +5,8 @@
 # with no retries left and no allowance fails). When the agent is thawed (SIGCONT) its late
 # reports are stale and ignored, the server orders it to kill what it wrote off, and no task has
 # two attempts alive at once on it. Every journal stays gap-free with one terminal event.
+# Last, the server is SIGKILLed while the agents run a job that ends before it is back: the
+# restarted server records the real exit status in the single attempt.
 source "$(dirname "$0")/../core/lib.sh"
 
 make_test_dir
@@ -148,4 +150,25 @@ expect_eq "$(json_get "$m" 't["attempts"]')" "2" "with 2 attempts"
 out=$(seq_ok "$m") && pass "journal gap-free with one end" || fail "journal: $out"
 j=$(NAP=0 submit -o /dev/null "$W/job.sh") || fail "submit"
 gwait "$j" && pass "the thawed agent and the other keep running new jobs" || fail "job $j: $(g status "$j")"
+
+log "--- kill -9 of the server while the agents run jobs; a job ends while it is down"
+PORT=${TCP##*:}
+down=$(NAP=2 CODE=5 submit -o /dev/null "$W/job.sh") || fail "submit"
+wait_state "$down" RUNNING
+stop_pid "$SERVER_PID" KILL
+sleep 3  # the job ends meanwhile; the agents keep its report and retry
+rm -f "$D/gantry.sock"  # left behind by the SIGKILL
+"$GANTRY_BIN" server --home "$D" --agent-timeout 2 --listen "127.0.0.1:$PORT" \
+  >>"$TEST_DIR/server.log" 2>&1 &
+SERVER_PID=$!
+EXTRA_PIDS+=("$SERVER_PID")
+wait_socket "$D/gantry.sock" || fail "restarted server socket did not appear"
+for ((i = 0; i < 100; i++)); do g q >/dev/null 2>&1 && break; sleep 0.05; done
+gwait "$down"
+expect_eq "$(state_of "$down")" "FAILED" "the job that ended while the server was down is recorded"
+expect_eq "$(json_get "$down" 't["exit_code"]')" "5" "with its real exit code"
+expect_eq "$(json_get "$down" 't["attempts"]')" "1" "in its single attempt"
+out=$(seq_ok "$down") && pass "journal gap-free with one end" || fail "journal: $out"
+j=$(NAP=0 submit -o /dev/null "$W/job.sh") || fail "submit"
+gwait "$j" && pass "the agents reconnected and run new jobs" || fail "job $j: $(g status "$j")"
 finish
