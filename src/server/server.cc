@@ -1,8 +1,11 @@
 #include "server/server.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
+
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -19,6 +22,42 @@ std::string DefaultHome() {
   return std::string(home && *home ? home : "/tmp") + "/.gantry";
 }
 
+namespace {
+
+// The pid in server.json, if that process is alive.
+std::optional<pid_t> LiveServerPid(const HomeLayout& layout) {
+  auto text = ReadFile(layout.server_info());
+  if (!text) return std::nullopt;
+  auto json = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded() || !json.contains("pid") || !json["pid"].is_number_integer()) {
+    return std::nullopt;
+  }
+  pid_t pid = json["pid"].get<pid_t>();
+  if (pid <= 0 || pid == getpid() || kill(pid, 0) != 0) return std::nullopt;
+  return pid;
+}
+
+// One server per GANTRY_HOME. A server killed with SIGKILL can leave its lock held for a
+// moment by a child it was starting (the child shares the open file until it execs), so
+// when the recorded server is gone the lock is retried for a few seconds.
+Status LockHome(int fd, const HomeLayout& layout) {
+  auto busy = [&] {
+    return Fail(AlreadyExists("another Gantry server is already using " + layout.home +
+                              " (see " + layout.server_info() + ")"));
+  };
+  for (int i = 0; i < 100; ++i) {
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0) return {};
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      return Fail(ErrnoError("cannot lock " + layout.lock(), errno));
+    }
+    if (LiveServerPid(layout)) return busy();
+    usleep(50'000);
+  }
+  return busy();
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   std::unique_ptr<Server> s(new Server());
   s->options_ = options;
@@ -27,10 +66,7 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   // One server per GANTRY_HOME.
   s->lock_fd_ = open(layout.lock().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (s->lock_fd_ < 0) return Fail(ErrnoError("cannot open " + layout.lock(), errno));
-  if (flock(s->lock_fd_, LOCK_EX | LOCK_NB) != 0) {
-    return Fail(AlreadyExists("another Gantry server is already using " + options.home +
-                              " (see " + layout.server_info() + ")"));
-  }
+  GANTRY_RETURN_IF_ERROR(LockHome(s->lock_fd_, layout));
   GANTRY_ASSIGN_OR_RETURN(s->store_, store::OpenSqliteStore(layout.database(), options.durability));
   broker::BrokerOptions broker_options;
   if (geteuid() != 0) broker_options.only_uid = geteuid();

@@ -146,6 +146,20 @@ reruns = sum(1 for k in att if len(att[k]) > 1)
 for tid, (t, _, key) in want.items():
     if t["attempts"] not in ended[key]:
         errors.append(f"task {tid} ({key}): final attempt {t['attempts']} has no end marker ({sorted(ended[key])})")
+# shallow/deep: every requeue says which; deep ones are counted, and only attempts that
+# really started (S marker) may have been counted deep
+shallow_total = deep_total = 0
+for tid, (t, _, key) in want.items():
+    es = by_task.get(tid, [])
+    deep = sum("deep retry" in e["reason"] for e in es)
+    shallow = sum("had not started" in e["reason"] for e in es)
+    shallow_total += shallow; deep_total += deep
+    if deep != t["deep_retries"] or deep + shallow != t["attempts"] - 1:
+        errors.append(f"task {tid}: {t['attempts']} attempts, deep_retries {t['deep_retries']}, "
+                      f"journal says {deep} deep + {shallow} shallow requeues")
+    if deep > len([n for n in att[key] if n < t["attempts"]]):
+        errors.append(f"task {tid}: {deep} deep retries but earlier attempts started: {sorted(att[key])}")
+print("requeues: shallow", shallow_total, "deep", deep_total)
 print("tasks with more than one attempt:", reruns)
 print("attempt starts:", sum(len(v) for v in att.values()))
 for e in errors[:20]: print("ERROR", e)
@@ -154,7 +168,7 @@ sys.exit(1 if errors else 0)
 PY
 rc=$?
 cat "$TEST_DIR/check.out"
-((rc == 0)) && pass "5,000 tasks: right end state and exit code, one terminal event, gap-free journals, no double runs" ||
+((rc == 0)) && pass "5,000 tasks: right end state and exit code, one terminal event, gap-free journals, shallow/deep counted right, no double runs" ||
   fail "consistency check failed (see above)"
 reruns=$(awk '/more than one attempt/ {print $NF}' "$TEST_DIR/check.out")
 ((reruns > 0)) && pass "the kills interrupted attempts ($reruns tasks ran again)" ||

@@ -104,6 +104,13 @@ gwait "$n" || fail "job after the lock"
 expect_eq "$(cat "$W/unlocked.out")" "unlocked" "after the lock is released the server goes on"
 total=$(q_count)
 
+log "--- a second server on the same GANTRY_HOME"
+t0=$SECONDS
+expect_fail_with "already using" "$GANTRY_BIN" up --cores 1
+((SECONDS - t0 <= 2)) && pass "it is refused at once (the first one is alive)" ||
+  fail "the refusal took $((SECONDS - t0)) s"
+g q >/dev/null && pass "the first server is unaffected" || fail "q after the second start"
+
 log "--- a corrupted or foreign file where the database should be"
 stop_gantry TERM
 cp "$DB" "$TEST_DIR/good.db"
