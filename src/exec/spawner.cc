@@ -15,6 +15,7 @@
 #include <cstring>
 #include <memory>
 
+#include "base/c_strings.h"
 #include "base/strings.h"
 
 namespace gantry::exec {
@@ -164,14 +165,6 @@ int ChildMain(void* arg) {
   ChildFail(c, Step::kExec, result, out_created, err_created);
 }
 
-std::vector<char*> CStrings(const std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  out.reserve(strings.size() + 1);
-  for (const std::string& s : strings) out.push_back(const_cast<char*>(s.c_str()));
-  out.push_back(nullptr);
-  return out;
-}
-
 std::string SearchPath(const std::vector<std::string>& env) {
   for (const std::string& kv : env) {
     if (kv.starts_with("PATH=")) return kv.substr(5);
@@ -294,8 +287,8 @@ Result<SpawnedProcess> SpawnProcess(const SpawnRequest& request, const SpawnSetu
   std::vector<const char*> candidate_ptrs;
   for (const std::string& s : candidates) candidate_ptrs.push_back(s.c_str());
   candidate_ptrs.push_back(nullptr);
-  std::vector<char*> argv = CStrings(request.argv);
-  std::vector<char*> envp = CStrings(request.env);
+  std::vector<char*> argv = CStringArray(request.argv);
+  std::vector<char*> envp = CStringArray(request.env);
   auto or_null = [](const std::string& p) { return p.empty() ? "/dev/null" : p.c_str(); };
   c.candidates = candidate_ptrs.data();
   c.argv = argv.data();

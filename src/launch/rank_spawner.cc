@@ -9,19 +9,11 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "base/c_strings.h"
 #include "base/strings.h"
 
 namespace gantry::launch {
 namespace {
-
-// posix_spawn needs char* arrays; they point into the spec's strings.
-std::vector<char*> CStrings(const std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  out.reserve(strings.size() + 1);
-  for (const std::string& s : strings) out.push_back(const_cast<char*>(s.c_str()));
-  out.push_back(nullptr);
-  return out;
-}
 
 bool IsExecutableFile(const std::string& path) {
   struct stat st;
@@ -73,8 +65,8 @@ Result<pid_t> SpawnRank(const RankSpawnSpec& spec) {
   short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_USEVFORK |
                 POSIX_SPAWN_SETSID;
   posix_spawnattr_setflags(&attr, flags);
-  std::vector<char*> argv = CStrings(spec.argv);
-  std::vector<char*> env = CStrings(spec.env);
+  std::vector<char*> argv = CStringArray(spec.argv);
+  std::vector<char*> env = CStringArray(spec.env);
   pid_t pid = -1;
   int rc = posix_spawn(&pid, spec.program.c_str(), &actions, &attr, argv.data(), env.data());
   posix_spawn_file_actions_destroy(&actions);
