@@ -25,7 +25,8 @@ bool IsKnown(std::string_view lower) {
   return false;
 }
 
-// Blanks "#" comment lines (columns are kept) and adds the optional outer brackets.
+// Blanks "#" and "//" comment lines (columns are kept: error positions stay true) and adds
+// the optional outer brackets.
 std::string Prepare(std::string_view text) {
   std::string out(text);
   size_t line_start = 0;
@@ -33,7 +34,7 @@ std::string Prepare(std::string_view text) {
     size_t end = out.find('\n', line_start);
     if (end == std::string::npos) end = out.size();
     size_t first = out.find_first_not_of(" \t\r", line_start);
-    if (first < end && out[first] == '#') {
+    if (first < end && (out[first] == '#' || out.compare(first, 2, "//") == 0)) {
       for (size_t i = first; i < end; ++i) out[i] = ' ';
     }
     line_start = end + 1;

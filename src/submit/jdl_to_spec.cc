@@ -85,22 +85,6 @@ std::optional<std::string> AsPattern(std::string_view name, std::optional<std::s
   return out;
 }
 
-// Blanks "//" comment lines (ParseJdl already blanks "#" ones), keeping line and column.
-std::string BlankSlashComments(std::string_view text) {
-  std::string out(text);
-  size_t line_start = 0;
-  while (line_start < out.size()) {
-    size_t end = out.find('\n', line_start);
-    if (end == std::string::npos) end = out.size();
-    size_t first = out.find_first_not_of(" \t\r", line_start);
-    if (first + 1 < end && out.compare(first, 2, "//") == 0) {
-      for (size_t i = first; i < end; ++i) out[i] = ' ';
-    }
-    line_start = end + 1;
-  }
-  return out;
-}
-
 // The first character that is not blank or inside a "#" / "//" comment line.
 char FirstSignificant(std::string_view text) {
   size_t at = 0;
@@ -280,7 +264,7 @@ bool LooksLikeJdl(std::string_view file_name, std::string_view text) {
 Result<model::JobSpec> JdlToJobSpec(std::string_view jdl_text, std::string_view file_name,
                                     const std::string& submit_dir,
                                     const std::map<std::string, std::string>& submit_env) {
-  std::string text = BlankSlashComments(jdl_text);
+  std::string text(jdl_text);
   Result<ca::JdlJob> parsed = ca::ParseJdl(text);
   if (!parsed) return Fail(JdlError(file_name, text, parsed.error()));
   const ca::JdlJob& job = *parsed;
