@@ -1,16 +1,31 @@
 #include "store/sqlite_db.h"
 
+#include <errno.h>
+
+#include <cstring>
+
 namespace gantry::store {
 
 Error SqliteError(sqlite3* db, int rc, std::string_view what) {
   std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   switch (rc & 0xff) {
     case SQLITE_FULL: return ResourceExhausted(msg + " (is the disk full?)");
+    case SQLITE_IOERR: {
+      // A full disk met while writing the WAL or syncing comes back as an I/O error.
+      int err = db ? sqlite3_system_errno(db) : 0;
+      if (err == ENOSPC || err == EDQUOT) {
+        return ResourceExhausted(msg + " (" + strerror(err) + ": is the disk full?)");
+      }
+      return Unavailable(msg + (err ? std::string(" (") + strerror(err) + ")" : std::string()));
+    }
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return Unavailable(msg + " (another process holds the database lock)");
     case SQLITE_NOTADB:
-    case SQLITE_CORRUPT: return FailedPrecondition(msg);
+    case SQLITE_CORRUPT:
+      // Not the request's fault: the server cannot serve until the file is restored.
+      return Unavailable(msg + " (the database file is damaged; stop the server and restore "
+                               "it from a backup)");
     case SQLITE_CANTOPEN:
     case SQLITE_PERM:
     case SQLITE_READONLY: return PermissionDenied(msg);

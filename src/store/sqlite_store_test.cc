@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "base/file.h"
+#include "store/sqlite_db.h"
 #include "store/store.h"
 
 namespace gantry::store {
@@ -129,6 +130,16 @@ TEST(SqliteStoreTest, RefusesAFileThatIsNotADatabase) {
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message().find(dir + "/db"), std::string::npos) << r.error().message();
   EXPECT_EQ(ReadFile(dir + "/db").value(), std::string(8192, 'x'));  // untouched
+}
+
+TEST(SqliteErrorTest, StorageFaultsMapToCodesTheCliExplains) {
+  // 507 for a full disk, 503 for a lock held elsewhere or a damaged file: never 409/500.
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_FULL, "commit").code(), ErrorCode::kResourceExhausted);
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_BUSY, "commit").code(), ErrorCode::kUnavailable);
+  Error corrupt = SqliteError(nullptr, SQLITE_CORRUPT, "read");
+  EXPECT_EQ(corrupt.code(), ErrorCode::kUnavailable);
+  EXPECT_NE(corrupt.message().find("damaged"), std::string::npos) << corrupt.message();
+  EXPECT_EQ(SqliteError(nullptr, SQLITE_IOERR_WRITE, "commit").code(), ErrorCode::kUnavailable);
 }
 
 }  // namespace

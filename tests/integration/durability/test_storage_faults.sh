@@ -43,6 +43,20 @@ if [[ -n "$MNT" ]]; then
   # a big submission cannot fit: the CLI says why
   big=$(python3 -c 'print("#!/bin/bash\n# " + "x" * 300000 + "\ntrue")')
   printf '%s\n' "$big" >"$W/big.sh"
+  # the API answers 507 (ResourceExhausted)
+  status=$(python3 - "$GANTRY_HOME/gantry.sock" "$W" <<'PY'
+import json, socket, sys
+body = json.dumps({"script": "#!/bin/bash\n# " + "x" * 300000 + "\ntrue\n",
+                   "submit_dir": sys.argv[2], "working_dir": sys.argv[2]}).encode()
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+s.sendall(b"POST /v1/jobs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+          b"Connection: close\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+data = b""
+while chunk := s.recv(65536): data += chunk
+print(data.split(b"\r\n", 1)[0].decode())
+PY
+)
+  expect_contains "$status" "507" "POST /v1/jobs answers 507 on a full disk"
   expect_fail_with "disk" g submit "$W/big.sh"
   expect_contains "$LAST_STDERR" "full" "the error names a full disk"
   accepted=()
