@@ -19,15 +19,21 @@ function(gantry_library)
   target_link_libraries(gantry_${ARG_NAME} PUBLIC ${ARG_DEPS})
 endfunction()
 
-# gantry_test(NAME x_test SRCS ... DEPS ...): one GoogleTest binary, registered with CTest.
+# gantry_test(NAME x_test SRCS ... DEPS ... [LABELS ...] [LOCKS ...]): one GoogleTest
+# binary, registered with CTest. LOCKS names shared resources (e.g. dev_shm) that tests of
+# different binaries must not use at the same time under ctest -j.
 function(gantry_test)
-  cmake_parse_arguments(ARG "" "NAME" "SRCS;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "" "NAME" "SRCS;DEPS;LABELS;LOCKS" ${ARGN})
   add_executable(${ARG_NAME} ${ARG_SRCS})
   target_compile_options(${ARG_NAME} PRIVATE ${GANTRY_WARNINGS})
   target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main Threads::Threads)
   target_compile_definitions(${ARG_NAME} PRIVATE
     GANTRY_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     GANTRY_BINARY_DIR="${PROJECT_BINARY_DIR}")
-  gtest_discover_tests(${ARG_NAME} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${ARG_LABELS}")
+  set(_properties LABELS "${ARG_LABELS}")
+  if(ARG_LOCKS)
+    list(APPEND _properties RESOURCE_LOCK "${ARG_LOCKS}")
+  endif()
+  gtest_discover_tests(${ARG_NAME} DISCOVERY_TIMEOUT 60 PROPERTIES ${_properties})
 endfunction()
 include(GoogleTest)
