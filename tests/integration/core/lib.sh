@@ -68,6 +68,21 @@ finish() {
 # g ARGS...: run gantry.
 g() { "$GANTRY_BIN" "$@"; }
 
+# enter_work_dir: W=$TEST_DIR/work, created, and the current directory (jobs submitted from
+# here run here). Call after start_gantry.
+enter_work_dir() {
+  W="$TEST_DIR/work"
+  mkdir -p "$W"
+  cd "$W" || fail "cd $W"
+}
+
+# script NAME LINES...: writes $W/NAME as a bash script made of the given lines; prints its path.
+script() {
+  local f="$W/$1"; shift
+  { echo '#!/bin/bash'; printf '%s\n' "$@"; } >"$f"
+  echo "$f"
+}
+
 expect_eq() {  # expect_eq ACTUAL EXPECTED "what"
   local a=${1//$'\n'/\\n} e=${2//$'\n'/\\n}
   if [[ "$1" == "$2" ]]; then pass "$3 (= '$e')"; else fail "$3: expected '$e', got '$a'"; fi

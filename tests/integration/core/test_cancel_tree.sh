@@ -5,9 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 
 start_gantry
-W="$TEST_DIR/work"
-mkdir -p "$W"
-cd "$W" || fail "cd $W"
+enter_work_dir
 
 cat >"$W/tree.sh" <<'EOF'
 #!/bin/bash

@@ -4,15 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 
 start_gantry
-W="$TEST_DIR/work"
-mkdir -p "$W"
-cd "$W" || fail "cd $W"
-
-script() {
-  local f="$W/$1"; shift
-  { echo '#!/bin/bash'; printf '%s\n' "$@"; } >"$f"
-  echo "$f"
-}
+enter_work_dir
 
 # indexes ID: the array indexes of job ID, space separated.
 indexes() { json_get "$1" '" ".join(str(x["array_index"]) for x in ts)'; }

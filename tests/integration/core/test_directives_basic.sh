@@ -5,16 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 
 start_gantry
-W="$TEST_DIR/work"
-mkdir -p "$W"
-cd "$W" || fail "cd $W"
-
-# script NAME LINES...: writes $W/NAME as a bash script made of the given lines.
-script() {
-  local f="$W/$1"; shift
-  { echo '#!/bin/bash'; printf '%s\n' "$@"; } >"$f"
-  echo "$f"
-}
+enter_work_dir
 
 # run_ok FILE [submit args]: submit, wait, require DONE; prints the job id.
 run_ok() {

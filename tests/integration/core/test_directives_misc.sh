@@ -5,15 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 
 start_gantry
-W="$TEST_DIR/work"
-mkdir -p "$W"
-cd "$W" || fail "cd $W"
-
-script() {
-  local f="$W/$1"; shift
-  { echo '#!/bin/bash'; printf '%s\n' "$@"; } >"$f"
-  echo "$f"
-}
+enter_work_dir
 
 log "--- -H / --hold, then release"
 f=$(script held.sh '#SBATCH -H' 'echo ran-held')

@@ -5,9 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 
 start_gantry
-W="$TEST_DIR/work"
-mkdir -p "$W"
-cd "$W" || fail "cd $W"
+enter_work_dir
 
 log "--- wall-time limit: -t 0:3 and a job that ignores SIGTERM"
 t=$(submit -t 0:3 --wrap 'trap "echo got-TERM" TERM; echo started; while :; do sleep 0.1; done') ||

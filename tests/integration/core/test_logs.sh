@@ -4,9 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 
 start_gantry
-W="$TEST_DIR/work"
-mkdir -p "$W"
-cd "$W" || fail "cd $W"
+enter_work_dir
 
 log "--- logs of a finished job"
 j=$(submit -e err-%j.txt --wrap 'echo out1; echo err1 >&2; echo out2') || fail "submit"

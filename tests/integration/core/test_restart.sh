@@ -5,9 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 
 start_gantry
-W="$TEST_DIR/work"
-mkdir -p "$W"
-cd "$W" || fail "cd $W"
+enter_work_dir
 
 # seqs_ok ID: the journal of every task of ID is numbered 1..N without gaps.
 seqs_ok() {
