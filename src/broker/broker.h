@@ -118,6 +118,9 @@ class Broker {
   void ReevaluateWaiting(Pending& p);
   void FinishAttempt(Pending& p, const AttemptReport& report, const std::string& source);
   void LoseAttempt(Pending& p, int64_t attempt_id, const std::string& why);
+  // Ids of the unfinished attempts on one agent (LoseAttempt leaves attempts_ unchanged
+  // until the commit, so callers may lose them one by one).
+  std::vector<int64_t> AttemptsOn(const std::string& agent_id) const;
   void Assign(Pending& p, const std::string& agent_id, int64_t free_cpus, int64_t free_memory_mb,
               PollResponse& out);
   std::string Why(const model::Task& t, const model::Job& job);

@@ -97,6 +97,14 @@ void Broker::FinishAttempt(Pending& p, const AttemptReport& r, const std::string
   }
 }
 
+std::vector<int64_t> Broker::AttemptsOn(const std::string& agent_id) const {
+  std::vector<int64_t> ids;
+  for (const auto& [id, a] : attempts_) {
+    if (a.agent == agent_id) ids.push_back(id);
+  }
+  return ids;
+}
+
 void Broker::LoseAttempt(Pending& p, int64_t attempt_id, const std::string& why) {
   auto it = attempts_.find(attempt_id);
   if (it == attempts_.end()) return;
@@ -193,8 +201,8 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
   }
   // Attempts this agent should have but does not know: lost (e.g. the agent restarted).
   std::set<int64_t> running(req.running_attempts.begin(), req.running_attempts.end());
-  for (const auto& [id, a] : std::map<int64_t, Attempt>(attempts_)) {
-    if (a.agent == req.agent_id && !running.count(id) && !reported.count(id)) {
+  for (int64_t id : AttemptsOn(req.agent_id)) {
+    if (!running.count(id) && !reported.count(id)) {
       LoseAttempt(p, id, "agent " + req.agent_id + " no longer knows attempt " + std::to_string(id));
     }
   }
@@ -264,9 +272,7 @@ Status Broker::Leave(const std::string& agent_id) {
   auto agent = agents_.find(agent_id);
   if (agent == agents_.end()) return {};
   Pending p;
-  for (const auto& [id, a] : std::map<int64_t, Attempt>(attempts_)) {
-    if (a.agent == agent_id) LoseAttempt(p, id, "agent " + agent_id + " shut down");
-  }
+  for (int64_t id : AttemptsOn(agent_id)) LoseAttempt(p, id, "agent " + agent_id + " shut down");
   GANTRY_RETURN_IF_ERROR(CommitLocked(p));
   agent->second.last_seen = 0;  // not live: no longer counted for "why"
   agent->second.generation++;   // a poll still waiting for it must not take work
@@ -314,11 +320,9 @@ void Broker::Tick() {
       agent.generation++;
       cv_.notify_all();
     }
-    for (const auto& [attempt_id, a] : std::map<int64_t, Attempt>(attempts_)) {
-      if (a.agent == id) {
-        LoseAttempt(p, attempt_id, "agent " + id + " lost (silent for more than " +
-                                       std::to_string(options_.agent_timeout_seconds) + " s)");
-      }
+    for (int64_t attempt_id : AttemptsOn(id)) {
+      LoseAttempt(p, attempt_id, "agent " + id + " lost (silent for more than " +
+                                     std::to_string(options_.agent_timeout_seconds) + " s)");
     }
   }
   ReevaluateWaiting(p);

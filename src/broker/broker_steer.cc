@@ -81,9 +81,11 @@ Result<int64_t> Broker::Release(const Caller& caller, const model::TaskRef& ref)
   GANTRY_ASSIGN_OR_RETURN(std::vector<Task> tasks, Resolve(caller, ref));
   Pending p;
   int64_t changed = 0;
+  std::optional<std::tuple<TaskState, std::string>> verdict;  // tasks share one job
   for (const Task& found : tasks) {
     if (found.state != TaskState::kHeld) continue;
-    auto [state, reason] = InitialState(*active_.at(found.id).job);
+    if (!verdict) verdict = InitialState(*active_.at(found.id).job);
+    const auto& [state, reason] = *verdict;
     Task& t = Edit(p, found.id);
     if (state == TaskState::kCancelled) t.end_time = clock_.Now();
     Transition(p, t, state, "state", "released by " + caller.name + "; " + reason, caller.source);

@@ -140,10 +140,17 @@ Result<SubmitResult> Broker::Submit(const Caller& caller, model::JobSpec spec) {
 }
 
 void Broker::ReevaluateWaiting(Pending& p) {
+  // The verdict depends only on the job, so an array waiting on a dependency is evaluated
+  // once, not once per task (each evaluation reads the dependencies from the store).
+  std::map<int64_t, std::tuple<TaskState, std::string>> verdicts;
   for (int64_t id : std::vector<int64_t>(waiting_.begin(), waiting_.end())) {
     if (p.tasks.count(id)) continue;
     const ActiveTask& active = active_.at(id);
-    auto [state, reason] = InitialState(*active.job);
+    auto verdict = verdicts.find(active.job->id);
+    if (verdict == verdicts.end()) {
+      verdict = verdicts.emplace(active.job->id, InitialState(*active.job)).first;
+    }
+    const auto& [state, reason] = verdict->second;
     if (state == TaskState::kWaiting && reason == active.task.reason) continue;
     Task& t = Edit(p, id);
     if (state == TaskState::kWaiting) {
