@@ -72,6 +72,57 @@ class Reader {
   std::set<std::string> known_extra_;
 };
 
+constexpr int64_t kMaxArrayTasks = 1'000'000;
+
+// Task ids as arithmetic runs [first, last, step]: "0-999999" is one run, not a million
+// numbers, so a large array costs a few bytes on the wire and in the database.
+json EncodeRuns(const std::vector<int64_t>& ids) {
+  json runs = json::array();
+  size_t i = 0;
+  while (i < ids.size()) {
+    int64_t first = ids[i];
+    if (i + 1 == ids.size() || ids[i + 1] <= first) {
+      runs.push_back({first, first, 1});
+      ++i;
+      continue;
+    }
+    int64_t step = ids[i + 1] - first;
+    size_t j = i + 1;
+    while (j + 1 < ids.size() && ids[j + 1] - ids[j] == step) ++j;
+    runs.push_back({first, ids[j], step});
+    i = j + 1;
+  }
+  return runs;
+}
+
+Status DecodeRuns(const json& runs, const std::string& path, std::vector<int64_t>& out) {
+  if (!runs.is_array()) return Fail(InvalidArgument("field '" + path + "' must be a list"));
+  int64_t total = 0;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const json& r = runs[i];
+    std::string at = "field '" + path + "[" + std::to_string(i) + "]'";
+    if (!r.is_array() || r.size() != 3 || !r[0].is_number_integer() ||
+        !r[1].is_number_integer() || !r[2].is_number_integer()) {
+      return Fail(InvalidArgument(at + " must be [first, last, step] (integers)"));
+    }
+    int64_t first = r[0].get<int64_t>(), last = r[1].get<int64_t>(), step = r[2].get<int64_t>();
+    if (step < 1 || last < first || (last - first) % step != 0) {
+      return Fail(InvalidArgument(at + " is not a run: need first <= last, step >= 1 and "
+                                  "last - first a multiple of step"));
+    }
+    total += (last - first) / step + 1;
+    if (total > kMaxArrayTasks) {
+      return Fail(InvalidArgument("an array may have at most 1000000 tasks"));
+    }
+  }
+  out.reserve(static_cast<size_t>(total));
+  for (const json& r : runs) {
+    int64_t first = r[0].get<int64_t>(), last = r[1].get<int64_t>(), step = r[2].get<int64_t>();
+    for (int64_t v = first; v <= last; v += step) out.push_back(v);
+  }
+  return {};
+}
+
 }  // namespace
 
 json JobSpecToJson(const JobSpec& s) {
@@ -103,7 +154,7 @@ json JobSpecToJson(const JobSpec& s) {
       {"warnings", s.warnings},
   };
   if (s.array) {
-    j["array"] = {{"task_ids", s.array->task_ids},
+    j["array"] = {{"task_runs", EncodeRuns(s.array->task_ids)},
                   {"max_concurrent", s.array->max_concurrent},
                   {"text", s.array->text}};
   }
@@ -149,6 +200,12 @@ Result<JobSpec> JobSpecFromJson(const json& j) {
     ArraySpec spec;
     Reader ar(a, path + ".");
     GANTRY_RETURN_IF_ERROR(ar.Get("task_ids", spec.task_ids));
+    GANTRY_RETURN_IF_ERROR(ar.Object("task_runs", [&](const json& runs, const std::string& p) -> Status {
+      if (!spec.task_ids.empty()) {
+        return Fail(InvalidArgument("give either '" + path + ".task_ids' or '" + p + "', not both"));
+      }
+      return DecodeRuns(runs, p, spec.task_ids);
+    }));
     GANTRY_RETURN_IF_ERROR(ar.Get("max_concurrent", spec.max_concurrent));
     GANTRY_RETURN_IF_ERROR(ar.Get("text", spec.text));
     GANTRY_RETURN_IF_ERROR(ar.RejectUnknown());
@@ -206,7 +263,7 @@ Status ValidateJobSpec(const JobSpec& s) {
   }
   if (s.array) {
     if (s.array->task_ids.empty()) return Fail(InvalidArgument("field 'array.task_ids' is empty"));
-    if (s.array->task_ids.size() > 1'000'000) {
+    if (s.array->task_ids.size() > static_cast<size_t>(kMaxArrayTasks)) {
       return Fail(InvalidArgument("an array may have at most 1000000 tasks"));
     }
     for (int64_t id : s.array->task_ids) {

@@ -5,6 +5,8 @@
 namespace gantry::model {
 namespace {
 
+using nlohmann::json;
+
 JobSpec Sample() {
   JobSpec s;
   s.name = "x";
@@ -24,6 +26,39 @@ TEST(JobSpecJsonTest, RoundTrips) {
   EXPECT_EQ(JobSpecToJson(*back), JobSpecToJson(s));
   EXPECT_EQ(back->array->task_ids, (std::vector<int64_t>{1, 3, 5}));
   EXPECT_EQ(back->dependencies[0].type, DependencyType::kAfterNotOk);
+}
+
+TEST(JobSpecJsonTest, ArrayTaskIdsTravelAsRuns) {
+  JobSpec s = Sample();
+  s.array->task_ids.clear();
+  for (int64_t i = 0; i < 1'000'000; ++i) s.array->task_ids.push_back(i);
+  s.array->task_ids.push_back(2'000'000);
+  json j = JobSpecToJson(s);
+  EXPECT_EQ(j["array"]["task_runs"].dump(), "[[0,999999,1],[2000000,2000000,1]]");
+  EXPECT_FALSE(j["array"].contains("task_ids"));
+  // One too many: refused before the runs are expanded.
+  auto r = JobSpecFromJson(j);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(), "an array may have at most 1000000 tasks");
+  s.array->task_ids = {7, 1, 3, 5, 9, 9};
+  auto back = JobSpecFromJson(JobSpecToJson(s));
+  ASSERT_TRUE(back) << back.error().message();
+  EXPECT_EQ(back->array->task_ids, (std::vector<int64_t>{7, 1, 3, 5, 9, 9}));
+}
+
+TEST(JobSpecJsonTest, BadRunsAreRefusedByName) {
+  json j = JobSpecToJson(Sample());
+  j["array"]["task_runs"] = json::parse("[[0, 10, 3]]");
+  EXPECT_EQ(JobSpecFromJson(j).error().message(),
+            "field 'array.task_runs[0]' is not a run: need first <= last, step >= 1 and last - "
+            "first a multiple of step");
+  j["array"]["task_runs"] = json::parse("[[0, 1]]");
+  EXPECT_EQ(JobSpecFromJson(j).error().message(),
+            "field 'array.task_runs[0]' must be [first, last, step] (integers)");
+  j["array"]["task_ids"] = json::parse("[1]");
+  j["array"]["task_runs"] = json::parse("[[0, 1, 1]]");
+  EXPECT_EQ(JobSpecFromJson(j).error().message(),
+            "give either 'array.task_ids' or 'array.task_runs', not both");
 }
 
 TEST(JobSpecJsonTest, RejectsUnknownFieldsByName) {

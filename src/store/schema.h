@@ -8,7 +8,7 @@ namespace gantry::store {
 
 // PRAGMA application_id of a Gantry database: "GANT".
 constexpr int32_t kApplicationId = 0x47414E54;
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 // Creates version 1 from an empty database.
 constexpr std::string_view kSchemaV1 = R"sql(
@@ -70,6 +70,32 @@ CREATE TABLE events(
   state TEXT NOT NULL,
   reason TEXT NOT NULL,
   PRIMARY KEY(task_id, seq)
+) WITHOUT ROWID;
+)sql";
+
+// Version 2: arrays keep their untouched tasks as one row (model/array_tail.h).
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE array_tails(
+  job_id INTEGER PRIMARY KEY REFERENCES jobs(id),
+  owner_uid INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  next INTEGER NOT NULL,
+  pristine INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  end_time INTEGER NOT NULL,
+  finished INTEGER NOT NULL
+);
+CREATE INDEX array_tails_active ON array_tails(finished, job_id);
+CREATE TABLE tail_events(
+  job_id INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  time INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  type TEXT NOT NULL,
+  state TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  PRIMARY KEY(job_id, seq)
 ) WITHOUT ROWID;
 )sql";
 

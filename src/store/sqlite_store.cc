@@ -70,6 +70,33 @@ Attempt ReadAttempt(const Statement& s) {
   return a;
 }
 
+Event ReadEvent(const Statement& s) {
+  Event e;
+  e.task_id = s.Int(0);
+  e.seq = s.Int(1);
+  e.time = s.Int(2);
+  e.source = s.Text(3);
+  e.type = s.Text(4);
+  e.state = model::ParseState(s.Text(5)).value_or(model::TaskState::kSubmitted);
+  e.reason = s.Text(6);
+  return e;
+}
+
+constexpr std::string_view kTailColumns =
+    "job_id, owner_uid, count, next, state, reason, end_time";
+
+model::ArrayTail ReadTail(const Statement& s) {
+  model::ArrayTail t;
+  t.job_id = s.Int(0);
+  t.owner_uid = static_cast<uint32_t>(s.Int(1));
+  t.count = s.Int(2);
+  t.next = s.Int(3);
+  t.state = model::ParseState(s.Text(4)).value_or(model::TaskState::kFailed);
+  t.reason = s.Text(5);
+  t.end_time = s.Int(6);
+  return t;
+}
+
 Result<Job> ReadJob(const Statement& s) {
   Job j;
   j.id = s.Int(0);
@@ -118,8 +145,20 @@ class SqliteStore final : public Store {
     }
     {
       GANTRY_ASSIGN_OR_RETURN(Statement s, reader_->Prepare(
+          "SELECT " + std::string(kTailColumns) + " FROM array_tails WHERE finished = 0 "
+          "ORDER BY job_id"));
+      while (true) {
+        GANTRY_ASSIGN_OR_RETURN(bool row, s.Step());
+        if (!row) break;
+        state.tails.push_back(ReadTail(s));
+      }
+      for (model::ArrayTail& t : state.tails) GANTRY_RETURN_IF_ERROR(CompleteTailLocked(t));
+    }
+    {
+      GANTRY_ASSIGN_OR_RETURN(Statement s, reader_->Prepare(
           "SELECT id, owner_uid, owner_gid, owner_name, submit_time, spec FROM jobs WHERE id IN "
-          "(SELECT DISTINCT job_id FROM tasks WHERE finished = 0) ORDER BY id"));
+          "(SELECT DISTINCT job_id FROM tasks WHERE finished = 0 UNION "
+          "SELECT job_id FROM array_tails WHERE finished = 0) ORDER BY id"));
       while (true) {
         GANTRY_ASSIGN_OR_RETURN(bool row, s.Step());
         if (!row) break;
@@ -136,7 +175,9 @@ class SqliteStore final : public Store {
         state.attempts.push_back(ReadAttempt(s));
       }
     }
-    GANTRY_ASSIGN_OR_RETURN(state.max_id, ScalarLocked("SELECT COALESCE(MAX(id), 0) FROM tasks"));
+    GANTRY_ASSIGN_OR_RETURN(state.max_id, ScalarLocked(
+        "SELECT MAX((SELECT COALESCE(MAX(id), 0) FROM tasks), "
+        "(SELECT COALESCE(MAX(job_id + count - 1), 0) FROM array_tails))"));
     GANTRY_ASSIGN_OR_RETURN(state.max_attempt_id,
                             ScalarLocked("SELECT COALESCE(MAX(id), 0) FROM attempts"));
     return state;
@@ -187,16 +228,44 @@ class SqliteStore final : public Store {
     while (true) {
       GANTRY_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
-      Event e;
-      e.task_id = s.Int(0);
-      e.seq = s.Int(1);
-      e.time = s.Int(2);
-      e.source = s.Text(3);
-      e.type = s.Text(4);
-      e.state = model::ParseState(s.Text(5)).value_or(model::TaskState::kSubmitted);
-      e.reason = s.Text(6);
-      out.push_back(std::move(e));
+      out.push_back(ReadEvent(s));
     }
+    return out;
+  }
+
+  Result<std::optional<model::ArrayTail>> GetTailCovering(int64_t task_id) override {
+    std::lock_guard lock(reader_mu_);
+    GANTRY_ASSIGN_OR_RETURN(Statement s, reader_->Prepare(
+        "SELECT " + std::string(kTailColumns) + " FROM array_tails WHERE job_id <= ?1 "
+        "ORDER BY job_id DESC LIMIT 1"));
+    s.Bind(1, task_id);
+    GANTRY_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return std::optional<model::ArrayTail>();
+    model::ArrayTail t = ReadTail(s);
+    if (task_id >= t.job_id + t.count) return std::optional<model::ArrayTail>();
+    GANTRY_RETURN_IF_ERROR(CompleteTailLocked(t));
+    return std::optional<model::ArrayTail>(std::move(t));
+  }
+
+  Result<std::vector<model::ArrayTail>> ListTails(const TaskFilter& f) override {
+    std::lock_guard lock(reader_mu_);
+    std::string where = "WHERE pristine > 0";
+    if (!f.include_finished) where += " AND finished = 0";
+    if (f.owner_uid) where += " AND owner_uid = ?1";
+    if (f.job_id) where += " AND job_id = ?2";
+    GANTRY_ASSIGN_OR_RETURN(Statement s, reader_->Prepare(
+        "SELECT " + std::string(kTailColumns) + " FROM array_tails " + where +
+        " ORDER BY job_id LIMIT ?3"));
+    if (f.owner_uid) s.Bind(1, static_cast<int64_t>(*f.owner_uid));
+    if (f.job_id) s.Bind(2, *f.job_id);
+    s.Bind(3, f.limit);
+    std::vector<model::ArrayTail> out;
+    while (true) {
+      GANTRY_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      out.push_back(ReadTail(s));
+    }
+    for (model::ArrayTail& t : out) GANTRY_RETURN_IF_ERROR(CompleteTailLocked(t));
     return out;
   }
 
@@ -228,6 +297,31 @@ class SqliteStore final : public Store {
       out.push_back(ReadTask(s));
     }
     return out;
+  }
+
+  // Reads a tail's journal and the positions taken beyond its watermark.
+  Status CompleteTailLocked(model::ArrayTail& t) {
+    {
+      GANTRY_ASSIGN_OR_RETURN(Statement s, reader_->Prepare(
+          "SELECT job_id, seq, time, source, type, state, reason FROM tail_events "
+          "WHERE job_id = ? ORDER BY seq"));
+      s.Bind(1, t.job_id);
+      while (true) {
+        GANTRY_ASSIGN_OR_RETURN(bool row, s.Step());
+        if (!row) break;
+        t.journal.push_back(ReadEvent(s));
+        t.journal.back().task_id = 0;
+      }
+    }
+    GANTRY_ASSIGN_OR_RETURN(Statement s, reader_->Prepare(
+        "SELECT id - job_id FROM tasks WHERE job_id = ?1 AND id >= ?1 + ?2"));
+    s.Bind(1, t.job_id).Bind(2, t.next);
+    while (true) {
+      GANTRY_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      t.taken.insert(s.Int(0));
+    }
+    return {};
   }
 
   Result<int64_t> ScalarLocked(const std::string& sql) {
@@ -281,15 +375,33 @@ class SqliteStore final : public Store {
         GANTRY_RETURN_IF_ERROR(s.Run());
       }
     }
-    if (!b.events.empty()) {
+    GANTRY_RETURN_IF_ERROR(WriteEvents("events(task_id", b.events));
+    GANTRY_RETURN_IF_ERROR(WriteEvents("tail_events(job_id", b.tail_events));
+    if (!b.tails.empty()) {
       GANTRY_ASSIGN_OR_RETURN(Statement s, writer_->Prepare(
-          "INSERT INTO events(task_id, seq, time, source, type, state, reason) "
-          "VALUES(?,?,?,?,?,?,?)"));
-      for (const Event& e : b.events) {
-        s.Bind(1, e.task_id).Bind(2, e.seq).Bind(3, e.time).Bind(4, e.source).Bind(5, e.type)
-            .Bind(6, model::StateName(e.state)).Bind(7, e.reason);
+          "INSERT OR REPLACE INTO array_tails(" + std::string(kTailColumns) +
+          ", pristine, finished) VALUES(?,?,?,?,?,?,?,?,?)"));
+      for (const model::ArrayTail& t : b.tails) {
+        s.Bind(1, t.job_id).Bind(2, static_cast<int64_t>(t.owner_uid)).Bind(3, t.count)
+            .Bind(4, t.next).Bind(5, model::StateName(t.state)).Bind(6, t.reason)
+            .Bind(7, t.end_time).Bind(8, t.Pristine())
+            .Bind(9, static_cast<int64_t>(t.Finished()));
         GANTRY_RETURN_IF_ERROR(s.Run());
       }
+    }
+    return {};
+  }
+
+  // table_and_key: "events(task_id" or "tail_events(job_id".
+  Status WriteEvents(const std::string& table_and_key, const std::vector<Event>& events) {
+    if (events.empty()) return {};
+    GANTRY_ASSIGN_OR_RETURN(Statement s, writer_->Prepare(
+        "INSERT INTO " + table_and_key + ", seq, time, source, type, state, reason) "
+        "VALUES(?,?,?,?,?,?,?)"));
+    for (const Event& e : events) {
+      s.Bind(1, e.task_id).Bind(2, e.seq).Bind(3, e.time).Bind(4, e.source).Bind(5, e.type)
+          .Bind(6, model::StateName(e.state)).Bind(7, e.reason);
+      GANTRY_RETURN_IF_ERROR(s.Run());
     }
     return {};
   }
@@ -319,16 +431,18 @@ Status Migrate(Db& db) {
                                    ", newer than this gantry understands (" +
                                    std::to_string(kSchemaVersion) + ")"));
   }
-  if (version == 0) {
-    GANTRY_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
-    Status s = db.Exec(kSchemaV1);
-    if (s) s = db.Exec("PRAGMA application_id = " + std::to_string(kApplicationId));
-    if (s) s = db.Exec("PRAGMA user_version = 1");
-    if (s) s = db.Exec("COMMIT");
-    if (!s) {
-      (void)db.Exec("ROLLBACK");
-      return s;
-    }
+  if (version == kSchemaVersion) return {};
+  // One transaction from whatever version it has to the current one.
+  GANTRY_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  Status s;
+  if (version < 1) s = db.Exec(kSchemaV1);
+  if (s && version < 2) s = db.Exec(kSchemaV2);
+  if (s) s = db.Exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+  if (s) s = db.Exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
+  if (s) s = db.Exec("COMMIT");
+  if (!s) {
+    (void)db.Exec("ROLLBACK");
+    return s;
   }
   return {};
 }

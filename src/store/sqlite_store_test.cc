@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "base/file.h"
+#include "store/schema.h"
 #include "store/sqlite_db.h"
 #include "store/store.h"
 
@@ -110,6 +111,84 @@ TEST(SqliteStoreTest, ReopeningKeepsEverything) {
   auto store = OpenSqliteStore(dir + "/db").value();
   EXPECT_EQ(store->GetTask(1).value()->state, TaskState::kHeld);
   EXPECT_EQ(store->GetJob(1).value()->owner.name, "alice");
+}
+
+model::ArrayTail SampleTail(int64_t job_id, int64_t count) {
+  model::ArrayTail t;
+  t.job_id = job_id;
+  t.owner_uid = 1000;
+  t.count = count;
+  t.state = TaskState::kReady;
+  t.reason = "ready";
+  return t;
+}
+
+TEST(SqliteStoreTest, ATailIsOneRowAndComesBackWithItsJournalAndTakenTasks) {
+  std::string dir = TempDir();
+  {
+    auto store = OpenSqliteStore(dir + "/db").value();
+    Batch b;
+    b.new_jobs.push_back(SampleJob(10));
+    model::ArrayTail tail = SampleTail(10, 1'000'000);
+    b.tails = {tail};
+    b.tail_events = {SampleEvent(10, 1, TaskState::kSubmitted), SampleEvent(10, 2, TaskState::kReady)};
+    ASSERT_TRUE(store->Commit(b));
+    // Position 7 leaves the tail out of order, position 0 in order.
+    Batch take;
+    tail.taken = {7};
+    tail.next = 1;
+    take.tails = {tail};
+    model::Task t7 = SampleTask(17, TaskState::kHeld);
+    t7.job_id = 10;
+    model::Task t0 = SampleTask(10, TaskState::kRunning);
+    t0.job_id = 10;
+    take.tasks = {t7, t0};
+    ASSERT_TRUE(store->Commit(take));
+  }
+  auto store = OpenSqliteStore(dir + "/db").value();
+  auto active = store->LoadActive().value();
+  ASSERT_EQ(active.tails.size(), 1u);
+  const model::ArrayTail& t = active.tails[0];
+  EXPECT_EQ(t.next, 1);
+  EXPECT_EQ(t.taken, (std::set<int64_t>{7}));
+  EXPECT_EQ(t.Pristine(), 999'998);
+  EXPECT_EQ(t.owner_uid, 1000u);
+  ASSERT_EQ(t.journal.size(), 2u);
+  EXPECT_EQ(t.journal[1].state, TaskState::kReady);
+  EXPECT_EQ(t.journal[1].task_id, 0);
+  EXPECT_EQ(active.max_id, 10 + 1'000'000 - 1);  // the whole range stays reserved
+  ASSERT_EQ(active.jobs.size(), 1u);
+
+  EXPECT_EQ(store->GetTailCovering(10 + 999'999).value()->job_id, 10);
+  EXPECT_FALSE(store->GetTailCovering(10 + 1'000'000).value());
+  EXPECT_FALSE(store->GetTailCovering(9).value());
+  EXPECT_EQ(store->ListTails({}).value().size(), 1u);
+  EXPECT_EQ(store->ListTails({.owner_uid = 7}).value().size(), 0u);
+
+  // Cancelled: finished, but its untouched tasks still show with --all.
+  Batch cancel;
+  model::ArrayTail cancelled = t;
+  cancelled.state = TaskState::kCancelled;
+  cancel.tails = {cancelled};
+  ASSERT_TRUE(store->Commit(cancel));
+  EXPECT_EQ(store->LoadActive().value().tails.size(), 0u);
+  EXPECT_EQ(store->ListTails({}).value().size(), 0u);
+  EXPECT_EQ(store->ListTails({.include_finished = true}).value().size(), 1u);
+}
+
+TEST(SqliteStoreTest, MigratesAVersion1Database) {
+  std::string dir = TempDir();
+  sqlite3* db;
+  ASSERT_EQ(sqlite3_open((dir + "/db").c_str(), &db), SQLITE_OK);
+  std::string v1 = std::string(kSchemaV1) + "PRAGMA application_id = " +
+                   std::to_string(kApplicationId) + "; PRAGMA user_version = 1;" +
+                   "INSERT INTO jobs VALUES(1, 1000, 1000, 'alice', 5, 'old', '{}');";
+  ASSERT_EQ(sqlite3_exec(db, v1.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto store = OpenSqliteStore(dir + "/db");
+  ASSERT_TRUE(store) << store.error().message();
+  EXPECT_EQ((*store)->GetJob(1).value()->spec.name, "");
+  EXPECT_EQ((*store)->ListTails({.include_finished = true}).value().size(), 0u);
 }
 
 TEST(SqliteStoreTest, RefusesAForeignDatabase) {

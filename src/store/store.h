@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "model/array_tail.h"
 #include "model/task.h"
 
 namespace gantry::store {
@@ -19,8 +20,11 @@ struct Batch {
   std::vector<model::Task> tasks;        // upserted whole
   std::vector<model::Attempt> attempts;  // upserted whole
   std::vector<model::Event> events;      // appended
+  std::vector<model::ArrayTail> tails;   // upserted (without their journal)
+  std::vector<model::Event> tail_events; // appended; task_id holds the tail's job id
   bool empty() const {
-    return new_jobs.empty() && tasks.empty() && attempts.empty() && events.empty();
+    return new_jobs.empty() && tasks.empty() && attempts.empty() && events.empty() &&
+           tails.empty() && tail_events.empty();
   }
 };
 
@@ -35,8 +39,9 @@ struct TaskFilter {
 struct ActiveState {
   std::vector<model::Job> jobs;    // jobs with at least one unfinished task
   std::vector<model::Task> tasks;  // their unfinished tasks
+  std::vector<model::ArrayTail> tails;  // unfinished tails, with journal and taken positions
   std::vector<model::Attempt> attempts;  // unfinished attempts
-  int64_t max_id = 0;   // highest task id ever used
+  int64_t max_id = 0;   // highest task id ever used (tails reserve their whole range)
   int64_t max_attempt_id = 0;
 };
 
@@ -53,6 +58,11 @@ class Store {
   virtual Result<std::vector<model::Task>> ListTasks(const TaskFilter& filter) = 0;
   virtual Result<std::vector<model::Event>> GetEvents(int64_t task_id) = 0;
   virtual Result<std::vector<model::Attempt>> GetAttempts(int64_t task_id) = 0;
+  // The tail of the array whose id range holds task_id (job_id <= task_id < job_id + count),
+  // with its journal and taken positions.
+  virtual Result<std::optional<model::ArrayTail>> GetTailCovering(int64_t task_id) = 0;
+  // Tails with untouched tasks left (finished ones too: a cancelled tail's tasks ended).
+  virtual Result<std::vector<model::ArrayTail>> ListTails(const TaskFilter& filter) = 0;
 };
 
 enum class Durability { kFull, kNormal };
