@@ -153,7 +153,10 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
     GANTRY_ASSIGN_OR_RETURN(model::TaskRef ref, RefParam(req));
     GANTRY_ASSIGN_OR_RETURN(auto events, broker.Events(c, ref));
     json out = json::array();
-    for (const auto& e : events) out.push_back(EventToJson(e));
+    for (const auto& e : events) {
+      out.push_back(EventToJson(e.event));
+      if (!e.tasks.empty()) out.back()["tasks"] = e.tasks;
+    }
     return JsonReply({{"events", out}});
   }));
 
@@ -162,13 +165,13 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
                                                             -> Result<HttpResponse> {
     GANTRY_ASSIGN_OR_RETURN(model::TaskRef ref, RefParam(req));
     GANTRY_ASSIGN_OR_RETURN(int64_t timeout, IntQuery(req, "timeout_ms", 30'000));
-    GANTRY_ASSIGN_OR_RETURN(auto tasks, broker.Wait(c, ref, std::clamp<int64_t>(timeout, 0,
-                                                                                  kMaxWaitMs)));
+    GANTRY_ASSIGN_OR_RETURN(auto rows, broker.Wait(c, ref, std::clamp<int64_t>(timeout, 0,
+                                                                                 kMaxWaitMs)));
     json out = json::array();
     bool ended = true;
-    for (const auto& t : tasks) {
-      out.push_back(TaskToJson(t));
-      ended &= model::IsTerminal(t.state);
+    for (const auto& row : rows) {
+      out.push_back(SummaryToJson(row));
+      ended &= model::IsTerminal(row.task.state);
     }
     return JsonReply({{"ended", ended}, {"tasks", out}});
   }));
@@ -186,9 +189,11 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
     }
     if (offset < 0 || max <= 0) return Fail(InvalidArgument("offset and max must be positive"));
     GANTRY_ASSIGN_OR_RETURN(auto details, broker.Describe(c, ref));
-    if (details.size() != 1) {
+    int64_t tasks = 0;
+    for (const auto& d : details) tasks += d.summary.count;
+    if (tasks != 1) {
       return Fail(InvalidArgument("job " + ref.ToString() + " is an array of " +
-                                  std::to_string(details.size()) +
+                                  std::to_string(tasks) +
                                   " tasks: name one, e.g. " + ref.ToString() + "_" +
                                   std::to_string(details[0].summary.task.array_index.value_or(0))));
     }

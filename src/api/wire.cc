@@ -168,6 +168,8 @@ json SummaryToJson(const broker::TaskSummary& s) {
   j["array_task_count"] = s.array_task_count;
   j["submit_time"] = s.submit_time;
   j["time_limit_seconds"] = s.time_limit_seconds;
+  j["count"] = s.count;
+  j["indexes"] = s.indexes;
   return j;
 }
 
@@ -182,6 +184,8 @@ Result<broker::TaskSummary> SummaryFromJson(const json& j) {
     s.array_task_count = j.at("array_task_count").get<int64_t>();
     s.submit_time = j.at("submit_time").get<int64_t>();
     s.time_limit_seconds = j.at("time_limit_seconds").get<int64_t>();
+    s.count = j.value("count", int64_t{1});
+    s.indexes = j.value("indexes", std::string());
     return s;
   });
 }

@@ -40,6 +40,16 @@ Status Broker::Load() {
     ++active_per_job_[t.job_id];
     Index(t, true);
   }
+  for (model::ArrayTail& tail : state.tails) {
+    if (!jobs_.count(tail.job_id)) {
+      return Fail(Internal("the tail of array " + std::to_string(tail.job_id) +
+                           " has no job in the database"));
+    }
+    int64_t job_id = tail.job_id;
+    tails_[job_id] = std::move(tail);
+    ++active_per_job_[job_id];
+    IndexTail(tails_[job_id], true);
+  }
   for (model::Attempt& a : state.attempts) attempts_[a.id] = a;
   // Attempts whose agent does not come back are found lost by Tick after agent_timeout;
   // agents that do come back reconcile them on their first poll.
@@ -55,8 +65,54 @@ Task& Broker::Edit(Pending& p, int64_t task_id) {
   auto it = p.tasks.find(task_id);
   if (it != p.tasks.end()) return it->second;
   auto active = active_.find(task_id);
-  GANTRY_CHECK(active != active_.end());
-  return p.tasks.emplace(task_id, active->second.task).first->second;
+  if (active != active_.end()) return p.tasks.emplace(task_id, active->second.task).first->second;
+  // An untouched task of a tail: it becomes a task of its own, journal and all.
+  const model::ArrayTail* holding = TailHolding(task_id);
+  GANTRY_CHECK(holding != nullptr);
+  model::ArrayTail& tail = EditTail(p, holding->job_id);
+  int64_t position = task_id - tail.job_id;
+  GANTRY_CHECK(tail.Contains(position));
+  Task t = tail.TaskAt(position, jobs_.at(tail.job_id)->spec.array->task_ids);
+  for (model::Event& e : tail.JournalOf(position)) p.batch.events.push_back(std::move(e));
+  tail.Take(position);
+  return p.tasks.emplace(task_id, std::move(t)).first->second;
+}
+
+model::ArrayTail& Broker::EditTail(Pending& p, int64_t job_id) {
+  auto it = p.tails.find(job_id);
+  if (it != p.tails.end()) return it->second;
+  return p.tails.emplace(job_id, tails_.at(job_id)).first->second;
+}
+
+const model::ArrayTail* Broker::TailHolding(int64_t task_id) const {
+  auto it = tails_.upper_bound(task_id);
+  if (it == tails_.begin()) return nullptr;
+  --it;
+  return it->second.Contains(task_id - it->first) ? &it->second : nullptr;
+}
+
+void Broker::TransitionTail(Pending& p, model::ArrayTail& tail, TaskState to, std::string reason,
+                            const std::string& source) {
+  GANTRY_CHECK(tail.state == to || model::CanTransition(tail.state, to));
+  tail.state = to;
+  tail.reason = reason;
+  model::Event e{0, static_cast<int64_t>(tail.journal.size()) + 1, clock_.Now(), source, "state",
+                 to, std::move(reason)};
+  tail.journal.push_back(e);
+  e.task_id = tail.job_id;
+  p.batch.tail_events.push_back(std::move(e));
+}
+
+bool Broker::Live(int64_t task_id) const {
+  return active_.count(task_id) || TailHolding(task_id) != nullptr;
+}
+
+bool Broker::Ended(const Selection& s) const {
+  if (s.whole_job) return !active_per_job_.count(*s.whole_job);
+  for (const Task& t : s.tasks) {
+    if (Live(t.id)) return false;
+  }
+  return true;
 }
 
 void Broker::Transition(Pending& p, Task& t, TaskState to, std::string type, std::string reason,
@@ -78,8 +134,14 @@ void Broker::Note(Pending& p, Task& t, std::string type, std::string reason,
 
 Status Broker::CommitLocked(Pending& p) {
   for (auto& [id, t] : p.tasks) p.batch.tasks.push_back(t);
+  for (auto& [id, tail] : p.tails) p.batch.tails.push_back(tail);
   GANTRY_RETURN_IF_ERROR(store_.Commit(p.batch));
-  // Durable: now memory may follow.
+  // Durable: now memory may follow. Tails leave the indexes first: a task just taken from
+  // a tail has the key its tail's head had.
+  for (auto& [job_id, tail] : p.tails) {
+    auto it = tails_.find(job_id);
+    if (it != tails_.end()) IndexTail(it->second, false);
+  }
   for (const model::Job& job : p.batch.new_jobs) {
     jobs_[job.id] = std::make_shared<const model::Job>(job);
   }
@@ -108,6 +170,24 @@ Status Broker::CommitLocked(Pending& p) {
     }
     Index(t, true);
   }
+  // Tails after tasks: a task materialized from a tail is counted before the tail may stop
+  // counting, so the job is never forgotten in between.
+  for (auto& [job_id, tail] : p.tails) {
+    auto it = tails_.find(job_id);
+    if (!tail.Finished()) {
+      if (it == tails_.end()) ++active_per_job_[job_id];
+      IndexTail(tails_[job_id] = std::move(tail), true);
+      continue;
+    }
+    if (it == tails_.end()) continue;  // born finished
+    tails_.erase(it);
+    if (--active_per_job_[job_id] == 0) {
+      active_per_job_.erase(job_id);
+      running_per_job_.erase(job_id);
+      jobs_.erase(job_id);
+      job_ads_.erase(job_id);
+    }
+  }
   for (const model::Job& job : p.batch.new_jobs) {
     if (!active_per_job_.count(job.id)) jobs_.erase(job.id);  // every task was born finished
   }
@@ -120,6 +200,20 @@ Status Broker::CommitLocked(Pending& p) {
   }
   cv_.notify_all();
   return {};
+}
+
+void Broker::IndexTail(const model::ArrayTail& tail, bool add) {
+  std::optional<int64_t> head = tail.NextPristine();
+  if (!head) return;
+  auto ready_key = std::make_tuple(jobs_.at(tail.job_id)->spec.nice, tail.job_id,
+                                   tail.job_id + *head);
+  if (add) {
+    if (tail.state == TaskState::kReady) ready_.insert(ready_key);
+    if (tail.state == TaskState::kWaiting) waiting_tails_.insert(tail.job_id);
+  } else {
+    ready_.erase(ready_key);
+    waiting_tails_.erase(tail.job_id);
+  }
 }
 
 void Broker::Index(const Task& t, bool add) {
@@ -148,14 +242,36 @@ Result<std::shared_ptr<const model::Job>> Broker::JobOf(int64_t job_id) {
   return std::make_shared<const model::Job>(std::move(*job));
 }
 
-Result<std::vector<Task>> Broker::Resolve(const Caller& caller, const model::TaskRef& ref) {
-  std::vector<Task> tasks;
+Result<Broker::Selection> Broker::Select(const model::TaskRef& ref) {
+  Selection s;
+  // Memory holds the unfinished tails; the store the finished ones (and, as every commit
+  // reaches the store before memory changes, the same unfinished ones).
+  auto tail_covering = [&](int64_t task_id) -> Result<std::optional<model::ArrayTail>> {
+    auto it = tails_.upper_bound(task_id);
+    if (it != tails_.begin() && task_id < std::prev(it)->first + std::prev(it)->second.count) {
+      return std::optional<model::ArrayTail>(std::prev(it)->second);
+    }
+    return store_.GetTailCovering(task_id);
+  };
   GANTRY_ASSIGN_OR_RETURN(std::optional<model::Job> job, store_.GetJob(ref.id));
+  std::optional<model::ArrayTail> tail;
   if (job) {
-    GANTRY_ASSIGN_OR_RETURN(tasks, store_.GetTasksOfJob(ref.id));
-    if (ref.array_index) {
-      std::erase_if(tasks, [&](const Task& t) { return t.array_index != ref.array_index; });
-      if (tasks.empty()) {
+    GANTRY_ASSIGN_OR_RETURN(s.tasks, store_.GetTasksOfJob(ref.id));
+    if (job->spec.array) {
+      GANTRY_ASSIGN_OR_RETURN(tail, tail_covering(ref.id));
+    }
+    if (!ref.array_index) {
+      s.whole_job = ref.id;
+      if (tail && tail->Pristine() > 0) s.tail = std::move(tail);
+    } else {
+      std::erase_if(s.tasks, [&](const Task& t) { return t.array_index != ref.array_index; });
+      if (s.tasks.empty() && tail) {
+        const auto& ids = job->spec.array->task_ids;
+        auto at = std::find(ids.begin(), ids.end(), *ref.array_index);
+        int64_t position = at - ids.begin();
+        if (at != ids.end() && tail->Contains(position)) s.tasks.push_back(tail->TaskAt(position, ids));
+      }
+      if (s.tasks.empty()) {
         return Fail(NotFound("job " + std::to_string(ref.id) + " has no array task " +
                              std::to_string(*ref.array_index)));
       }
@@ -163,18 +279,35 @@ Result<std::vector<Task>> Broker::Resolve(const Caller& caller, const model::Tas
   } else if (!ref.array_index) {
     // An array element named by its own id.
     GANTRY_ASSIGN_OR_RETURN(std::optional<Task> task, store_.GetTask(ref.id));
-    if (task) tasks.push_back(*task);
+    if (task) {
+      s.tasks.push_back(*task);
+    } else {
+      GANTRY_ASSIGN_OR_RETURN(tail, tail_covering(ref.id));
+      if (tail && tail->Contains(ref.id - tail->job_id)) {
+        GANTRY_ASSIGN_OR_RETURN(std::shared_ptr<const model::Job> owner, JobOf(tail->job_id));
+        s.tasks.push_back(tail->TaskAt(ref.id - tail->job_id, owner->spec.array->task_ids));
+      }
+    }
   }
-  if (tasks.empty()) return Fail(NotFound("job " + ref.ToString() + " does not exist"));
-  if (!Visible(caller, tasks[0].owner_uid)) {
-    return Fail(PermissionDenied("job " + ref.ToString() + " belongs to another user"));
+  if (s.tasks.empty() && !s.tail) {
+    if (s.whole_job) return Fail(NotFound("job " + ref.ToString() + " has no tasks"));
+    return Fail(NotFound("job " + ref.ToString() + " does not exist"));
   }
+  s.owner_uid = s.tail ? s.tail->owner_uid : s.tasks[0].owner_uid;
   // Memory is at least as new as the reader connection.
-  for (Task& t : tasks) {
+  for (Task& t : s.tasks) {
     auto it = active_.find(t.id);
     if (it != active_.end()) t = it->second.task;
   }
-  return tasks;
+  return s;
+}
+
+Result<Broker::Selection> Broker::Resolve(const Caller& caller, const model::TaskRef& ref) {
+  GANTRY_ASSIGN_OR_RETURN(Selection s, Select(ref));
+  if (!Visible(caller, s.owner_uid)) {
+    return Fail(PermissionDenied("job " + ref.ToString() + " belongs to another user"));
+  }
+  return s;
 }
 
 std::shared_ptr<const classad::ClassAd> Broker::JobAd(const model::Job& job) {

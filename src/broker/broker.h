@@ -1,7 +1,8 @@
 // Broker: the server's job service. It owns the in-memory view of unfinished work (ready
 // queue, waiting tasks, attempts on agents), decides every transition, and writes each one
 // with its event to the Store in one transaction before it changes memory: a failed commit
-// leaves memory as it was. Thread-safe: one mutex (mu_) guards all state; Poll and Wait
+// leaves memory as it was. An array's untouched tasks live in one model::ArrayTail until
+// each is dispatched or steered alone, so a million queued tasks cost one record. Thread-safe: one mutex (mu_) guards all state; Poll and Wait
 // block on cv_ without holding it.
 #pragma once
 
@@ -47,9 +48,10 @@ class Broker {
 
   Result<std::vector<TaskSummary>> Queue(const Caller& caller, const QueueFilter& filter);
   Result<std::vector<TaskDetail>> Describe(const Caller& caller, const model::TaskRef& ref);
-  Result<std::vector<model::Event>> Events(const Caller& caller, const model::TaskRef& ref);
-  // Blocks until every task ref names has ended, or timeout_ms passes; returns their state.
-  Result<std::vector<model::Task>> Wait(const Caller& caller, const model::TaskRef& ref,
+  Result<std::vector<JournalEntry>> Events(const Caller& caller, const model::TaskRef& ref);
+  // Blocks until every task ref names has ended, or timeout_ms passes; returns their state
+  // (an array's untouched tasks as one row).
+  Result<std::vector<TaskSummary>> Wait(const Caller& caller, const model::TaskRef& ref,
                                         int64_t timeout_ms);
 
   // The agent protocol: applies reports, then returns work (waiting up to max_wait_ms).
@@ -87,6 +89,7 @@ class Broker {
   struct Pending {
     store::Batch batch;
     std::map<int64_t, model::Task> tasks;
+    std::map<int64_t, model::ArrayTail> tails;  // by job id
     std::map<int64_t, model::Attempt> attempts;  // attempts edited so far (not yet durable)
   };
   // An attempt the server wrote off (its agent was lost) that its agent says still runs: it
@@ -97,11 +100,31 @@ class Broker {
     int64_t task_id = 0;
   };
 
+  // What a TaskRef names: its tasks as memory knows them (an untouched task of a tail is
+  // given as the tail's TaskAt) and, when it names a whole array, the array's untouched tail.
+  struct Selection {
+    std::optional<int64_t> whole_job;
+    std::vector<model::Task> tasks;
+    std::optional<model::ArrayTail> tail;  // only with untouched tasks left
+    uint32_t owner_uid = 0;
+  };
+
   Broker(store::Store& store, const Clock& clock, BrokerOptions options);
   Status Load();
 
   // Helpers below require mu_ held.
+  // The task's copy in p; an untouched task of a tail is materialized (its own Task, with
+  // the tail's journal copied) on first edit.
   model::Task& Edit(Pending& p, int64_t task_id);
+  model::ArrayTail& EditTail(Pending& p, int64_t job_id);
+  // The unfinished tail in memory whose untouched tasks include task_id, or null.
+  const model::ArrayTail* TailHolding(int64_t task_id) const;
+  void TransitionTail(Pending& p, model::ArrayTail& tail, model::TaskState to,
+                      std::string reason, const std::string& source);
+  void IndexTail(const model::ArrayTail& tail, bool add);
+  // Unfinished: an active task, or an untouched task of an unfinished tail.
+  bool Live(int64_t task_id) const;
+  bool Ended(const Selection& s) const;
   void Transition(Pending& p, model::Task& t, model::TaskState to, std::string type,
                   std::string reason, const std::string& source);
   void Note(Pending& p, model::Task& t, std::string type, std::string reason,
@@ -109,7 +132,8 @@ class Broker {
   Status CommitLocked(Pending& p);
   void Index(const model::Task& t, bool add);
 
-  Result<std::vector<model::Task>> Resolve(const Caller& caller, const model::TaskRef& ref);
+  Result<Selection> Select(const model::TaskRef& ref);  // no access check
+  Result<Selection> Resolve(const Caller& caller, const model::TaskRef& ref);
   Result<std::shared_ptr<const model::Job>> JobOf(int64_t job_id);
   std::optional<JobOutcome> Outcome(const std::string& id);
   bool SingletonBlocked(const model::Job& job);
@@ -123,8 +147,13 @@ class Broker {
   std::vector<int64_t> AttemptsOn(const std::string& agent_id) const;
   void Assign(Pending& p, const std::string& agent_id, int64_t free_cpus, int64_t free_memory_mb,
               PollResponse& out);
+  // Creates the attempt that sends task_id to agent_id.
+  void Start(Pending& p, int64_t task_id, const std::shared_ptr<const model::Job>& job,
+             const std::string& agent_id, PollResponse& out);
   std::string Why(const model::Task& t, const model::Job& job);
   TaskSummary Summarize(const model::Task& t, const model::Job& job);
+  TaskSummary SummarizeTail(const model::ArrayTail& tail, const model::Job& job);
+  std::vector<TaskSummary> SummarizeSelection(const Selection& s, const model::Job& job);
   bool Visible(const Caller& caller, uint32_t owner_uid) const;
   // The job's ClassAd, built once; null if it cannot be built (refused at submission).
   std::shared_ptr<const classad::ClassAd> JobAd(const model::Job& job);
@@ -148,10 +177,13 @@ class Broker {
   int64_t next_attempt_id_ = 1;
   std::map<int64_t, ActiveTask> active_;                   // unfinished tasks by id
   std::map<int64_t, std::shared_ptr<const model::Job>> jobs_;  // jobs with unfinished tasks
-  std::map<int64_t, int64_t> active_per_job_;
+  std::map<int64_t, int64_t> active_per_job_;  // active tasks, +1 for an unfinished tail
   std::map<int64_t, int64_t> running_per_job_;             // SCHEDULED + RUNNING
-  std::set<std::tuple<int64_t, int64_t, int64_t>> ready_;  // (nice, job id, task id)
+  // (nice, job id, task id); a READY tail is there once, as its first untouched task.
+  std::set<std::tuple<int64_t, int64_t, int64_t>> ready_;
   std::set<int64_t> waiting_;
+  std::map<int64_t, model::ArrayTail> tails_;  // unfinished tails by job id
+  std::set<int64_t> waiting_tails_;            // job ids of tails in WAITING
   std::map<int64_t, model::Attempt> attempts_;             // unfinished attempts by id
   std::map<std::string, AgentRecord> agents_;
   std::map<int64_t, Zombie> zombies_;                      // by attempt id

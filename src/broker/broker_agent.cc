@@ -139,44 +139,63 @@ void Broker::LoseAttempt(Pending& p, int64_t attempt_id, const std::string& why)
 
 void Broker::Assign(Pending& p, const std::string& agent_id, int64_t free_cpus,
                     int64_t free_memory_mb, PollResponse& out) {
+  std::map<int64_t, int64_t> assigned;  // per job, in this call
   auto it = ready_.begin();
   while (it != ready_.end() && free_cpus > 0) {
     auto [nice, job_id, task_id] = *it;
-    const ActiveTask& active = active_.at(task_id);
-    const model::JobSpec& spec = active.job->spec;
-    if (spec.array && spec.array->max_concurrent > 0 &&
-        running_per_job_[job_id] + static_cast<int64_t>(out.assignments.size()) >=
-            spec.array->max_concurrent) {
+    const std::shared_ptr<const model::Job>& job = jobs_.at(job_id);
+    const model::JobSpec& spec = job->spec;
+    auto at_limit = [&, job_id = job_id] {
+      return spec.array && spec.array->max_concurrent > 0 &&
+             running_per_job_[job_id] + assigned[job_id] >= spec.array->max_concurrent;
+    };
+    if (at_limit()) {
       // Skip the rest of this array: its limit is reached.
       it = ready_.lower_bound(std::make_tuple(nice, job_id + 1, int64_t{0}));
       continue;
     }
     int64_t cpus = spec.ntasks * spec.cpus_per_task;
-    if (Fenced(task_id)) {
+    auto fits = [&] { return cpus <= free_cpus && spec.memory_mb <= free_memory_mb; };
+    if (!fits() || Fenced(task_id) || !MatchesHere(*job, agent_id)) {
       ++it;
       continue;
     }
-    if (cpus > free_cpus || spec.memory_mb > free_memory_mb ||
-        !MatchesHere(*active.job, agent_id)) {
-      ++it;
-      continue;
+    if (active_.count(task_id)) {
+      Start(p, task_id, job, agent_id, out);
+      ++assigned[job_id];
+      free_cpus -= cpus;
+      free_memory_mb -= spec.memory_mb;
+    } else {
+      // The head of an array's tail: its untouched tasks go in order while they fit.
+      const model::ArrayTail& tail = EditTail(p, job_id);
+      for (auto next = tail.NextPristine(); next && fits() && !at_limit();
+           next = tail.NextPristine()) {
+        Start(p, job_id + *next, job, agent_id, out);
+        ++assigned[job_id];
+        free_cpus -= cpus;
+        free_memory_mb -= spec.memory_mb;
+      }
     }
-    free_cpus -= cpus;
-    free_memory_mb -= spec.memory_mb;
-    Task& t = Edit(p, task_id);
-    Attempt a;
-    a.id = next_attempt_id_++;
-    a.task_id = t.id;
-    a.number = ++t.attempts;
-    a.agent = agent_id;
-    a.state = AttemptState::kScheduled;
-    a.scheduled_time = clock_.Now();
-    t.current_attempt = a.id;
-    p.batch.attempts.push_back(a);
-    Transition(p, t, TaskState::kScheduled, "state", "sent to agent " + agent_id, "server");
-    out.assignments.push_back({a, t, active.job, spec.array ? static_cast<int64_t>(spec.array->task_ids.size()) : 0});
     ++it;
   }
+}
+
+void Broker::Start(Pending& p, int64_t task_id, const std::shared_ptr<const model::Job>& job,
+                   const std::string& agent_id, PollResponse& out) {
+  const model::JobSpec& spec = job->spec;
+  Task& t = Edit(p, task_id);
+  Attempt a;
+  a.id = next_attempt_id_++;
+  a.task_id = t.id;
+  a.number = ++t.attempts;
+  a.agent = agent_id;
+  a.state = AttemptState::kScheduled;
+  a.scheduled_time = clock_.Now();
+  t.current_attempt = a.id;
+  p.batch.attempts.push_back(a);
+  Transition(p, t, TaskState::kScheduled, "state", "sent to agent " + agent_id, "server");
+  out.assignments.push_back(
+      {a, t, job, spec.array ? static_cast<int64_t>(spec.array->task_ids.size()) : 0});
 }
 
 Result<PollResponse> Broker::Poll(const PollRequest& req) {

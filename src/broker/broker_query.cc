@@ -18,7 +18,23 @@ TaskSummary Broker::Summarize(const Task& t, const model::Job& job) {
   s.array_task_count = job.spec.array ? static_cast<int64_t>(job.spec.array->task_ids.size()) : 0;
   s.submit_time = job.submit_time;
   s.time_limit_seconds = job.spec.time_limit_seconds;
+  if (t.array_index) s.indexes = std::to_string(*t.array_index);
   return s;
+}
+
+TaskSummary Broker::SummarizeTail(const model::ArrayTail& tail, const model::Job& job) {
+  TaskSummary s = Summarize(tail.TaskAt(*tail.NextPristine(), job.spec.array->task_ids), job);
+  s.count = tail.Pristine();
+  s.indexes = model::PristineIndexText(tail, job.spec.array->task_ids);
+  return s;
+}
+
+std::vector<TaskSummary> Broker::SummarizeSelection(const Selection& s, const model::Job& job) {
+  std::vector<TaskSummary> out;
+  out.reserve(s.tasks.size() + 1);
+  for (const Task& t : s.tasks) out.push_back(Summarize(t, job));
+  if (s.tail) out.push_back(SummarizeTail(*s.tail, job));
+  return out;
 }
 
 std::string Broker::Why(const Task& t, const model::Job& job) {
@@ -100,6 +116,12 @@ Result<std::vector<TaskSummary>> Broker::Queue(const Caller& caller, const Queue
     for (const auto& [id, active] : active_) {
       if (keep(active.task, *active.job)) out.push_back(Summarize(active.task, *active.job));
     }
+    for (const auto& [job_id, tail] : tails_) {
+      const model::Job& job = *jobs_.at(job_id);
+      if (keep(tail.TaskAt(*tail.NextPristine(), job.spec.array->task_ids), job)) {
+        out.push_back(SummarizeTail(tail, job));
+      }
+    }
     return out;
   }
   store::TaskFilter sf;
@@ -117,53 +139,76 @@ Result<std::vector<TaskSummary>> Broker::Queue(const Caller& caller, const Queue
     }
     if (keep(t, *job)) out.push_back(Summarize(t, *job));
   }
+  GANTRY_ASSIGN_OR_RETURN(std::vector<model::ArrayTail> tails, store_.ListTails(sf));
+  for (const model::ArrayTail& tail : tails) {
+    GANTRY_ASSIGN_OR_RETURN(auto job, JobOf(tail.job_id));
+    if (keep(tail.TaskAt(*tail.NextPristine(), job->spec.array->task_ids), *job)) {
+      out.push_back(SummarizeTail(tail, *job));
+    }
+  }
   return out;
 }
 
 Result<std::vector<TaskDetail>> Broker::Describe(const Caller& caller, const model::TaskRef& ref) {
   std::lock_guard lock(mu_);
-  GANTRY_ASSIGN_OR_RETURN(std::vector<Task> tasks, Resolve(caller, ref));
-  GANTRY_ASSIGN_OR_RETURN(std::shared_ptr<const model::Job> job, JobOf(tasks[0].job_id));
+  GANTRY_ASSIGN_OR_RETURN(Selection s, Resolve(caller, ref));
+  GANTRY_ASSIGN_OR_RETURN(std::shared_ptr<const model::Job> job,
+                          JobOf(s.tail ? s.tail->job_id : s.tasks[0].job_id));
   std::vector<TaskDetail> out;
-  for (const Task& t : tasks) {
+  for (TaskSummary& summary : SummarizeSelection(s, *job)) {
     TaskDetail d;
-    d.summary = Summarize(t, *job);
+    d.summary = std::move(summary);
     d.job = *job;
-    GANTRY_ASSIGN_OR_RETURN(d.attempts, store_.GetAttempts(t.id));
-    d.why = Why(t, *job);
+    if (d.summary.count == 1) {
+      GANTRY_ASSIGN_OR_RETURN(d.attempts, store_.GetAttempts(d.summary.task.id));
+    }
+    d.why = Why(d.summary.task, *job);
     out.push_back(std::move(d));
   }
   return out;
 }
 
-Result<std::vector<model::Event>> Broker::Events(const Caller& caller, const model::TaskRef& ref) {
-  std::vector<Task> tasks;
+Result<std::vector<JournalEntry>> Broker::Events(const Caller& caller,
+                                                 const model::TaskRef& ref) {
+  Selection s;
+  std::string tail_label;
   {
     std::lock_guard lock(mu_);
-    GANTRY_ASSIGN_OR_RETURN(tasks, Resolve(caller, ref));
+    GANTRY_ASSIGN_OR_RETURN(s, Resolve(caller, ref));
+    if (s.tail) {
+      GANTRY_ASSIGN_OR_RETURN(auto job, JobOf(s.tail->job_id));
+      tail_label = std::to_string(s.tail->job_id) + "_[" +
+                   model::PristineIndexText(*s.tail, job->spec.array->task_ids) + "]";
+    }
   }
-  std::vector<model::Event> out;
-  for (const Task& t : tasks) {
+  std::vector<JournalEntry> out;
+  for (const Task& t : s.tasks) {
     GANTRY_ASSIGN_OR_RETURN(std::vector<model::Event> events, store_.GetEvents(t.id));
-    out.insert(out.end(), events.begin(), events.end());
+    if (events.empty()) {
+      // An untouched task of a tail: its journal is the tail's.
+      GANTRY_ASSIGN_OR_RETURN(auto tail, store_.GetTailCovering(t.id));
+      if (tail) events = tail->JournalOf(t.id - tail->job_id);
+    }
+    for (model::Event& e : events) out.push_back({std::move(e), ""});
+  }
+  if (s.tail) {
+    for (const model::Event& e : s.tail->journal) out.push_back({e, tail_label});
   }
   return out;
 }
 
-Result<std::vector<Task>> Broker::Wait(const Caller& caller, const model::TaskRef& ref,
-                                       int64_t timeout_ms) {
+Result<std::vector<TaskSummary>> Broker::Wait(const Caller& caller, const model::TaskRef& ref,
+                                              int64_t timeout_ms) {
   std::unique_lock lock(mu_);
-  GANTRY_ASSIGN_OR_RETURN(std::vector<Task> tasks, Resolve(caller, ref));
+  GANTRY_ASSIGN_OR_RETURN(Selection s, Resolve(caller, ref));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  // Tasks end roughly in order: each wake-up checks from the first one not yet seen ended,
-  // so waiting on a large array costs O(1) per transition, not O(tasks).
-  size_t ended = 0;
-  while (true) {
-    while (ended < tasks.size() && !active_.count(tasks[ended].id)) ++ended;
-    if (ended == tasks.size() || shutdown_) break;
+  // A whole job has ended when it has nothing active: O(1) per wake-up however large it is.
+  while (!Ended(s) && !shutdown_) {
     if (cv_.wait_until(lock, deadline) == std::cv_status::timeout) break;
   }
-  return Resolve(caller, ref);
+  GANTRY_ASSIGN_OR_RETURN(s, Resolve(caller, ref));
+  GANTRY_ASSIGN_OR_RETURN(auto job, JobOf(s.tail ? s.tail->job_id : s.tasks[0].job_id));
+  return SummarizeSelection(s, *job);
 }
 
 }  // namespace gantry::broker

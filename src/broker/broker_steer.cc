@@ -12,11 +12,17 @@ bool OnAgent(TaskState s) { return s == TaskState::kScheduled || s == TaskState:
 
 Result<int64_t> Broker::Cancel(const Caller& caller, const model::TaskRef& ref) {
   std::unique_lock lock(mu_);
-  GANTRY_ASSIGN_OR_RETURN(std::vector<Task> tasks, Resolve(caller, ref));
+  GANTRY_ASSIGN_OR_RETURN(Selection s, Resolve(caller, ref));
   Pending p;
   int64_t changed = 0;
-  for (const Task& found : tasks) {
-    if (!active_.count(found.id)) continue;  // already ended: nothing to do, as scancel
+  if (s.tail && tails_.count(s.tail->job_id)) {
+    model::ArrayTail& tail = EditTail(p, s.tail->job_id);
+    tail.end_time = clock_.Now();
+    TransitionTail(p, tail, TaskState::kCancelled, "cancelled by " + caller.name, caller.source);
+    changed += tail.Pristine();
+  }
+  for (const Task& found : s.tasks) {
+    if (!Live(found.id)) continue;  // already ended: nothing to do, as scancel
     Task& t = Edit(p, found.id);
     if (OnAgent(t.state)) {
       if (t.cancel_requested) continue;
@@ -58,11 +64,19 @@ Result<int64_t> Broker::CancelAll(const Caller& caller) {
 
 Result<int64_t> Broker::Hold(const Caller& caller, const model::TaskRef& ref) {
   std::unique_lock lock(mu_);
-  GANTRY_ASSIGN_OR_RETURN(std::vector<Task> tasks, Resolve(caller, ref));
+  GANTRY_ASSIGN_OR_RETURN(Selection s, Resolve(caller, ref));
   Pending p;
   int64_t changed = 0;
-  for (const Task& found : tasks) {
-    if (found.state != TaskState::kReady && found.state != TaskState::kWaiting) continue;
+  auto pending = [](TaskState state) {
+    return state == TaskState::kReady || state == TaskState::kWaiting;
+  };
+  if (s.tail && tails_.count(s.tail->job_id) && pending(s.tail->state)) {
+    model::ArrayTail& tail = EditTail(p, s.tail->job_id);
+    TransitionTail(p, tail, TaskState::kHeld, "held by " + caller.name, caller.source);
+    changed += tail.Pristine();
+  }
+  for (const Task& found : s.tasks) {
+    if (!pending(found.state)) continue;
     Task& t = Edit(p, found.id);
     Transition(p, t, TaskState::kHeld, "state", "held by " + caller.name, caller.source);
     ++changed;
@@ -78,14 +92,24 @@ Result<int64_t> Broker::Hold(const Caller& caller, const model::TaskRef& ref) {
 
 Result<int64_t> Broker::Release(const Caller& caller, const model::TaskRef& ref) {
   std::unique_lock lock(mu_);
-  GANTRY_ASSIGN_OR_RETURN(std::vector<Task> tasks, Resolve(caller, ref));
+  GANTRY_ASSIGN_OR_RETURN(Selection s, Resolve(caller, ref));
   Pending p;
   int64_t changed = 0;
   std::optional<std::tuple<TaskState, std::string>> verdict;  // tasks share one job
-  for (const Task& found : tasks) {
-    if (found.state != TaskState::kHeld) continue;
-    if (!verdict) verdict = InitialState(*active_.at(found.id).job);
-    const auto& [state, reason] = *verdict;
+  auto decide = [&](int64_t job_id) -> const std::tuple<TaskState, std::string>& {
+    if (!verdict) verdict = InitialState(*jobs_.at(job_id));
+    return *verdict;
+  };
+  if (s.tail && tails_.count(s.tail->job_id) && s.tail->state == TaskState::kHeld) {
+    model::ArrayTail& tail = EditTail(p, s.tail->job_id);
+    const auto& [state, reason] = decide(tail.job_id);
+    if (state == TaskState::kCancelled) tail.end_time = clock_.Now();
+    TransitionTail(p, tail, state, "released by " + caller.name + "; " + reason, caller.source);
+    changed += tail.Pristine();
+  }
+  for (const Task& found : s.tasks) {
+    if (found.state != TaskState::kHeld || !Live(found.id)) continue;
+    const auto& [state, reason] = decide(found.job_id);
     Task& t = Edit(p, found.id);
     if (state == TaskState::kCancelled) t.end_time = clock_.Now();
     Transition(p, t, state, "state", "released by " + caller.name + "; " + reason, caller.source);

@@ -12,31 +12,19 @@ using model::TaskState;
 std::optional<JobOutcome> Broker::Outcome(const std::string& id) {
   auto ref = model::ParseTaskRef(id);
   if (!ref) return std::nullopt;
-  std::vector<Task> tasks;
-  auto job = store_.GetJob(ref->id);
-  if (!job) return std::nullopt;
-  if (*job) {
-    auto all = store_.GetTasksOfJob(ref->id);
-    if (!all) return std::nullopt;
-    for (Task& t : *all) {
-      if (!ref->array_index || t.array_index == ref->array_index) tasks.push_back(t);
-    }
-  } else if (!ref->array_index) {
-    auto task = store_.GetTask(ref->id);
-    if (task && *task) tasks.push_back(**task);
-  }
-  if (tasks.empty()) return std::nullopt;
+  auto s = Select(*ref);
+  if (!s) return std::nullopt;
   JobOutcome o;
-  for (Task& t : tasks) {
-    auto it = active_.find(t.id);
-    if (it != active_.end()) t = it->second.task;
-    ++o.tasks;
-    if (model::IsTerminal(t.state)) ++o.terminal;
-    if (model::IsTerminal(t.state) || t.state == TaskState::kRunning) ++o.started;
-    if (t.state == TaskState::kDone) ++o.done;
-  }
+  auto count = [&](TaskState state, int64_t n) {
+    o.tasks += n;
+    if (model::IsTerminal(state)) o.terminal += n;
+    if (model::IsTerminal(state) || state == TaskState::kRunning) o.started += n;
+    if (state == TaskState::kDone) o.done += n;
+  };
+  for (const Task& t : s->tasks) count(t.state, 1);
+  if (s->tail) count(s->tail->state, s->tail->Pristine());
   if (o.tasks == 1) {
-    o.summary = std::string(model::StateName(tasks[0].state));
+    o.summary = std::string(model::StateName(s->tasks.empty() ? s->tail->state : s->tasks[0].state));
   } else {
     o.summary = std::to_string(o.terminal) + " of " + std::to_string(o.tasks) + " tasks ended, " +
                 std::to_string(o.done) + " DONE";
@@ -104,36 +92,44 @@ Result<SubmitResult> Broker::Submit(const Caller& caller, model::JobSpec spec) {
     if (!ad) return Fail(InvalidArgument(ad.error().message()));
   }
 
-  std::vector<std::optional<int64_t>> indexes;
-  if (job.spec.array) {
-    for (int64_t i : job.spec.array->task_ids) indexes.emplace_back(i);
-  } else {
-    indexes.emplace_back(std::nullopt);
-  }
   auto [state, reason] = job.spec.hold ? std::make_tuple(TaskState::kHeld, std::string("held by "
                                              "the user at submission (-H)"))
                                        : InitialState(job);
+  int64_t count = job.spec.array ? static_cast<int64_t>(job.spec.array->task_ids.size()) : 1;
+  model::Event submitted{0, 1, job.submit_time, caller.source, "submitted", TaskState::kSubmitted,
+                         "submitted by " + caller.name};
   Pending p;
   p.batch.new_jobs.push_back(job);
-  int64_t id = job.id;
-  for (const auto& index : indexes) {
+  if (job.spec.array) {
+    // One record for all its tasks: they leave it one by one as they are dispatched.
+    model::ArrayTail& tail = p.tails[job.id];
+    tail.job_id = job.id;
+    tail.owner_uid = job.owner.uid;
+    tail.count = count;
+    tail.state = TaskState::kSubmitted;
+    tail.journal.push_back(submitted);
+    submitted.task_id = job.id;
+    p.batch.tail_events.push_back(submitted);
+    if (state == TaskState::kCancelled) tail.end_time = clock_.Now();
+    TransitionTail(p, tail, state, reason, "server");
+  } else {
     Task t;
-    t.id = id++;
+    t.id = job.id;
     t.job_id = job.id;
-    t.array_index = index;
     t.owner_uid = job.owner.uid;
     t.state = TaskState::kSubmitted;
     t.event_seq = 1;
-    p.batch.events.push_back({t.id, 1, job.submit_time, caller.source, "submitted",
-                              TaskState::kSubmitted, "submitted by " + caller.name});
+    submitted.task_id = t.id;
+    p.batch.events.push_back(submitted);
+    if (state == TaskState::kCancelled) t.end_time = clock_.Now();
     Transition(p, t, state, "state", reason, "server");
     p.tasks.emplace(t.id, t);
   }
   GANTRY_RETURN_IF_ERROR(CommitLocked(p));
-  next_id_ = id;
+  next_id_ = job.id + count;
   SubmitResult result;
   result.job_id = job.id;
-  result.task_count = static_cast<int64_t>(indexes.size());
+  result.task_count = count;
   result.state = state;
   result.warnings = job.spec.warnings;
   return result;
@@ -143,6 +139,19 @@ void Broker::ReevaluateWaiting(Pending& p) {
   // The verdict depends only on the job, so an array waiting on a dependency is evaluated
   // once, not once per task (each evaluation reads the dependencies from the store).
   std::map<int64_t, std::tuple<TaskState, std::string>> verdicts;
+  for (int64_t job_id : std::vector<int64_t>(waiting_tails_.begin(), waiting_tails_.end())) {
+    if (p.tails.count(job_id)) continue;
+    auto verdict = verdicts.emplace(job_id, InitialState(*jobs_.at(job_id))).first;
+    const auto& [state, reason] = verdict->second;
+    if (state == TaskState::kWaiting && reason == tails_.at(job_id).reason) continue;
+    model::ArrayTail& tail = EditTail(p, job_id);
+    if (state == TaskState::kWaiting) {
+      tail.reason = reason;
+    } else {
+      if (state == TaskState::kCancelled) tail.end_time = clock_.Now();
+      TransitionTail(p, tail, state, reason, "server");
+    }
+  }
   for (int64_t id : std::vector<int64_t>(waiting_.begin(), waiting_.end())) {
     if (p.tasks.count(id)) continue;
     const ActiveTask& active = active_.at(id);
@@ -156,6 +165,7 @@ void Broker::ReevaluateWaiting(Pending& p) {
     if (state == TaskState::kWaiting) {
       t.reason = reason;  // a new reason, same state: no event needed
     } else {
+      if (state == TaskState::kCancelled) t.end_time = clock_.Now();
       Transition(p, t, state, "state", reason, "server");
     }
   }

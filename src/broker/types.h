@@ -78,9 +78,12 @@ struct PollResponse {
   std::vector<int64_t> kill_attempts;
 };
 
-// One row of `gantry q`.
+// One row of `gantry q`: one task, or the untouched tasks of an array (model::ArrayTail),
+// which share everything but their index; then task is the first of them.
 struct TaskSummary {
   model::Task task;
+  int64_t count = 1;    // tasks this row stands for
+  std::string indexes;  // their array indexes, "5-99,101"; "" if not an array
   std::string name;
   std::string owner;
   std::string partition;
@@ -96,6 +99,13 @@ struct TaskDetail {
   model::Job job;
   std::vector<model::Attempt> attempts;
   std::string why;  // in words, why it is not running (empty if running or ended)
+};
+
+// An entry of a journal listing: one task's event, or (tasks = "12_[5-99]", event.task_id
+// 0) an event of an array's untouched tasks, which share one journal.
+struct JournalEntry {
+  model::Event event;
+  std::string tasks;
 };
 
 struct QueueFilter {

@@ -27,8 +27,9 @@ int RunEvents(int argc, char** argv) {
   std::printf("%-8s %4s %-20s %-14s %-17s %-10s %s\n", "TASK", "SEQ", "TIME", "SOURCE", "TYPE",
               "STATE", "REASON");
   for (const auto& e : (*r)["events"]) {
-    std::printf("%-8lld %4lld %-20s %-14s %-17s %-10s %s\n",
-                static_cast<long long>(e["task_id"].get<int64_t>()),
+    std::string task = e.contains("tasks") ? e["tasks"].get<std::string>()
+                                           : std::to_string(e["task_id"].get<int64_t>());
+    std::printf("%-8s %4lld %-20s %-14s %-17s %-10s %s\n", task.c_str(),
                 static_cast<long long>(e["seq"].get<int64_t>()),
                 FormatTime(e["time"].get<int64_t>()).c_str(),
                 e["source"].get<std::string>().c_str(), e["type"].get<std::string>().c_str(),

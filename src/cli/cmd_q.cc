@@ -29,7 +29,8 @@ std::vector<Row> Rows(const json& jobs) {
   for (const json& t : jobs) {
     std::string state = t["state"].get<std::string>();
     bool pending = state == "READY" || state == "WAITING" || state == "HELD" || state == "SUBMITTED";
-    if (pending && !t["array_index"].is_null()) {
+    // A row of many (an array's untouched tasks) arrives summarised already.
+    if (pending && !t["array_index"].is_null() && t.value("count", int64_t{1}) == 1) {
       int64_t job = t["job_id"].get<int64_t>();
       pending_arrays[job].push_back(t["array_index"].get<int64_t>());
       if (!first_pending.count(job)) first_pending[job] = t;

@@ -15,6 +15,10 @@ std::string When(int64_t micros) { return micros ? FormatTime(micros) : "-"; }
 void PrintTask(const json& t) {
   const json& spec = t["spec"];
   std::printf("JobId=%s Name=%s\n", TaskLabel(t).c_str(), t["name"].get<std::string>().c_str());
+  if (int64_t n = t.value("count", int64_t{1}); n > 1) {
+    std::printf("  Tasks=%lld (not started yet; they share the state below)\n",
+                static_cast<long long>(n));
+  }
   std::printf("  User=%s(%u) Partition=%s Account=%s\n", t["owner"].get<std::string>().c_str(),
               t["owner_uid"].get<unsigned>(), t["partition"].get<std::string>().c_str(),
               spec["account"].get<std::string>().c_str());

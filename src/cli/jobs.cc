@@ -11,6 +11,9 @@
 namespace gantry::cli {
 
 std::string TaskLabel(const nlohmann::json& t) {
+  if (t.value("count", int64_t{1}) > 1) {
+    return std::to_string(t["job_id"].get<int64_t>()) + "_[" + t["indexes"].get<std::string>() + "]";
+  }
   if (t["array_index"].is_null()) return std::to_string(t["id"].get<int64_t>());
   return std::to_string(t["job_id"].get<int64_t>()) + "_" +
          std::to_string(t["array_index"].get<int64_t>());
@@ -51,14 +54,17 @@ int WaitForJobs(Client& client, const std::vector<std::string>& ids, bool quiet)
       if (!r) return Report("wait", r.error());
       if (!(*r)["ended"].get<bool>()) {
         if (progress) {
-          size_t ended = 0, running = 0;
+          int64_t ended = 0, running = 0, total = 0;
           for (const auto& t : (*r)["tasks"]) {
             std::string state = t["state"].get<std::string>();
-            ended += model::IsTerminal(*model::ParseState(state));
-            running += state == "RUNNING";
+            int64_t n = t.value("count", int64_t{1});  // a row may stand for many tasks
+            total += n;
+            if (model::IsTerminal(*model::ParseState(state))) ended += n;
+            if (state == "RUNNING") running += n;
           }
-          std::fprintf(stderr, "\rgantry wait: job %s: %zu of %zu task(s) ended, %zu running ",
-                       id.c_str(), ended, (*r)["tasks"].size(), running);
+          std::fprintf(stderr, "\rgantry wait: job %s: %lld of %lld task(s) ended, %lld running ",
+                       id.c_str(), static_cast<long long>(ended), static_cast<long long>(total),
+                       static_cast<long long>(running));
         }
         continue;
       }

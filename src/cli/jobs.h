@@ -16,7 +16,7 @@ namespace gantry::cli {
 // took) or failed without running; 0 if all succeeded.
 int WaitForJobs(Client& client, const std::vector<std::string>& ids, bool quiet);
 
-// The user's id for a task row: "12" or "12_3".
+// The user's id for a task row: "12", "12_3", or "12_[4-99]" for a row of many tasks.
 std::string TaskLabel(const nlohmann::json& task);
 
 // "5-7,9" from sorted indexes.

@@ -6,17 +6,18 @@ source "$(dirname "$0")/lib.sh"
 start_gantry
 enter_work_dir
 
-# indexes ID: the array indexes of job ID, space separated.
-indexes() { json_get "$1" '" ".join(str(x["array_index"]) for x in ts)'; }
+# indexes ID: the array indexes of job ID ("2-5,7"); untouched tasks come as one row.
+indexes() { json_get "$1" '",".join(x["indexes"] for x in ts)'; }
 
 log "--- -a ranges, steps, lists (held: only the task set)"
 f=$(script arr.sh 'true')
 id=$(submit -H -a 2-5 "$f") || fail "submit -a 2-5"
-expect_eq "$(indexes "$id")" "2 3 4 5" "-a 2-5"
+expect_eq "$(indexes "$id")" "2-5" "-a 2-5"
 id2=$(submit -H --array=0-9:4 "$f") || fail "submit --array=0-9:4"
-expect_eq "$(indexes "$id2")" "0 4 8" "--array=0-9:4"
+expect_eq "$(indexes "$id2")" "0,4,8" "--array=0-9:4"
 id3=$(submit -H -a 7,1,3-4 "$f") || fail "submit -a 7,1,3-4"
-expect_eq "$(indexes "$id3")" "1 3 4 7" "-a 7,1,3-4 (sorted)"
+expect_eq "$(indexes "$id3")" "1,3-4,7" "-a 7,1,3-4 (sorted)"
+expect_eq "$(json_get "$id3" 't["count"]')" "4" "four untouched tasks in one row"
 expect_eq "$(json_get "$id3" 't["array_task_count"]')" "4" "array_task_count"
 g cancel -q "$id" "$id2" "$id3" || fail "cancel held arrays"
 

@@ -1,0 +1,112 @@
+// The broker test fixture: a real SQLite store in a temp dir (with a switch that makes
+// commits fail) and a FakeClock, plus helpers that play one agent.
+#pragma once
+
+#include <stdlib.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "base/clock.h"
+#include "broker/broker.h"
+#include "store/store.h"
+
+namespace gantry::broker {
+
+using model::TaskRef;
+using model::TaskState;
+
+// Wraps the real store; Commit fails while fail_ is set (a fake beside the test).
+class FlakyStore final : public store::Store {
+ public:
+  explicit FlakyStore(std::unique_ptr<store::Store> inner) : inner_(std::move(inner)) {}
+  bool fail_ = false;
+  Status Commit(const store::Batch& b) override {
+    if (fail_) return Fail(ResourceExhausted("disk full"));
+    return inner_->Commit(b);
+  }
+  Result<store::ActiveState> LoadActive() override { return inner_->LoadActive(); }
+  Result<std::optional<model::Job>> GetJob(int64_t id) override { return inner_->GetJob(id); }
+  Result<std::optional<model::Task>> GetTask(int64_t id) override { return inner_->GetTask(id); }
+  Result<std::vector<model::Task>> GetTasksOfJob(int64_t id) override {
+    return inner_->GetTasksOfJob(id);
+  }
+  Result<std::vector<model::Task>> ListTasks(const store::TaskFilter& f) override {
+    return inner_->ListTasks(f);
+  }
+  Result<std::vector<model::Event>> GetEvents(int64_t id) override { return inner_->GetEvents(id); }
+  Result<std::vector<model::Attempt>> GetAttempts(int64_t id) override {
+    return inner_->GetAttempts(id);
+  }
+  Result<std::optional<model::ArrayTail>> GetTailCovering(int64_t id) override {
+    return inner_->GetTailCovering(id);
+  }
+  Result<std::vector<model::ArrayTail>> ListTails(const store::TaskFilter& f) override {
+    return inner_->ListTails(f);
+  }
+
+ private:
+  std::unique_ptr<store::Store> inner_;
+};
+
+class BrokerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/gantry_broker_test_XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    Open();
+  }
+  void Open() {
+    broker_.reset();
+    store_ = std::make_unique<FlakyStore>(store::OpenSqliteStore(dir_ + "/db").value());
+    broker_ = Broker::Create(*store_, clock_, {}).value();
+  }
+  model::JobSpec Spec(std::string name = "job") {
+    model::JobSpec s;
+    s.name = name;
+    s.script = "#!/bin/sh\ntrue\n";
+    s.submit_dir = s.working_dir = "/tmp";
+    return s;
+  }
+  int64_t Submit(model::JobSpec s, const Caller* who = nullptr) {
+    auto r = broker_->Submit(who ? *who : alice_, std::move(s));
+    EXPECT_TRUE(r) << r.error().message();
+    return r ? r->job_id : 0;
+  }
+  PollResponse Poll(std::vector<AttemptReport> reports = {}, int64_t cpus = 4,
+                    std::string agent = "a1", std::string ad = "[Arch = \"X86_64\"; Site = \"here\"]") {
+    PollRequest req;
+    req.agent_id = agent;
+    req.status = {agent, "host", 4, 8000, cpus, 8000, ad};
+    req.reports = std::move(reports);
+    req.running_attempts = running_;
+    auto r = broker_->Poll(req);
+    EXPECT_TRUE(r) << r.error().message();
+    for (const auto& a : r->assignments) running_.push_back(a.attempt.id);
+    return *r;
+  }
+  AttemptReport Report(int64_t attempt, AttemptReport::Type type, int exit_code = 0) {
+    if (type != AttemptReport::Type::kStarted) std::erase(running_, attempt);
+    AttemptReport r;
+    r.type = type;
+    r.attempt_id = attempt;
+    r.exit_code = exit_code;
+    return r;
+  }
+  TaskState State(std::string ref) {
+    return broker_->Describe(alice_, model::ParseTaskRef(ref).value()).value()[0].summary.task.state;
+  }
+
+  std::string dir_;
+  FakeClock clock_;
+  std::unique_ptr<FlakyStore> store_;
+  std::unique_ptr<Broker> broker_;
+  std::vector<int64_t> running_;
+  Caller alice_{1000, 1000, "alice", false, "cli:uid=1000"};
+  Caller bob_{1001, 1001, "bob", false, "cli:uid=1001"};
+};
+
+}  // namespace gantry::broker
