@@ -1,13 +1,31 @@
 #!/usr/bin/env bash
 # Throughput of no-op jobs through `gantry up`, end to end (submit to DONE, every transition
 # durable), as one array and as single submissions, against `seq N | xargs -P<cores> -n1 true`
-# measured in the same run. Usage: bench/throughput/run.sh [N] [--sync-normal]
-# Prints jobs/s and the ratio to xargs. A benchmark, not a test: nothing is asserted.
+# and against a private single-node SLURM (bench/slurm/throughput.sh), both measured in the
+# same run. Prints jobs/s and the ratios. A benchmark, not a test: nothing is asserted.
 set -euo pipefail
+usage() {
+  cat <<EOF
+Usage: bench/throughput/run.sh [N] [--no-slurm] [--slurm-n=M] [GANTRY UP ARGS...]
+  N             jobs per measurement (default 10000)
+  --no-slurm    skip the SLURM measurement (it installs slurm-wlm and munge if missing, needs
+                root, and runs at some tens of jobs/s: N=10000 takes minutes)
+  --slurm-n=M   jobs per SLURM measurement (default N); ratios compare jobs/s
+  other args    passed to \`gantry up\` (e.g. --sync-normal)
+GANTRY_BIN names the gantry binary (default build/apps/gantry/gantry).
+EOF
+}
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-n="${1:-10000}"
-shift || true
-up_args=("$@")
+n=10000 slurm=1 slurm_n='' up_args=()
+case "${1:-}" in [0-9]*) n=$1; shift ;; esac
+for arg in "$@"; do
+  case $arg in
+    -h | --help) usage; exit 0 ;;
+    --no-slurm) slurm=0 ;;
+    --slurm-n=*) slurm_n=${arg#*=} ;;
+    *) up_args+=("$arg") ;;
+  esac
+done
 gantry="${GANTRY_BIN:-$root/build/apps/gantry/gantry}"
 [ -x "$gantry" ] || { echo "build first: bash scripts/build.sh" >&2; exit 1; }
 cores="$(nproc)"
@@ -22,9 +40,10 @@ xargs_rate=$(rate "$n" "$xargs_time")
 echo "xargs -P$cores -n1 true: $n in ${xargs_time}s = $xargs_rate/s"
 
 export GANTRY_HOME="$(mktemp -d /tmp/gantry-bench.XXXXXX)"
-"$gantry" up --no-tcp "${up_args[@]}" >"$GANTRY_HOME/up.log" 2>&1 &
+"$gantry" up --no-tcp ${up_args[@]+"${up_args[@]}"} >"$GANTRY_HOME/up.log" 2>&1 &
 up_pid=$!
-trap 'kill "$up_pid" 2>/dev/null; wait "$up_pid" 2>/dev/null; rm -rf "$GANTRY_HOME"' EXIT
+stop_gantry() { [ -z "$up_pid" ] || { kill "$up_pid" 2>/dev/null; wait "$up_pid" 2>/dev/null; up_pid=; }; }
+trap 'stop_gantry; rm -rf "$GANTRY_HOME"' EXIT
 for _ in $(seq 100); do [ -S "$GANTRY_HOME/gantry.sock" ] && break; sleep 0.1; done
 cd "$GANTRY_HOME"
 
@@ -43,3 +62,12 @@ t1=$(now)
 single_time=$(python3 -c "print($t1-$t0)")
 single_rate=$(rate "$n" "$single_time")
 echo "gantry $n single submissions (CLI, $cores in parallel): ${single_time}s = $single_rate jobs/s, ratio to xargs $(ratio "$single_rate" "$xargs_rate")"
+
+[ "$slurm" = 1 ] || exit 0
+# Gantry goes down first so that it does not share the cores with SLURM.
+stop_gantry
+"$root/bench/slurm/throughput.sh" "${slurm_n:-$n}" --rates-to="$GANTRY_HOME/slurm-rates.txt"
+slurm_array_rate=$(awk '$1 == "array" {print $2}' "$GANTRY_HOME/slurm-rates.txt")
+slurm_single_rate=$(awk '$1 == "single" {print $2}' "$GANTRY_HOME/slurm-rates.txt")
+echo "gantry array: ratio to SLURM array $(ratio "$array_rate" "$slurm_array_rate")"
+echo "gantry single submissions: ratio to SLURM single submissions $(ratio "$single_rate" "$slurm_single_rate")"
