@@ -70,11 +70,13 @@ Agent::Agent(AgentOptions options, exec::NodeResources total, std::string ad,
       waker_link_(std::move(waker)),
       supervisor_(std::move(supervisor)) {
   waker_ = std::thread([this] { WakerLoop(); });
+  starter_ = std::thread([this] { StarterLoop(); });
 }
 
 Agent::~Agent() {
   Stop();
   if (waker_.joinable()) waker_.join();
+  if (starter_.joinable()) starter_.join();
 }
 
 void Agent::Stop() {
@@ -82,6 +84,7 @@ void Agent::Stop() {
     std::lock_guard lock(mu_);
     if (stopped_) return;
     stopped_ = true;
+    queued_.clear();  // never started: the server requeues them without spending a retry
     cv_.notify_all();
   }
   // Jobs die with the agent: a restarted server requeues them, and two copies of one job
@@ -101,6 +104,31 @@ void Agent::WakerLoop() {
     lock.unlock();
     auto woke = waker_link_->Wake(options_.name);
     if (!woke) LogWarning("agent: cannot wake the long-poll: " + woke.error().message());
+    lock.lock();
+  }
+}
+
+bool Agent::FrontStartable() const {
+  const model::JobSpec& spec = queued_.front().job->spec;
+  int64_t cpus = spec.ntasks * spec.cpus_per_task;
+  exec::NodeResources free = ledger_.Free(), total = ledger_.total();
+  bool fits = cpus <= free.cores && spec.memory_mb <= free.memory_mb;
+  bool never = cpus > total.cores || spec.memory_mb > total.memory_mb;
+  return fits || never;
+}
+
+void Agent::StarterLoop() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    cv_.wait(lock, [&] { return stopped_ || (!queued_.empty() && FrontStartable()); });
+    if (stopped_) return;
+    broker::Assignment a = std::move(queued_.front());
+    queued_.pop_front();
+    // Listed as running from now on: a poll in between must not tell the server that this
+    // agent does not know the attempt (it would be requeued and run twice).
+    running_[a.attempt.id] = Running{a.attempt.id, 0, exec::Reservation(), ""};
+    lock.unlock();
+    Start(a);
     lock.lock();
   }
 }
@@ -247,14 +275,30 @@ Status Agent::Run() {
     {
       std::unique_lock lock(mu_);
       if (stopped_) return {};
+      // Free: what nothing runs on and nothing queued will take. Queue: room for more.
       exec::NodeResources free = ledger_.Free();
-      if (std::chrono::steady_clock::now() < paused_until_) free = exec::NodeResources();
+      int64_t queued_cores = 0, queued_memory = 0;
+      for (const broker::Assignment& a : queued_) {
+        queued_cores += a.job->spec.ntasks * a.job->spec.cpus_per_task;
+        queued_memory += a.job->spec.memory_mb;
+      }
+      int64_t queue_cores = options_.queue_cores < 0 ? ledger_.total().cores : options_.queue_cores;
+      int64_t queue_memory = queue_cores > 0 ? ledger_.total().memory_mb : 0;
+      queue_cores -= std::max<int64_t>(queued_cores - free.cores, 0);
+      queue_memory -= std::max<int64_t>(queued_memory - free.memory_mb, 0);
+      free.cores = std::max<int64_t>(free.cores - queued_cores, 0);
+      free.memory_mb = std::max<int64_t>(free.memory_mb - queued_memory, 0);
+      bool paused = std::chrono::steady_clock::now() < paused_until_;
+      if (paused) free = exec::NodeResources();
       // Even a full node long-polls: the poll is its heartbeat (the server answers well
       // within its agent timeout) and brings kill orders at once; an exit wakes it.
       req.status = {options_.name,          hostname_,  ledger_.total().cores,
                     ledger_.total().memory_mb, free.cores, free.memory_mb, ad_};
+      req.status.queue_cpus = paused ? 0 : std::max<int64_t>(queue_cores, 0);
+      req.status.queue_memory_mb = paused ? 0 : std::max<int64_t>(queue_memory, 0);
       req.reports = reports_;
       for (const auto& [id, r] : running_) req.running_attempts.push_back(id);
+      for (const auto& a : queued_) req.running_attempts.push_back(a.attempt.id);
       req.max_wait_ms = free.cores > 0 || reports_.empty() ? options_.long_poll_ms : 0;
       auto pause_left = std::chrono::duration_cast<std::chrono::milliseconds>(
           paused_until_ - std::chrono::steady_clock::now());
@@ -296,13 +340,25 @@ Status Agent::Run() {
             kills.push_back(id);
           }
         }
+        // Queued work to kill never starts: it ends here, and says so.
+        for (int64_t id : resp->kill_attempts) {
+          auto it = std::find_if(queued_.begin(), queued_.end(),
+                                 [&](const broker::Assignment& a) { return a.attempt.id == id; });
+          if (it == queued_.end()) continue;
+          queued_.erase(it);
+          broker::AttemptReport r = NewReport(broker::AttemptReport::Type::kFailedToStart, id);
+          r.reason = "cancelled before it started";
+          reports_.push_back(std::move(r));
+          wake_needed_ = true;
+        }
+        for (broker::Assignment& a : resp->assignments) queued_.push_back(std::move(a));
+        cv_.notify_all();
       }
     }
     if (!resp) {
       std::this_thread::sleep_for(std::chrono::seconds(1));
       continue;
     }
-    for (const broker::Assignment& a : resp->assignments) Start(a);
     for (int64_t id : kills) {
       exec::ProcessHandle handle;
       {

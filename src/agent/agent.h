@@ -1,10 +1,14 @@
 // Agent: runs on a worker node. It polls the server for work (pull model), starts each
 // attempt through exec::ProcessSupervisor within the node's cores and memory, and reports
-// every start and end. Thread-safe: Run() is the loop thread; the supervisor's reaper thread
-// hands exits over through mu_; a waker thread tells the server to end a long-poll early.
+// every start and end. Beyond its free cores it accepts up to queue_cores more cores of work,
+// which it queues and starts the moment cores free up: short jobs then follow each other
+// without waiting for a round trip to the server. Thread-safe: Run() is the loop thread; a
+// starter thread starts queued work; the supervisor's reaper thread hands exits over through
+// mu_; a waker thread tells the server to end a long-poll early.
 #pragma once
 
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -27,6 +31,7 @@ struct AgentOptions {
   exec::NodeResourcesOverride resources;
   int64_t long_poll_ms = 20'000;
   int64_t kill_grace_seconds = 5;
+  int64_t queue_cores = -1;  // work accepted beyond the free cores; -1: the node's core count
   bool subreaper = true;
 };
 
@@ -57,6 +62,9 @@ class Agent {
         std::unique_ptr<ServerLink> link,
         std::unique_ptr<ServerLink> waker, std::unique_ptr<exec::ProcessSupervisor> supervisor);
   void Start(const broker::Assignment& assignment);
+  void StarterLoop();
+  // Whether the first queued assignment can start now (or never could: Start refuses it).
+  bool FrontStartable() const;
   void OnExit(int64_t attempt_id, const exec::ExitStatus& status);
   void WakerLoop();
 
@@ -77,7 +85,9 @@ class Agent {
   bool wake_needed_ = false;                       // GUARDED_BY(mu_)
   std::vector<broker::AttemptReport> reports_;     // GUARDED_BY(mu_), not yet acknowledged
   std::map<int64_t, Running> running_;             // GUARDED_BY(mu_)
+  std::deque<broker::Assignment> queued_;          // GUARDED_BY(mu_), received, not started
   std::thread waker_;
+  std::thread starter_;
 };
 
 }  // namespace gantry::agent

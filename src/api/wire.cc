@@ -232,6 +232,8 @@ json PollRequestToJson(const broker::PollRequest& r) {
             {"total_memory_mb", s.total_memory_mb},
             {"free_cpus", s.free_cpus},
             {"free_memory_mb", s.free_memory_mb},
+            {"queue_cpus", s.queue_cpus},
+            {"queue_memory_mb", s.queue_memory_mb},
             {"ad", s.ad}}},
           {"reports", reports},
           {"running_attempts", r.running_attempts},
@@ -248,6 +250,8 @@ Result<broker::PollRequest> PollRequestFromJson(const json& j) {
     r.status.total_memory_mb = s.at("total_memory_mb").get<int64_t>();
     r.status.free_cpus = s.at("free_cpus").get<int64_t>();
     r.status.free_memory_mb = s.at("free_memory_mb").get<int64_t>();
+    r.status.queue_cpus = s.value("queue_cpus", int64_t{0});
+    r.status.queue_memory_mb = s.value("queue_memory_mb", int64_t{0});
     if (s.contains("ad")) r.status.ad = s.at("ad").get<std::string>();
     for (const json& rep : j.at("reports")) {
       broker::AttemptReport a;

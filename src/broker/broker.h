@@ -145,7 +145,8 @@ class Broker {
   // Ids of the unfinished attempts on one agent (LoseAttempt leaves attempts_ unchanged
   // until the commit, so callers may lose them one by one).
   std::vector<int64_t> AttemptsOn(const std::string& agent_id) const;
-  void Assign(Pending& p, const std::string& agent_id, int64_t free_cpus, int64_t free_memory_mb,
+  // Hands the agent work that fits its free cores and memory (array tasks also its queue).
+  void Assign(Pending& p, const std::string& agent_id, const AgentStatus& room,
               PollResponse& out);
   // Creates the attempt that sends task_id to agent_id.
   void Start(Pending& p, int64_t task_id, const std::shared_ptr<const model::Job>& job,

@@ -137,11 +137,13 @@ void Broker::LoseAttempt(Pending& p, int64_t attempt_id, const std::string& why)
   }
 }
 
-void Broker::Assign(Pending& p, const std::string& agent_id, int64_t free_cpus,
-                    int64_t free_memory_mb, PollResponse& out) {
+void Broker::Assign(Pending& p, const std::string& agent_id, const AgentStatus& status,
+                    PollResponse& out) {
   std::map<int64_t, int64_t> assigned;  // per job, in this call
+  int64_t free_cpus = status.free_cpus, free_memory_mb = status.free_memory_mb;
+  int64_t queue_cpus = status.queue_cpus, queue_memory_mb = status.queue_memory_mb;
   auto it = ready_.begin();
-  while (it != ready_.end() && free_cpus > 0) {
+  while (it != ready_.end() && free_cpus + queue_cpus > 0) {
     auto [nice, job_id, task_id] = *it;
     const std::shared_ptr<const model::Job>& job = jobs_.at(job_id);
     const model::JobSpec& spec = job->spec;
@@ -155,7 +157,24 @@ void Broker::Assign(Pending& p, const std::string& agent_id, int64_t free_cpus,
       continue;
     }
     int64_t cpus = spec.ntasks * spec.cpus_per_task;
-    auto fits = [&] { return cpus <= free_cpus && spec.memory_mb <= free_memory_mb; };
+    // Only array tasks wait in an agent's queue: a single job waits in ours, where a job
+    // submitted later with a better priority can still overtake it.
+    bool queueable = spec.array.has_value();
+    auto fits = [&] {
+      if (cpus > status.total_cpus || spec.memory_mb > status.total_memory_mb) return false;
+      if (cpus <= free_cpus && spec.memory_mb <= free_memory_mb) return true;
+      return queueable && cpus <= free_cpus + queue_cpus &&
+             spec.memory_mb <= free_memory_mb + queue_memory_mb;
+    };
+    // Free cores first, then the queue.
+    auto take = [&] {
+      int64_t from_free = std::min(cpus, free_cpus);
+      int64_t memory_from_free = std::min(spec.memory_mb, free_memory_mb);
+      free_cpus -= from_free;
+      free_memory_mb -= memory_from_free;
+      queue_cpus -= cpus - from_free;
+      queue_memory_mb -= spec.memory_mb - memory_from_free;
+    };
     if (!fits() || Fenced(task_id) || !MatchesHere(*job, agent_id)) {
       ++it;
       continue;
@@ -163,8 +182,7 @@ void Broker::Assign(Pending& p, const std::string& agent_id, int64_t free_cpus,
     if (active_.count(task_id)) {
       Start(p, task_id, job, agent_id, out);
       ++assigned[job_id];
-      free_cpus -= cpus;
-      free_memory_mb -= spec.memory_mb;
+      take();
     } else {
       // The head of an array's tail: its untouched tasks go in order while they fit.
       const model::ArrayTail& tail = EditTail(p, job_id);
@@ -172,8 +190,7 @@ void Broker::Assign(Pending& p, const std::string& agent_id, int64_t free_cpus,
            next = tail.NextPristine()) {
         Start(p, job_id + *next, job, agent_id, out);
         ++assigned[job_id];
-        free_cpus -= cpus;
-        free_memory_mb -= spec.memory_mb;
+        take();
       }
     }
     ++it;
@@ -225,7 +242,24 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
       LoseAttempt(p, id, "agent " + req.agent_id + " no longer knows attempt " + std::to_string(id));
     }
   }
-  GANTRY_RETURN_IF_ERROR(CommitLocked(p));
+  PollResponse out;
+  const int64_t generation = agents_[req.agent_id].generation;
+  // Group commit: new work goes out in the transaction that records the reports (one fsync
+  // per poll, not two), unless that would pass something over: dependants whose verdict
+  // reads the committed state of what just ended, tasks requeued here (in the ready queue
+  // only once committed), fences that the commit may lift.
+  bool reevaluate = !req.reports.empty() && (!waiting_.empty() || !waiting_tails_.empty());
+  bool requeued = std::any_of(p.tasks.begin(), p.tasks.end(), [](const auto& entry) {
+    return entry.second.state == TaskState::kReady;
+  });
+  if (!reevaluate && !requeued && zombies_.empty()) {
+    Assign(p, req.agent_id, req.status, out);
+  }
+  auto first = CommitLocked(p);
+  if (!first) {
+    next_attempt_id_ -= static_cast<int64_t>(out.assignments.size());
+    return Fail(first.error());
+  }
   // Zombies of this agent that it no longer lists (or reported ended) are gone: their tasks
   // may run again.
   for (auto it = zombies_.begin(); it != zombies_.end();) {
@@ -241,16 +275,11 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
       agents_[req.agent_id].kill_orders.insert(id);
     }
   }
-  if (!req.reports.empty()) {
+  if (reevaluate) {
     Pending again;
     ReevaluateWaiting(again);
     GANTRY_RETURN_IF_ERROR(CommitLocked(again));
   }
-
-  PollResponse out;
-  const int64_t generation = agents_[req.agent_id].generation;
-  int64_t free_cpus = req.status.free_cpus;
-  int64_t free_memory = req.status.free_memory_mb;
   // A live agent must poll again well before the agent timeout, or a Tick would write its
   // attempts off while its poll merely waits.
   int64_t max_wait_ms = std::min(
@@ -259,8 +288,8 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
   while (true) {
     if (agents_[req.agent_id].generation != generation) return PollResponse();  // it left
     Pending assign;
-    Assign(assign, req.agent_id, free_cpus, free_memory, out);
-    if (!out.assignments.empty()) {
+    if (out.assignments.empty()) Assign(assign, req.agent_id, req.status, out);
+    if (!assign.batch.empty() || !assign.tasks.empty()) {
       auto committed = CommitLocked(assign);
       if (!committed) {
         next_attempt_id_ -= static_cast<int64_t>(out.assignments.size());
@@ -277,7 +306,7 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
     if (timed_out) {
       if (agents_[req.agent_id].generation != generation) return PollResponse();
       Pending last;
-      Assign(last, req.agent_id, free_cpus, free_memory, out);
+      Assign(last, req.agent_id, req.status, out);
       if (!out.assignments.empty()) GANTRY_RETURN_IF_ERROR(CommitLocked(last));
       break;
     }

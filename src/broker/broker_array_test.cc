@@ -181,6 +181,26 @@ TEST_F(BrokerArrayTest, AWaitingArrayIsReleasedByItsDependencyAsOneRecord) {
   EXPECT_EQ(State(std::to_string(doomed) + "_7"), TaskState::kCancelled);
 }
 
+TEST_F(BrokerArrayTest, OnlyArrayTasksGoToAnAgentsQueue) {
+  model::JobSpec single = Spec("single");
+  single.cpus_per_task = 2;
+  Submit(single);
+  int64_t arr = Submit(ArraySpec(Spec(), 0, 9));
+  PollRequest req;
+  req.agent_id = "a1";
+  req.status = {"a1", "host", 4, 8000, 0, 0, "[]", 3, 8000};  // full, room for 3 queued
+  PollResponse work = broker_->Poll(req).value();
+  ASSERT_EQ(work.assignments.size(), 3u);  // the single job waits here; array tasks queue
+  for (const auto& a : work.assignments) EXPECT_EQ(a.job->id, arr);
+  // Never more than the agent has, queue or not.
+  model::JobSpec wide = ArraySpec(Spec("wide"), 0, 1);
+  wide.cpus_per_task = 5;
+  int64_t too_wide = Submit(wide);
+  req.status = {"a1", "host", 4, 8000, 4, 8000, "[]", 4, 8000};
+  work = broker_->Poll(req).value();
+  for (const auto& a : work.assignments) EXPECT_NE(a.job->id, too_wide);
+}
+
 TEST_F(BrokerArrayTest, AFailedCommitLeavesTheTailAsItWas) {
   int64_t id = Submit(ArraySpec(Spec(), 0, 9));
   store_->fail_ = true;

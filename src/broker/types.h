@@ -40,6 +40,10 @@ struct AgentStatus {
   // The agent's ClassAd (new syntax): Cpus, Memory, Gpus, Arch, OpSys, Site, custom
   // attributes, and optionally START/Requirements and Rank.
   std::string ad;
+  // Room in the agent's local queue: array tasks beyond the free cores, which it starts as
+  // cores free up (short tasks then follow each other without a round trip).
+  int64_t queue_cpus = 0;
+  int64_t queue_memory_mb = 0;
 };
 
 // What an agent tells the server about one attempt.

@@ -30,6 +30,7 @@ struct RoleFlags {
   int64_t memory_mb = 0;
   int64_t agent_timeout = 60;
   int64_t kill_grace = 5;
+  int64_t queue_cores = -1;
   bool no_tcp = false;
   bool sync_normal = false;
 };
@@ -53,6 +54,9 @@ void AddAgentFlags(Flags& f, RoleFlags& r) {
   f.Int("--memory", &r.memory_mb, "MB", "offer this much memory instead of what hwloc finds");
   f.Int("--kill-grace", &r.kill_grace, "SECONDS",
         "between SIGTERM and SIGKILL at a time limit or cancel (default 5)");
+  f.Int("--queue-cores", &r.queue_cores, "N",
+        "accept array tasks for N cores beyond the free ones, started as cores free up "
+        "(default: the node's cores; 0: none)");
 }
 
 Result<std::unique_ptr<server::Server>> StartServer(const RoleFlags& r) {
@@ -87,6 +91,7 @@ Result<std::unique_ptr<agent::Agent>> StartAgent(const RoleFlags& r, server::Ser
   if (r.cores > 0) options.resources.cores = static_cast<int>(r.cores);
   if (r.memory_mb > 0) options.resources.memory_mb = r.memory_mb;
   options.kill_grace_seconds = r.kill_grace;
+  options.queue_cores = r.queue_cores;
   return agent::Agent::Create(options, std::move(link), std::move(waker));
 }
 
