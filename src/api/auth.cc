@@ -4,6 +4,9 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <map>
+#include <mutex>
 #include <vector>
 
 namespace gantry::api {
@@ -20,10 +23,26 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
 }  // namespace
 
 std::string UserName(uint32_t uid) {
+  // Every request names its caller: the answer is kept for a minute, so a busy server does
+  // not read the user database (files, LDAP) for each one.
+  using Clock = std::chrono::steady_clock;
+  static std::mutex mu;
+  static std::map<uint32_t, std::pair<std::string, Clock::time_point>> cache;
+  {
+    std::lock_guard lock(mu);
+    auto it = cache.find(uid);
+    if (it != cache.end() && Clock::now() - it->second.second < std::chrono::seconds(60)) {
+      return it->second.first;
+    }
+  }
   std::vector<char> buf(16384);
   struct passwd pw, *result = nullptr;
-  if (getpwuid_r(uid, &pw, buf.data(), buf.size(), &result) == 0 && result) return pw.pw_name;
-  return "uid" + std::to_string(uid);
+  std::string name = "uid" + std::to_string(uid);
+  if (getpwuid_r(uid, &pw, buf.data(), buf.size(), &result) == 0 && result) name = pw.pw_name;
+  std::lock_guard lock(mu);
+  if (cache.size() > 10000) cache.clear();
+  cache[uid] = {name, Clock::now()};
+  return name;
 }
 
 Result<std::string> NewToken() {

@@ -3,6 +3,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <semaphore>
+#include <thread>
+
 #include "api/wire.h"
 #include "base/strings.h"
 #include "model/job_spec_json.h"
@@ -21,6 +25,32 @@ HttpResponse JsonReply(const json& body, int status = 200) {
   r.status = status;
   r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return r;
+}
+
+// Read-only queries (q, status) run at most one per core at a time; the others wait asleep.
+// With a hundred clients polling, a hundred runnable handler threads would otherwise take the
+// CPUs from the agents and the jobs themselves (the scheduler shares time per thread), and
+// work would stop flowing while everyone watched it.
+class QueryLimit {
+ public:
+  QueryLimit() : slots_(std::max<unsigned>(2, std::thread::hardware_concurrency())) {}
+  template <typename F>
+  auto Run(F f) {
+    slots_.acquire();
+    struct Release {
+      std::counting_semaphore<1024>& s;
+      ~Release() { s.release(); }
+    } release{slots_};
+    return f();
+  }
+
+ private:
+  std::counting_semaphore<1024> slots_;
+};
+
+QueryLimit& Queries() {
+  static QueryLimit limit;
+  return limit;
 }
 
 // Wraps a handler body that needs the caller and may fail.
@@ -131,20 +161,24 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
   router.Add("GET", "/v1/jobs", Authed(config, [&broker](const HttpRequest& req,
                                                          const Caller& c) -> Result<HttpResponse> {
     GANTRY_ASSIGN_OR_RETURN(broker::QueueFilter filter, QueueFilterFrom(req));
-    GANTRY_ASSIGN_OR_RETURN(auto rows, broker.Queue(c, filter));
-    json out = json::array();
-    for (const auto& row : rows) out.push_back(SummaryToJson(row));
-    return JsonReply({{"jobs", out}});
+    return Queries().Run([&]() -> Result<HttpResponse> {
+      GANTRY_ASSIGN_OR_RETURN(auto rows, broker.Queue(c, filter));
+      json out = json::array();
+      for (const auto& row : rows) out.push_back(SummaryToJson(row));
+      return JsonReply({{"jobs", out}});
+    });
   }));
 
   router.Add("GET", "/v1/jobs/{id}", Authed(config, [&broker](const HttpRequest& req,
                                                               const Caller& c)
                                                        -> Result<HttpResponse> {
     GANTRY_ASSIGN_OR_RETURN(model::TaskRef ref, RefParam(req));
-    GANTRY_ASSIGN_OR_RETURN(auto details, broker.Describe(c, ref));
-    json out = json::array();
-    for (const auto& d : details) out.push_back(DetailToJson(d));
-    return JsonReply({{"tasks", out}});
+    return Queries().Run([&]() -> Result<HttpResponse> {
+      GANTRY_ASSIGN_OR_RETURN(auto details, broker.Describe(c, ref));
+      json out = json::array();
+      for (const auto& d : details) out.push_back(DetailToJson(d));
+      return JsonReply({{"tasks", out}});
+    });
   }));
 
   router.Add("GET", "/v1/jobs/{id}/events", Authed(config, [&broker](const HttpRequest& req,

@@ -253,6 +253,16 @@ Result<Broker::Selection> Broker::Select(const model::TaskRef& ref) {
     }
     return store_.GetTailCovering(task_id);
   };
+  // The common question, about a job that has not ended, is answered from memory.
+  if (auto active = active_.find(ref.id); !ref.array_index && active != active_.end()) {
+    const model::Job& job = *active->second.job;
+    if (!job.spec.array || job.id != ref.id) {  // a single job, or an array task by its own id
+      if (!job.spec.array) s.whole_job = ref.id;
+      s.tasks.push_back(active->second.task);
+      s.owner_uid = active->second.task.owner_uid;
+      return s;
+    }
+  }
   GANTRY_ASSIGN_OR_RETURN(std::optional<model::Job> job, store_.GetJob(ref.id));
   std::optional<model::ArrayTail> tail;
   if (job) {
