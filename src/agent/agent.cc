@@ -150,6 +150,8 @@ void Agent::OnExit(int64_t attempt_id, const exec::ExitStatus& status) {
     auto it = running_.find(attempt_id);
     if (it != running_.end()) {
       dir = it->second.attempt_dir;
+      r.stdout_path = it->second.stdout_path;
+      r.stderr_path = it->second.stderr_path;
       it->second.reservation = exec::Reservation();  // free the cores now
     }
     reports_.push_back(std::move(r));
@@ -251,14 +253,23 @@ void Agent::Start(const broker::Assignment& a) {
   // Registered before Start so an instant exit finds its entry.
   {
     std::lock_guard lock(mu_);
-    running_[attempt_id] = Running{attempt_id, 0, std::move(*reservation), dir};
+    bool kill_requested = running_.count(attempt_id) && running_[attempt_id].kill_requested;
+    running_[attempt_id] = Running{attempt_id,     0,
+                                   std::move(*reservation), dir,
+                                   kill_requested, plan.stdout_path,
+                                   plan.stderr_path};
   }
   auto handle = supervisor_->Start(req, [this, attempt_id](const exec::ExitStatus& s) {
     OnExit(attempt_id, s);
   });
   if (!handle) return fail(handle.error().message());
-  std::lock_guard lock(mu_);
-  running_[attempt_id].handle = *handle;
+  std::unique_lock lock(mu_);
+  auto entry = running_.find(attempt_id);
+  // It may have ended, and its end been reported and acknowledged (which records the start
+  // too), while we were on our way here: then there is nothing left to do.
+  if (entry == running_.end()) return;
+  entry->second.handle = *handle;
+  bool kill = entry->second.kill_requested;
   broker::AttemptReport started = NewReport(broker::AttemptReport::Type::kStarted, attempt_id);
   started.stdout_path = plan.stdout_path;
   started.stderr_path = plan.stderr_path;
@@ -266,6 +277,8 @@ void Agent::Start(const broker::Assignment& a) {
   auto pos = std::find_if(reports_.begin(), reports_.end(),
                           [&](const broker::AttemptReport& r) { return r.attempt_id == attempt_id; });
   reports_.insert(pos, std::move(started));
+  lock.unlock();
+  if (kill) (void)supervisor_->Kill(*handle, exec::KillMode::kCancel);
 }
 
 Status Agent::Run() {
@@ -366,8 +379,10 @@ Status Agent::Run() {
         auto it = running_.find(id);
         if (it == running_.end()) continue;
         handle = it->second.handle;
+        // Being started right now: Start kills it as soon as it has a process.
+        if (handle == 0) it->second.kill_requested = true;
       }
-      (void)supervisor_->Kill(handle, exec::KillMode::kCancel);
+      if (handle != 0) (void)supervisor_->Kill(handle, exec::KillMode::kCancel);
     }
   }
 }

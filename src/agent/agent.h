@@ -56,6 +56,10 @@ class Agent {
     exec::ProcessHandle handle;
     exec::Reservation reservation;
     std::string attempt_dir;
+    bool kill_requested = false;  // a kill order came while it was being started
+    // Sent with the end too: it may be reported before its start is.
+    std::string stdout_path;
+    std::string stderr_path;
   };
 
   Agent(AgentOptions options, exec::NodeResources total, std::string ad,
