@@ -207,11 +207,16 @@ void Broker::IndexTail(const model::ArrayTail& tail, bool add) {
   if (!head) return;
   auto ready_key = std::make_tuple(jobs_.at(tail.job_id)->spec.nice, tail.job_id,
                                    tail.job_id + *head);
+  auto tail_key = std::make_tuple(std::get<0>(ready_key), tail.job_id);
   if (add) {
-    if (tail.state == TaskState::kReady) ready_.insert(ready_key);
+    if (tail.state == TaskState::kReady) {
+      ready_.insert(ready_key);
+      ready_tails_.insert(tail_key);
+    }
     if (tail.state == TaskState::kWaiting) waiting_tails_.insert(tail.job_id);
   } else {
     ready_.erase(ready_key);
+    ready_tails_.erase(tail_key);
     waiting_tails_.erase(tail.job_id);
   }
 }

@@ -185,6 +185,7 @@ class Broker {
   std::set<int64_t> waiting_;
   std::map<int64_t, model::ArrayTail> tails_;  // unfinished tails by job id
   std::set<int64_t> waiting_tails_;            // job ids of tails in WAITING
+  std::set<std::tuple<int64_t, int64_t>> ready_tails_;  // (nice, job id) of READY tails
   std::map<int64_t, model::Attempt> attempts_;             // unfinished attempts by id
   std::map<std::string, AgentRecord> agents_;
   std::map<int64_t, Zombie> zombies_;                      // by attempt id

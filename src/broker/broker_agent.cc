@@ -142,23 +142,35 @@ void Broker::Assign(Pending& p, const std::string& agent_id, const AgentStatus& 
   std::map<int64_t, int64_t> assigned;  // per job, in this call
   int64_t free_cpus = status.free_cpus, free_memory_mb = status.free_memory_mb;
   int64_t queue_cpus = status.queue_cpus, queue_memory_mb = status.queue_memory_mb;
+  // Only array tasks wait in an agent's queue: a single job waits in ours, where a job
+  // submitted later with a better priority can still overtake it. So the free cores are
+  // filled from the whole ready queue, the agent's queue from the arrays' tails alone (and a
+  // node with no free core costs a poll O(arrays), not O(ready jobs)).
+  bool queueing = false;
   auto it = ready_.begin();
-  while (it != ready_.end() && free_cpus + queue_cpus > 0) {
-    auto [nice, job_id, task_id] = *it;
+  auto next_tail = ready_tails_.begin();
+  while (true) {
+    if (!queueing && (it == ready_.end() || free_cpus <= 0)) queueing = true;
+    if (queueing && (next_tail == ready_tails_.end() || queue_cpus <= 0)) break;
+    int64_t nice = 0, job_id = 0, task_id = 0;
+    if (!queueing) {
+      std::tie(nice, job_id, task_id) = *it;
+    } else {
+      std::tie(nice, job_id) = *next_tail++;
+      task_id = job_id + *tails_.at(job_id).NextPristine();  // as memory has it; p may be ahead
+    }
     const std::shared_ptr<const model::Job>& job = jobs_.at(job_id);
     const model::JobSpec& spec = job->spec;
-    auto at_limit = [&, job_id = job_id] {
+    auto at_limit = [&] {
       return spec.array && spec.array->max_concurrent > 0 &&
              running_per_job_[job_id] + assigned[job_id] >= spec.array->max_concurrent;
     };
     if (at_limit()) {
       // Skip the rest of this array: its limit is reached.
-      it = ready_.lower_bound(std::make_tuple(nice, job_id + 1, int64_t{0}));
+      if (!queueing) it = ready_.lower_bound(std::make_tuple(nice, job_id + 1, int64_t{0}));
       continue;
     }
     int64_t cpus = spec.ntasks * spec.cpus_per_task;
-    // Only array tasks wait in an agent's queue: a single job waits in ours, where a job
-    // submitted later with a better priority can still overtake it.
     bool queueable = spec.array.has_value();
     auto fits = [&] {
       if (cpus > status.total_cpus || spec.memory_mb > status.total_memory_mb) return false;
@@ -176,7 +188,7 @@ void Broker::Assign(Pending& p, const std::string& agent_id, const AgentStatus& 
       queue_memory_mb -= spec.memory_mb - memory_from_free;
     };
     if (!fits() || Fenced(task_id) || !MatchesHere(*job, agent_id)) {
-      ++it;
+      if (!queueing) ++it;
       continue;
     }
     if (active_.count(task_id)) {
@@ -193,7 +205,7 @@ void Broker::Assign(Pending& p, const std::string& agent_id, const AgentStatus& 
         take();
       }
     }
-    ++it;
+    if (!queueing) ++it;
   }
 }
 
@@ -227,7 +239,10 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
   agent.status = req.status;
   agent.last_seen = clock_.Now();  // a request is proof of life; an answer sent is not
   agent.lost = false;
-  agent.wake = false;  // this poll carries whatever the wake was for
+  // A pending wake is not cleared here: it may be for a report made after this request was
+  // built (the agent wakes whatever poll is in flight). This poll then returns at once and
+  // the next one carries the report; clearing it would leave that report waiting out a
+  // whole long-poll.
 
   Pending p;
   std::set<int64_t> reported;
