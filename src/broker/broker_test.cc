@@ -296,6 +296,20 @@ TEST_F(BrokerTest, ALongPollEndsWithinAThirdOfTheAgentTimeout) {
   EXPECT_TRUE(r->assignments.empty());
 }
 
+TEST_F(BrokerTest, AWakeThatArrivesBeforeItsPollEndsThatPollAtOnce) {
+  // The agent woke "the poll in flight" before the request got here: the request does not
+  // carry the report the wake was for, so it must return, not wait the long-poll out.
+  Poll();  // the agent is known
+  broker_->Wake("a1");
+  PollRequest req;
+  req.agent_id = "a1";
+  req.status = {"a1", "host", 4, 8000, 4, 8000, "[]"};
+  req.max_wait_ms = 3'600'000;  // the broker caps it at 20 s: this test would take that long
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(broker_->Poll(req));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
 TEST_F(BrokerTest, AWrittenOffAttemptStillRunningFencesItsTaskUntilKilled) {
   int64_t id = Submit(Spec());
   auto work = Poll();
