@@ -110,7 +110,7 @@ void Agent::WakerLoop() {
 
 bool Agent::FrontStartable() const {
   const model::JobSpec& spec = queued_.front().job->spec;
-  int64_t cpus = spec.ntasks * spec.cpus_per_task;
+  int64_t cpus = spec.TotalCpus();
   exec::NodeResources free = ledger_.Free(), total = ledger_.total();
   bool fits = cpus <= free.cores && spec.memory_mb <= free.memory_mb;
   bool never = cpus > total.cores || spec.memory_mb > total.memory_mb;
@@ -253,11 +253,12 @@ void Agent::Start(const broker::Assignment& a) {
   // Registered before Start so an instant exit finds its entry.
   {
     std::lock_guard lock(mu_);
-    bool kill_requested = running_.count(attempt_id) && running_[attempt_id].kill_requested;
-    running_[attempt_id] = Running{attempt_id,     0,
-                                   std::move(*reservation), dir,
-                                   kill_requested, plan.stdout_path,
-                                   plan.stderr_path};
+    Running& entry = running_[attempt_id];  // the starter's placeholder
+    entry.attempt_id = attempt_id;
+    entry.reservation = std::move(*reservation);
+    entry.attempt_dir = dir;
+    entry.stdout_path = plan.stdout_path;
+    entry.stderr_path = plan.stderr_path;
   }
   auto handle = supervisor_->Start(req, [this, attempt_id](const exec::ExitStatus& s) {
     OnExit(attempt_id, s);
@@ -281,6 +282,29 @@ void Agent::Start(const broker::Assignment& a) {
   if (kill) (void)supervisor_->Kill(*handle, exec::KillMode::kCancel);
 }
 
+broker::AgentStatus Agent::StatusLocked() const {
+  // Free: what nothing runs on and nothing queued will take. Queue: room for more.
+  exec::NodeResources free = ledger_.Free(), total = ledger_.total();
+  int64_t queued_cores = 0, queued_memory = 0;
+  for (const broker::Assignment& a : queued_) {
+    queued_cores += a.job->spec.TotalCpus();
+    queued_memory += a.job->spec.memory_mb;
+  }
+  int64_t queue_cores = options_.queue_cores < 0 ? total.cores : options_.queue_cores;
+  int64_t queue_memory = queue_cores > 0 ? total.memory_mb : 0;
+  queue_cores -= std::max<int64_t>(queued_cores - free.cores, 0);
+  queue_memory -= std::max<int64_t>(queued_memory - free.memory_mb, 0);
+  broker::AgentStatus status{options_.name, hostname_, total.cores, total.memory_mb,
+                             std::max<int64_t>(free.cores - queued_cores, 0),
+                             std::max<int64_t>(free.memory_mb - queued_memory, 0), ad_};
+  status.queue_cpus = std::max<int64_t>(queue_cores, 0);
+  status.queue_memory_mb = std::max<int64_t>(queue_memory, 0);
+  if (std::chrono::steady_clock::now() < paused_until_) {
+    status.free_cpus = status.free_memory_mb = status.queue_cpus = status.queue_memory_mb = 0;
+  }
+  return status;
+}
+
 Status Agent::Run() {
   int failures = 0;
   while (true) {
@@ -288,31 +312,14 @@ Status Agent::Run() {
     {
       std::unique_lock lock(mu_);
       if (stopped_) return {};
-      // Free: what nothing runs on and nothing queued will take. Queue: room for more.
-      exec::NodeResources free = ledger_.Free();
-      int64_t queued_cores = 0, queued_memory = 0;
-      for (const broker::Assignment& a : queued_) {
-        queued_cores += a.job->spec.ntasks * a.job->spec.cpus_per_task;
-        queued_memory += a.job->spec.memory_mb;
-      }
-      int64_t queue_cores = options_.queue_cores < 0 ? ledger_.total().cores : options_.queue_cores;
-      int64_t queue_memory = queue_cores > 0 ? ledger_.total().memory_mb : 0;
-      queue_cores -= std::max<int64_t>(queued_cores - free.cores, 0);
-      queue_memory -= std::max<int64_t>(queued_memory - free.memory_mb, 0);
-      free.cores = std::max<int64_t>(free.cores - queued_cores, 0);
-      free.memory_mb = std::max<int64_t>(free.memory_mb - queued_memory, 0);
-      bool paused = std::chrono::steady_clock::now() < paused_until_;
-      if (paused) free = exec::NodeResources();
-      // Even a full node long-polls: the poll is its heartbeat (the server answers well
-      // within its agent timeout) and brings kill orders at once; an exit wakes it.
-      req.status = {options_.name,          hostname_,  ledger_.total().cores,
-                    ledger_.total().memory_mb, free.cores, free.memory_mb, ad_};
-      req.status.queue_cpus = paused ? 0 : std::max<int64_t>(queue_cores, 0);
-      req.status.queue_memory_mb = paused ? 0 : std::max<int64_t>(queue_memory, 0);
+      req.status = StatusLocked();
+      int64_t free_cores = req.status.free_cpus;
       req.reports = reports_;
       for (const auto& [id, r] : running_) req.running_attempts.push_back(id);
       for (const auto& a : queued_) req.running_attempts.push_back(a.attempt.id);
-      req.max_wait_ms = free.cores > 0 || reports_.empty() ? options_.long_poll_ms : 0;
+      // Even a full node long-polls: the poll is its heartbeat (the server answers well
+      // within its agent timeout) and brings kill orders at once; an exit wakes it.
+      req.max_wait_ms = free_cores > 0 || reports_.empty() ? options_.long_poll_ms : 0;
       auto pause_left = std::chrono::duration_cast<std::chrono::milliseconds>(
           paused_until_ - std::chrono::steady_clock::now());
       if (pause_left.count() > 0) {

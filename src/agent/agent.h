@@ -67,6 +67,8 @@ class Agent {
         std::unique_ptr<ServerLink> waker, std::unique_ptr<exec::ProcessSupervisor> supervisor);
   void Start(const broker::Assignment& assignment);
   void StarterLoop();
+  // What the agent offers in its next poll: free cores and memory, and room in its queue.
+  broker::AgentStatus StatusLocked() const;
   // Whether the first queued assignment can start now (or never could: Start refuses it).
   bool FrontStartable() const;
   void OnExit(int64_t attempt_id, const exec::ExitStatus& status);

@@ -30,7 +30,7 @@ LaunchPlan PlanLaunch(const broker::Assignment& a, const std::string& attempt_di
   plan.memory_limit_bytes = spec.memory_mb * 1024 * 1024;
   plan.memory_mb = spec.memory_mb;
   plan.time_limit_seconds = spec.time_limit_seconds;
-  plan.cpus = spec.ntasks * spec.cpus_per_task;
+  plan.cpus = spec.TotalCpus();
   plan.cgroup_name = "gantry-" + std::to_string(task.id) + "." + std::to_string(a.attempt.number);
 
   // The job's own environment first; what the agent sets wins, as with slurmd. Even with

@@ -349,7 +349,7 @@ bool Broker::MatchesHere(const model::Job& job, const std::string& agent_id) {
   if (!verdict.matches) return false;
   if (job.spec.rank.empty()) return true;
   // Pull model: leave the job for a live agent with room that the job ranks higher.
-  int64_t cpus = job.spec.ntasks * job.spec.cpus_per_task;
+  int64_t cpus = job.spec.TotalCpus();
   for (const auto& [id, other] : agents_) {
     if (id == agent_id || !other.ad || !AgentLive(other)) continue;
     if (other.status.free_cpus < cpus || other.status.free_memory_mb < job.spec.memory_mb) continue;

@@ -170,7 +170,7 @@ void Broker::Assign(Pending& p, const std::string& agent_id, const AgentStatus& 
       if (!queueing) it = ready_.lower_bound(std::make_tuple(nice, job_id + 1, int64_t{0}));
       continue;
     }
-    int64_t cpus = spec.ntasks * spec.cpus_per_task;
+    int64_t cpus = spec.TotalCpus();
     bool queueable = spec.array.has_value();
     auto fits = [&] {
       if (cpus > status.total_cpus || spec.memory_mb > status.total_memory_mb) return false;

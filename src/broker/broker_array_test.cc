@@ -186,9 +186,10 @@ TEST_F(BrokerArrayTest, OnlyArrayTasksGoToAnAgentsQueue) {
   single.cpus_per_task = 2;
   Submit(single);
   int64_t arr = Submit(ArraySpec(Spec(), 0, 9));
-  PollRequest req;
-  req.agent_id = "a1";
-  req.status = {"a1", "host", 4, 8000, 0, 0, "[]", 3, 8000};  // full, room for 3 queued
+  PollRequest req = Request(0);  // full, room for 3 queued
+  req.status.free_memory_mb = 0;
+  req.status.queue_cpus = 3;
+  req.status.queue_memory_mb = 8000;
   PollResponse work = broker_->Poll(req).value();
   ASSERT_EQ(work.assignments.size(), 3u);  // the single job waits here; array tasks queue
   for (const auto& a : work.assignments) EXPECT_EQ(a.job->id, arr);
@@ -196,7 +197,8 @@ TEST_F(BrokerArrayTest, OnlyArrayTasksGoToAnAgentsQueue) {
   model::JobSpec wide = ArraySpec(Spec("wide"), 0, 1);
   wide.cpus_per_task = 5;
   int64_t too_wide = Submit(wide);
-  req.status = {"a1", "host", 4, 8000, 4, 8000, "[]", 4, 8000};
+  req.status.free_cpus = req.status.queue_cpus = 4;
+  req.status.free_memory_mb = 8000;
   work = broker_->Poll(req).value();
   for (const auto& a : work.assignments) EXPECT_NE(a.job->id, too_wide);
 }
@@ -204,10 +206,7 @@ TEST_F(BrokerArrayTest, OnlyArrayTasksGoToAnAgentsQueue) {
 TEST_F(BrokerArrayTest, AFailedCommitLeavesTheTailAsItWas) {
   int64_t id = Submit(ArraySpec(Spec(), 0, 9));
   store_->fail_ = true;
-  PollRequest req;
-  req.agent_id = "a1";
-  req.status = {"a1", "host", 4, 8000, 4, 8000, "[]"};
-  EXPECT_FALSE(broker_->Poll(req));
+  EXPECT_FALSE(broker_->Poll(Request()));
   EXPECT_FALSE(broker_->Cancel(alice_, TaskRef{id, 3}));
   store_->fail_ = false;
   auto rows = Rows(id);

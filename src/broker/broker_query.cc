@@ -14,7 +14,7 @@ TaskSummary Broker::Summarize(const Task& t, const model::Job& job) {
   s.name = job.spec.name;
   s.owner = job.owner.name;
   s.partition = job.spec.partition.empty() ? "local" : job.spec.partition;
-  s.cpus = job.spec.ntasks * job.spec.cpus_per_task;
+  s.cpus = job.spec.TotalCpus();
   s.array_task_count = job.spec.array ? static_cast<int64_t>(job.spec.array->task_ids.size()) : 0;
   s.submit_time = job.submit_time;
   s.time_limit_seconds = job.spec.time_limit_seconds;
@@ -56,7 +56,7 @@ std::string Broker::Why(const Task& t, const model::Job& job) {
            " tasks of this array already running (%" + std::to_string(spec.array->max_concurrent) +
            ")";
   }
-  int64_t cpus = spec.ntasks * spec.cpus_per_task;
+  int64_t cpus = spec.TotalCpus();
   int64_t live = 0, max_cpus = 0, max_memory = 0, matching = 0;
   std::string mismatches;
   auto job_ad = JobAd(job);

@@ -247,11 +247,7 @@ TEST_F(BrokerTest, ALostAgentsWorkIsRequeuedAndItsLateCopyKilled) {
 TEST_F(BrokerTest, AnAgentThatLeftGetsNoWorkFromAPollStillInFlight) {
   Poll();  // the agent is known
   std::thread poller([&] {
-    PollRequest req;
-    req.agent_id = "a1";
-    req.status = {"a1", "host", 4, 8000, 4, 8000, ""};
-    req.max_wait_ms = 10'000;
-    auto r = broker_->Poll(req);
+    auto r = broker_->Poll(Request(4, 10'000));
     EXPECT_TRUE(r && r->assignments.empty());
   });
   // Let the poll start waiting, then the agent leaves and a job arrives.
@@ -267,11 +263,7 @@ TEST_F(BrokerTest, AnAgentThatLeftGetsNoWorkFromAPollStillInFlight) {
 TEST_F(BrokerTest, AnInFlightPollOfALostAgentTakesNoWork) {
   Poll();  // the agent is known
   std::thread poller([&] {
-    PollRequest req;
-    req.agent_id = "a1";
-    req.status = {"a1", "host", 4, 8000, 4, 8000, ""};
-    req.max_wait_ms = 10'000;
-    auto r = broker_->Poll(req);
+    auto r = broker_->Poll(Request(4, 10'000));
     EXPECT_TRUE(r && r->assignments.empty());  // its answer would go to a frozen agent
   });
   while (broker_->WaitingPollsForTest() == 0) std::this_thread::yield();
@@ -287,11 +279,8 @@ TEST_F(BrokerTest, ALongPollEndsWithinAThirdOfTheAgentTimeout) {
   BrokerOptions options;
   options.agent_timeout_seconds = 1;
   broker_ = Broker::Create(*store_, clock_, options).value();
-  PollRequest req;
-  req.agent_id = "a1";
-  req.status = {"a1", "host", 4, 8000, 4, 8000, ""};
-  req.max_wait_ms = 3'600'000;  // an hour: were it honoured, this test would hang
-  auto r = broker_->Poll(req);
+  // An hour: were it honoured, this test would hang.
+  auto r = broker_->Poll(Request(4, 3'600'000));
   ASSERT_TRUE(r) << r.error().message();
   EXPECT_TRUE(r->assignments.empty());
 }
@@ -301,12 +290,9 @@ TEST_F(BrokerTest, AWakeThatArrivesBeforeItsPollEndsThatPollAtOnce) {
   // carry the report the wake was for, so it must return, not wait the long-poll out.
   Poll();  // the agent is known
   broker_->Wake("a1");
-  PollRequest req;
-  req.agent_id = "a1";
-  req.status = {"a1", "host", 4, 8000, 4, 8000, "[]"};
-  req.max_wait_ms = 3'600'000;  // the broker caps it at 20 s: this test would take that long
   auto start = std::chrono::steady_clock::now();
-  ASSERT_TRUE(broker_->Poll(req));
+  // The broker caps the wait at 20 s: were the wake lost, this test would take that long.
+  ASSERT_TRUE(broker_->Poll(Request(4, 3'600'000)));
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
 
@@ -347,9 +333,7 @@ TEST_F(BrokerTest, AReportWhoseCommitFailedIsAppliedWhenSentAgain) {
   int64_t id = Submit(Spec());
   int64_t attempt = Poll().assignments[0].attempt.id;
   store_->fail_ = true;
-  PollRequest req;
-  req.agent_id = "a1";
-  req.status = {"a1", "host", 4, 8000, 3, 8000, ""};
+  PollRequest req = Request(3);
   req.reports = {Report(attempt, AttemptReport::Type::kStarted)};
   req.reports[0].time = 123;
   req.running_attempts = {attempt};

@@ -76,11 +76,19 @@ class BrokerTest : public ::testing::Test {
     EXPECT_TRUE(r) << r.error().message();
     return r ? r->job_id : 0;
   }
-  PollResponse Poll(std::vector<AttemptReport> reports = {}, int64_t cpus = 4,
-                    std::string agent = "a1", std::string ad = "[Arch = \"X86_64\"; Site = \"here\"]") {
+  // A poll from an agent with 4 CPUs and 8000 MB, cpus of them free, waiting up to
+  // max_wait_ms for work.
+  PollRequest Request(int64_t cpus = 4, int64_t max_wait_ms = 0, std::string agent = "a1",
+                      std::string ad = "[Arch = \"X86_64\"; Site = \"here\"]") {
     PollRequest req;
     req.agent_id = agent;
     req.status = {agent, "host", 4, 8000, cpus, 8000, ad};
+    req.max_wait_ms = max_wait_ms;
+    return req;
+  }
+  PollResponse Poll(std::vector<AttemptReport> reports = {}, int64_t cpus = 4,
+                    std::string agent = "a1", std::string ad = "[Arch = \"X86_64\"; Site = \"here\"]") {
+    PollRequest req = Request(cpus, 0, agent, ad);
     req.reports = std::move(reports);
     req.running_attempts = running_;
     auto r = broker_->Poll(req);

@@ -16,7 +16,7 @@ Result<classad::ClassAd> BuildJobAd(const model::Job& job) {
   ad.InsertInteger("ClusterId", job.id);
   ad.InsertString("Owner", job.owner.name);
   ad.InsertString("JobName", spec.name);
-  ad.InsertInteger("RequestCpus", spec.ntasks * spec.cpus_per_task);
+  ad.InsertInteger("RequestCpus", spec.TotalCpus());
   ad.InsertInteger("RequestMemory", spec.memory_mb);
   ad.InsertInteger("RequestGpus", spec.gpus);
   ad.InsertInteger("MaxRetries", spec.max_retries);

@@ -59,6 +59,9 @@ struct JobSpec {
   // Further job ClassAd attributes (name -> expression text), e.g. from JDL or #GANTRY --ad.
   std::map<std::string, std::string> attributes;
   std::vector<std::string> warnings;  // directives accepted but not acted on
+
+  // Cores the job holds while it runs: -n times -c.
+  int64_t TotalCpus() const { return ntasks * cpus_per_task; }
 };
 
 }  // namespace gantry::model
