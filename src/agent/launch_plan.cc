@@ -31,7 +31,6 @@ LaunchPlan PlanLaunch(const broker::Assignment& a, const std::string& attempt_di
   plan.memory_mb = spec.memory_mb;
   plan.time_limit_seconds = spec.time_limit_seconds;
   plan.cpus = spec.TotalCpus();
-  plan.cgroup_name = "gantry-" + std::to_string(task.id) + "." + std::to_string(a.attempt.number);
 
   // The job's own environment first; what the agent sets wins, as with slurmd. Even with
   // --export=NONE a job has the basics of its owner's login environment, as with sbatch.

@@ -19,7 +19,6 @@ struct LaunchPlan {
   int64_t time_limit_seconds = 0;
   int64_t cpus = 1;
   int64_t memory_mb = 0;
-  std::string cgroup_name;
 };
 
 // What the node knows that the assignment does not.

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -258,43 +259,98 @@ Result<std::unique_ptr<CgroupManager>> CgroupManager::Create(CgroupMode mode) {
 }
 
 CgroupManager::~CgroupManager() {
+  for (auto& group : pool_) {
+    if (auto removed = group->Remove(); !removed) LogWarning(removed.error().message());
+  }
+  pool_.clear();
   if (rmdir(parent_.c_str()) != 0) {
     LogWarning("cannot remove cgroup " + parent_ + ": " + strerror(errno));
   }
 }
 
-Result<std::unique_ptr<JobCgroup>> CgroupManager::CreateJobCgroup(
-    const std::string& name, int64_t memory_limit_bytes) const {
-  if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos) {
-    return Fail(InvalidArgument("invalid cgroup name '" + name + "'"));
-  }
-  std::string path = parent_ + "/" + name;
-  if (mkdir(path.c_str(), 0755) != 0) {
-    return Fail(ErrnoError("cannot create cgroup " + path, errno));
-  }
-  auto group = std::make_unique<JobCgroup>(mode_, path);
-  if (memory_limit_bytes > 0) {
-    std::string limit = std::to_string(memory_limit_bytes);
-    if (mode_ == CgroupMode::kV2) {
-      GANTRY_RETURN_IF_ERROR(WriteString(path + "/memory.max", limit));
-      // Swap would let the job exceed its limit unnoticed; absent without swap accounting.
-      if (FileExists(path + "/memory.swap.max")) (void)WriteString(path + "/memory.swap.max", "0");
+Result<std::unique_ptr<JobCgroup>> CgroupManager::Acquire(int64_t memory_limit_bytes) {
+  std::unique_ptr<JobCgroup> group;
+  std::string path;
+  {
+    std::lock_guard lock(mu_);
+    if (!pool_.empty()) {
+      group = std::move(pool_.back());
+      pool_.pop_back();
     } else {
-      GANTRY_RETURN_IF_ERROR(WriteString(path + "/memory.limit_in_bytes", limit));
-      // memory+swap must be >= memory, so it is written second.
-      if (FileExists(path + "/memory.memsw.limit_in_bytes")) {
-        GANTRY_RETURN_IF_ERROR(WriteString(path + "/memory.memsw.limit_in_bytes", limit));
-      }
+      path = parent_ + "/job-" + std::to_string(next_name_++);
     }
   }
+  if (group == nullptr) {
+    if (mkdir(path.c_str(), 0755) != 0) return Fail(ErrnoError("cannot create cgroup " + path, errno));
+    group = std::make_unique<JobCgroup>(mode_, path);
+    if (mode_ == CgroupMode::kV2) {
+      group->peak_fd_ = open((path + "/memory.peak").c_str(), O_RDWR | O_CLOEXEC);
+    }
+  }
+  auto limited = group->SetMemoryLimit(memory_limit_bytes);
+  if (!limited) return Fail(limited.error());  // the group goes (rmdir) with the unique_ptr
   return group;
+}
+
+void CgroupManager::Release(std::unique_ptr<JobCgroup> group) {
+  if (group == nullptr) return;
+  {
+    std::lock_guard lock(mu_);
+    if (pool_.size() < kMaxPooled && group->ResetCounters()) {
+      pool_.push_back(std::move(group));
+      return;
+    }
+  }
+  if (auto removed = group->Remove(); !removed) LogWarning(removed.error().message());
+}
+
+size_t CgroupManager::pooled() const {
+  std::lock_guard lock(mu_);
+  return pool_.size();
 }
 
 JobCgroup::JobCgroup(CgroupMode mode, std::string path)
     : mode_(mode), path_(std::move(path)), procs_path_(path_ + "/cgroup.procs") {}
 
 JobCgroup::~JobCgroup() {
+  if (peak_fd_ >= 0) close(peak_fd_);
   if (!removed_) rmdir(path_.c_str());
+}
+
+Status JobCgroup::SetMemoryLimit(int64_t bytes) {
+  if (bytes == memory_limit_) return {};
+  if (mode_ == CgroupMode::kV2) {
+    GANTRY_RETURN_IF_ERROR(
+        WriteString(path_ + "/memory.max", bytes > 0 ? std::to_string(bytes) : "max"));
+    // Swap would let the job exceed its limit unnoticed; absent without swap accounting.
+    if (FileExists(path_ + "/memory.swap.max")) {
+      (void)WriteString(path_ + "/memory.swap.max", bytes > 0 ? "0" : "max");
+    }
+  } else {
+    // memory+swap must stay >= memory: it is raised first and lowered second.
+    std::string memsw = path_ + "/memory.memsw.limit_in_bytes";
+    bool has_memsw = FileExists(memsw);
+    std::string value = bytes > 0 ? std::to_string(bytes) : "-1";
+    bool raising = bytes <= 0 || (memory_limit_ > 0 && bytes > memory_limit_);
+    if (has_memsw && raising) GANTRY_RETURN_IF_ERROR(WriteString(memsw, value));
+    GANTRY_RETURN_IF_ERROR(WriteString(path_ + "/memory.limit_in_bytes", value));
+    if (has_memsw && !raising) GANTRY_RETURN_IF_ERROR(WriteString(memsw, value));
+  }
+  memory_limit_ = bytes;
+  return {};
+}
+
+bool JobCgroup::ResetCounters() {
+  if (mode_ == CgroupMode::kV2) {
+    if (peak_fd_ < 0 || pwrite(peak_fd_, "reset", 5, 0) != 5) return false;
+  } else {
+    if (!WriteString(path_ + "/memory.max_usage_in_bytes", "0") ||
+        !WriteString(path_ + "/memory.failcnt", "0")) {
+      return false;
+    }
+  }
+  oom_kills_base_ = std::max<int64_t>(OomKills(), 0);
+  return true;
 }
 
 Result<std::vector<pid_t>> JobCgroup::ReadPids() const {
@@ -312,14 +368,24 @@ bool JobCgroup::KillAll() const {
 }
 
 int64_t JobCgroup::PeakMemoryBytes() const {
-  return ReadInt(path_ +
-                 (mode_ == CgroupMode::kV2 ? "/memory.peak" : "/memory.max_usage_in_bytes"));
+  if (mode_ == CgroupMode::kV1) return ReadInt(path_ + "/memory.max_usage_in_bytes");
+  if (peak_fd_ >= 0) {
+    // After a reset, only reads through the same fd see the fresh peak.
+    char buf[32] = {};
+    ssize_t n = pread(peak_fd_, buf, sizeof buf - 1, 0);
+    if (n > 0) return ParseInt(Trim(std::string_view(buf, static_cast<size_t>(n)))).value_or(0);
+  }
+  return ReadInt(path_ + "/memory.peak");
+}
+
+int64_t JobCgroup::OomKills() const {
+  std::string file = path_ + (mode_ == CgroupMode::kV2 ? "/memory.events" : "/memory.oom_control");
+  return ReadKeyedInt(file, "oom_kill");
 }
 
 bool JobCgroup::OomKilled() const {
-  std::string file = path_ + (mode_ == CgroupMode::kV2 ? "/memory.events" : "/memory.oom_control");
-  int64_t kills = ReadKeyedInt(file, "oom_kill");
-  if (kills >= 0) return kills > 0;
+  int64_t kills = OomKills();
+  if (kills >= 0) return kills > oom_kills_base_;
   // Kernels before 4.13 have no oom_kill counter in v1; hitting the limit is the best hint.
   return mode_ == CgroupMode::kV1 && ReadInt(path_ + "/memory.failcnt") > 0;
 }

@@ -9,15 +9,33 @@
 namespace gantry::exec {
 namespace {
 
-TEST(CgroupManagerTest, CreatesAJobGroupWithItsMemoryLimitAndRemovesIt) {
-  CgroupMode mode = CgroupManager::Detect();
-  if (mode == CgroupMode::kNone) GTEST_SKIP() << "no writable memory cgroup here";
-  auto manager = CgroupManager::Create(mode);
-  ASSERT_TRUE(manager.has_value()) << manager.error().ToString();
-  auto group = (*manager)->CreateJobCgroup("limit-test", 64 << 20);
+class CgroupManagerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    mode_ = CgroupManager::Detect();
+    if (mode_ == CgroupMode::kNone) GTEST_SKIP() << "no writable memory cgroup here";
+    auto manager = CgroupManager::Create(mode_);
+    ASSERT_TRUE(manager.has_value()) << manager.error().ToString();
+    manager_ = std::move(*manager);
+  }
+  std::string Limit(const JobCgroup& group) const {
+    std::string file = mode_ == CgroupMode::kV2 ? "/memory.max" : "/memory.limit_in_bytes";
+    return std::string(Trim(ReadFile(group.path() + file).value_or("")));
+  }
+  std::string Unlimited() const {
+    if (mode_ == CgroupMode::kV2) return "max";
+    auto parent = ReadFile(manager_->parent_path() + "/memory.limit_in_bytes");
+    return std::string(Trim(parent.value_or("")));
+  }
+
+  CgroupMode mode_ = CgroupMode::kNone;
+  std::unique_ptr<CgroupManager> manager_;
+};
+
+TEST_F(CgroupManagerTest, HandsOutAnEmptyGroupWithItsMemoryLimit) {
+  auto group = manager_->Acquire(64 << 20);
   ASSERT_TRUE(group.has_value()) << group.error().ToString();
-  std::string limit_file = mode == CgroupMode::kV2 ? "/memory.max" : "/memory.limit_in_bytes";
-  EXPECT_EQ(Trim(ReadFile((*group)->path() + limit_file).value_or("")), "67108864");
+  EXPECT_EQ(Limit(**group), "67108864");
   auto pids = (*group)->ReadPids();
   ASSERT_TRUE(pids.has_value());
   EXPECT_TRUE(pids->empty());
@@ -27,17 +45,46 @@ TEST(CgroupManagerTest, CreatesAJobGroupWithItsMemoryLimitAndRemovesIt) {
   EXPECT_FALSE(FileExists(path));
 }
 
-TEST(CgroupManagerTest, RejectsNamesThatWouldLeaveItsDirectory) {
-  CgroupMode mode = CgroupManager::Detect();
-  if (mode == CgroupMode::kNone) GTEST_SKIP() << "no writable memory cgroup here";
-  auto manager = CgroupManager::Create(mode);
-  ASSERT_TRUE(manager.has_value());
-  for (const char* name : {"", ".", "..", "a/b"}) {
-    EXPECT_FALSE((*manager)->CreateJobCgroup(name, 0).has_value()) << name;
+TEST_F(CgroupManagerTest, AReleasedGroupServesTheNextAttemptWithItsOwnLimit) {
+  auto first = manager_->Acquire(64 << 20);
+  ASSERT_TRUE(first.has_value()) << first.error().ToString();
+  std::string path = (*first)->path();
+  manager_->Release(std::move(*first));
+  EXPECT_EQ(manager_->pooled(), 1u);
+
+  // Raised, lowered, lifted: each limit is what the next attempt gets.
+  for (int64_t limit : {int64_t{128} << 20, int64_t{32} << 20, int64_t{0}, int64_t{16} << 20}) {
+    auto again = manager_->Acquire(limit);
+    ASSERT_TRUE(again.has_value()) << again.error().ToString();
+    EXPECT_EQ((*again)->path(), path) << "the pooled group is reused, not a new one made";
+    EXPECT_EQ(Limit(**again), limit > 0 ? std::to_string(limit) : Unlimited()) << limit;
+    EXPECT_EQ(manager_->pooled(), 0u);
+    manager_->Release(std::move(*again));
   }
+
+  // Two at once: the second is a new group.
+  auto a = manager_->Acquire(0);
+  auto b = manager_->Acquire(0);
+  ASSERT_TRUE(a.has_value() && b.has_value());
+  EXPECT_NE((*a)->path(), (*b)->path());
+  manager_->Release(std::move(*a));
+  manager_->Release(std::move(*b));
+  EXPECT_EQ(manager_->pooled(), 2u);
 }
 
-TEST(CgroupManagerTest, RefusesToSetUpTheNoneMode) {
+TEST_F(CgroupManagerTest, GoingAwayRemovesThePooledGroupsAndItsOwn) {
+  auto group = manager_->Acquire(0);
+  ASSERT_TRUE(group.has_value());
+  std::string path = (*group)->path();
+  manager_->Release(std::move(*group));
+  std::string parent = manager_->parent_path();
+  ASSERT_TRUE(FileExists(path));
+  manager_.reset();
+  EXPECT_FALSE(FileExists(path));
+  EXPECT_FALSE(FileExists(parent));
+}
+
+TEST(CgroupManagerNoneTest, RefusesToSetUpTheNoneMode) {
   EXPECT_FALSE(CgroupManager::Create(CgroupMode::kNone).has_value());
 }
 

@@ -29,7 +29,6 @@ struct SpawnRequest {
   int64_t memory_limit_bytes = 0;  // 0 = none
   int64_t time_limit_seconds = 0;  // 0 = none; SIGTERM to the tree, SIGKILL after the grace
   int64_t kill_grace_seconds = 5;
-  std::string cgroup_name;  // unique per attempt, e.g. "job-42.1"; empty: "attempt-<handle>"
 };
 
 }  // namespace gantry::exec

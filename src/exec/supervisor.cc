@@ -148,9 +148,7 @@ Result<ProcessHandle> SupervisorImpl::Start(const SpawnRequest& request, ExitCal
   std::unique_ptr<JobCgroup> cgroup;
   SpawnSetup setup;
   if (cgroups_ != nullptr) {
-    std::string name =
-        request.cgroup_name.empty() ? "attempt-" + std::to_string(id) : request.cgroup_name;
-    GANTRY_ASSIGN_OR_RETURN(cgroup, cgroups_->CreateJobCgroup(name, request.memory_limit_bytes));
+    GANTRY_ASSIGN_OR_RETURN(cgroup, cgroups_->Acquire(request.memory_limit_bytes));
     setup.cgroup_procs_path = cgroup->procs_path();
   } else {
     setup.address_space_limit = request.memory_limit_bytes;
@@ -379,7 +377,7 @@ void SupervisorImpl::Finish(Job& job, Ready& ready) {
     job.status.usage.peak_memory_kb = job.cgroup->PeakMemoryBytes() / 1024;
     job.status.oom_killed =
         job.cgroup->OomKilled() && (job.status.signal == SIGKILL || job.status.exit_code != 0);
-    if (auto removed = job.cgroup->Remove(); !removed) LogWarning(removed.error().message());
+    cgroups_->Release(std::move(job.cgroup));
   }
   ready.emplace_back(std::move(job.on_exit), job.status);
   jobs_.erase(job.id);

@@ -97,6 +97,30 @@ TEST(ProcessSupervisorTest, CgroupMemoryLimitKillsAndReportsOom) {
   EXPECT_EQ(DescribeExitStatus(status), "memory limit of 32 MB exceeded");
 }
 
+// Cgroups are pooled: the attempt after an OOM kill, in the same group, starts afresh.
+TEST(ProcessSupervisorTest, AnAttemptInAPooledCgroupHasItsOwnPeakAndOomVerdict) {
+  CgroupMode mode = CgroupManager::Detect();
+  if (mode == CgroupMode::kNone) GTEST_SKIP() << "no writable memory cgroup here";
+  TempDir dir;
+  auto supervisor = MakeSupervisor({.cgroup_mode = mode});
+  auto big = MakeRequest({HelperPath(), "alloc", "200"}, dir);
+  big.memory_limit_bytes = 32 << 20;
+  ASSERT_TRUE(RunToEnd(*supervisor, big).oom_killed);
+
+  auto small = MakeRequest({HelperPath(), "alloc", "8"}, dir);
+  ExitStatus status = RunToEnd(*supervisor, small);
+  EXPECT_EQ(status.exit_code, 0) << DescribeExitStatus(status);
+  EXPECT_FALSE(status.oom_killed);
+  EXPECT_GT(status.usage.peak_memory_kb, 8 * 1024);
+  EXPECT_LT(status.usage.peak_memory_kb, 30 * 1024) << "the earlier attempt's peak is not carried over";
+
+  auto limited = MakeRequest({HelperPath(), "alloc", "40"}, dir);
+  limited.memory_limit_bytes = 128 << 20;
+  status = RunToEnd(*supervisor, limited);
+  EXPECT_EQ(status.exit_code, 0) << DescribeExitStatus(status);
+  EXPECT_FALSE(status.oom_killed);
+}
+
 TEST(ProcessSupervisorTest, FallbackMemoryLimitMakesAllocationFail) {
   TempDir dir;
   auto supervisor = MakeSupervisor({.cgroup_mode = CgroupMode::kNone});
