@@ -36,6 +36,13 @@ broker::AttemptReport NewReport(broker::AttemptReport::Type type, int64_t attemp
   return r;
 }
 
+// The attempt's scratch dir is usually left empty: one rmdir, not a directory walk.
+void RemoveScratch(const std::string& dir) {
+  if (dir.empty() || rmdir(dir.c_str()) == 0 || errno == ENOENT) return;
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Agent>> Agent::Create(AgentOptions options,
@@ -48,6 +55,7 @@ Result<std::unique_ptr<Agent>> Agent::Create(AgentOptions options,
   AdFacts facts{options.name, Hostname(), uts.machine, options.site, total, 0};
   GANTRY_ASSIGN_OR_RETURN(std::string ad, BuildResourceAd(facts, options.ad_extra));
   GANTRY_RETURN_IF_ERROR(MakeDirs(options.work_dir + "/attempts", 0755));
+  GANTRY_RETURN_IF_ERROR(MakeDirs(options.work_dir + "/scripts", 0755));
   // A previous agent on this work_dir that crashed may have left attempts running; the server
   // requeues them, so they must be gone before this agent starts anything.
   KillLeftoverAttempts(options.work_dir + "/attempts");
@@ -68,7 +76,8 @@ Agent::Agent(AgentOptions options, exec::NodeResources total, std::string ad,
       ledger_(total),
       link_(std::move(link)),
       waker_link_(std::move(waker)),
-      supervisor_(std::move(supervisor)) {
+      supervisor_(std::move(supervisor)),
+      scripts_(options_.work_dir + "/scripts") {
   waker_ = std::thread([this] { WakerLoop(); });
   starter_ = std::thread([this] { StarterLoop(); });
 }
@@ -126,7 +135,7 @@ void Agent::StarterLoop() {
     queued_.pop_front();
     // Listed as running from now on: a poll in between must not tell the server that this
     // agent does not know the attempt (it would be requeued and run twice).
-    running_[a.attempt.id] = Running{a.attempt.id, 0, exec::Reservation(), ""};
+    running_[a.attempt.id] = Running{.attempt_id = a.attempt.id, .job_id = a.job->id};
     lock.unlock();
     Start(a);
     lock.lock();
@@ -145,11 +154,13 @@ void Agent::OnExit(int64_t attempt_id, const exec::ExitStatus& status) {
   r.usage.max_rss_kb = std::max(status.usage.max_rss_kb, status.usage.peak_memory_kb);
   r.reason = exec::DescribeExitStatus(status);
   std::string dir;
+  int64_t job_id = 0;
   {
     std::lock_guard lock(mu_);
     auto it = running_.find(attempt_id);
     if (it != running_.end()) {
       dir = it->second.attempt_dir;
+      job_id = it->second.job_id;
       r.stdout_path = it->second.stdout_path;
       r.stderr_path = it->second.stderr_path;
       it->second.reservation = exec::Reservation();  // free the cores now
@@ -158,28 +169,39 @@ void Agent::OnExit(int64_t attempt_id, const exec::ExitStatus& status) {
     wake_needed_ = true;
     cv_.notify_all();
   }
-  std::error_code ignored;
-  if (!dir.empty()) std::filesystem::remove_all(dir, ignored);
+  RemoveScratch(dir);
+  if (job_id != 0) scripts_.Release(job_id);
+}
+
+const Agent::Owner& Agent::OwnerOf(uid_t uid) {
+  auto now = std::chrono::steady_clock::now();
+  Owner& owner = owners_[uid];
+  if (owner.looked_up + std::chrono::seconds(60) > now) return owner;
+  std::vector<char> buf(16384);
+  struct passwd pw, *found = nullptr;
+  owner = Owner{};
+  if (getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) == 0 && found) {
+    owner.home = pw.pw_dir;
+    owner.shell = pw.pw_shell;
+  }
+  owner.looked_up = now;
+  return owner;
 }
 
 void Agent::Start(const broker::Assignment& a) {
   int64_t attempt_id = a.attempt.id;
+  int64_t job_id = a.job->id;
   std::string dir = options_.work_dir + "/attempts/" + std::to_string(attempt_id);
-  std::string script = dir + "/script";
-  NodeContext node{hostname_, "", ""};
-  {
-    std::vector<char> buf(16384);
-    struct passwd pw, *found = nullptr;
-    if (getpwuid_r(a.job->owner.uid, &pw, buf.data(), buf.size(), &found) == 0 && found) {
-      node.owner_home = pw.pw_dir;
-      node.owner_shell = pw.pw_shell;
-    }
-  }
-  LaunchPlan plan = PlanLaunch(a, dir, script, node);
+  const Owner& owner_info = OwnerOf(a.job->owner.uid);
+  NodeContext node{hostname_, owner_info.home, owner_info.shell};
+  bool holds_script = false;
+  auto undo = [&] {
+    RemoveScratch(dir);
+    if (holds_script) scripts_.Release(job_id);
+  };
   // Nothing is left behind: the scratch directory goes, the reservation is released.
   auto fail = [&](const std::string& why) {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir, ignored);
+    undo();
     broker::AttemptReport r = NewReport(broker::AttemptReport::Type::kFailedToStart, attempt_id);
     r.reason = why;
     std::lock_guard lock(mu_);
@@ -190,17 +212,13 @@ void Agent::Start(const broker::Assignment& a) {
   // back unstarted: it is forgotten without a report, so the server requeues it without
   // spending a retry on the next poll; meanwhile this agent takes no work for a while.
   auto hand_back = [&](const std::string& why) {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir, ignored);
+    undo();
     LogWarning("agent: cannot prepare attempt " + std::to_string(attempt_id) + ": " + why +
                "; handing it back to the server");
     std::lock_guard lock(mu_);
     running_.erase(attempt_id);
     paused_until_ = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   };
-  auto reservation = ledger_.Reserve(static_cast<int>(plan.cpus), plan.memory_mb);
-  if (!reservation) return fail(reservation.error().message());
-
   uid_t owner = a.job->owner.uid;
   bool as_root = geteuid() == 0;
   if (!as_root && owner != geteuid()) {
@@ -216,24 +234,27 @@ void Agent::Start(const broker::Assignment& a) {
     return fail("the script's interpreter " + interpreter + " (line 1: #!" + std::string(Trim(shebang)) +
                 ") " + (errno == ENOENT ? "does not exist" : "cannot be executed: " + std::string(strerror(errno))));
   }
+  bool hand_over = as_root && owner != 0;
+  auto script = scripts_.Acquire(job_id, text,
+                                 hand_over ? std::optional(std::pair(owner, a.job->owner.gid))
+                                           : std::nullopt);
+  if (!script) {
+    if (script.error().code() == ErrorCode::kResourceExhausted) {
+      return hand_back(script.error().message());
+    }
+    return fail(script.error().message());
+  }
+  holds_script = true;
+  LaunchPlan plan = PlanLaunch(a, dir, *script, node);
+  auto reservation = ledger_.Reserve(static_cast<int>(plan.cpus), plan.memory_mb);
+  if (!reservation) return fail(reservation.error().message());
   if (mkdir(dir.c_str(), 0700) != 0) {
     std::string why = "cannot create " + dir + ": " + strerror(errno);
     if (errno == ENOSPC || errno == EDQUOT || errno == EROFS || errno == EIO) return hand_back(why);
     return fail(why);
   }
-  // Scratch: a crash loses the attempt anyway, so no fsync.
-  auto written = WriteNewFile(script, a.job->spec.script, 0700);
-  if (!written) {
-    if (written.error().code() == ErrorCode::kResourceExhausted) {
-      return hand_back(written.error().message());
-    }
-    return fail(written.error().message());
-  }
-  if (as_root && owner != 0) {
-    if (chown(dir.c_str(), owner, a.job->owner.gid) != 0 ||
-        chown(script.c_str(), owner, a.job->owner.gid) != 0) {
-      return fail("cannot hand " + dir + " to uid " + std::to_string(owner));
-    }
+  if (hand_over && chown(dir.c_str(), owner, a.job->owner.gid) != 0) {
+    return fail("cannot hand " + dir + " to uid " + std::to_string(owner));
   }
   exec::SpawnRequest req;
   req.argv = plan.argv;
@@ -241,20 +262,20 @@ void Agent::Start(const broker::Assignment& a) {
   req.working_dir = plan.working_dir;
   req.stdout_path = plan.stdout_path;
   req.stderr_path = plan.stderr_path;
-  if (as_root && owner != 0) {
+  if (hand_over) {
     req.uid = owner;
     req.gid = a.job->owner.gid;
   }
   req.memory_limit_bytes = plan.memory_limit_bytes;
   req.time_limit_seconds = plan.time_limit_seconds;
   req.kill_grace_seconds = options_.kill_grace_seconds;
-  req.cgroup_name = plan.cgroup_name;
 
   // Registered before Start so an instant exit finds its entry.
   {
     std::lock_guard lock(mu_);
     Running& entry = running_[attempt_id];  // the starter's placeholder
     entry.attempt_id = attempt_id;
+    entry.job_id = job_id;
     entry.reservation = std::move(*reservation);
     entry.attempt_dir = dir;
     entry.stdout_path = plan.stdout_path;

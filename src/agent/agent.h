@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "agent/job_scripts.h"
 #include "agent/server_link.h"
 #include "base/error.h"
 #include "exec/node_resources.h"
@@ -53,7 +54,8 @@ class Agent {
  private:
   struct Running {
     int64_t attempt_id;
-    exec::ProcessHandle handle;
+    int64_t job_id = 0;
+    exec::ProcessHandle handle = 0;
     exec::Reservation reservation;
     std::string attempt_dir;
     bool kill_requested = false;  // a kill order came while it was being started
@@ -61,6 +63,14 @@ class Agent {
     std::string stdout_path;
     std::string stderr_path;
   };
+
+  // What the job's environment needs of its owner's passwd entry, looked up at most once a
+  // minute (the starter thread only).
+  struct Owner {
+    std::string home, shell;
+    std::chrono::steady_clock::time_point looked_up;
+  };
+  const Owner& OwnerOf(uid_t uid);
 
   Agent(AgentOptions options, exec::NodeResources total, std::string ad,
         std::unique_ptr<ServerLink> link,
@@ -81,6 +91,8 @@ class Agent {
   std::unique_ptr<ServerLink> link_;
   std::unique_ptr<ServerLink> waker_link_;
   std::unique_ptr<exec::ProcessSupervisor> supervisor_;
+  JobScripts scripts_;
+  std::map<uid_t, Owner> owners_;  // the starter thread's
 
   std::mutex mu_;
   std::condition_variable cv_;
