@@ -109,6 +109,13 @@ void Agent::WakerLoop() {
   while (!stopped_) {
     cv_.wait(lock, [&] { return stopped_ || (wake_needed_ && in_long_poll_); });
     if (stopped_) break;
+    if (!ReportsDueLocked()) {
+      // The queue keeps the cores busy: let more reports join these, for one commit.
+      cv_.wait_until(lock, ReportsDueAtLocked(),
+                     [&] { return stopped_ || !in_long_poll_ || ReportsDueLocked(); });
+      if (stopped_) break;
+      if (!in_long_poll_) continue;  // the poll came back by itself and took them along
+    }
     wake_needed_ = false;
     lock.unlock();
     auto woke = waker_link_->Wake(options_.name);
@@ -117,28 +124,52 @@ void Agent::WakerLoop() {
   }
 }
 
-bool Agent::FrontStartable() const {
-  const model::JobSpec& spec = queued_.front().job->spec;
-  int64_t cpus = spec.TotalCpus();
+bool Agent::StartableLocked(int64_t cpus, int64_t memory_mb) const {
   exec::NodeResources free = ledger_.Free(), total = ledger_.total();
-  bool fits = cpus <= free.cores && spec.memory_mb <= free.memory_mb;
-  bool never = cpus > total.cores || spec.memory_mb > total.memory_mb;
+  bool fits = cpus <= free.cores && memory_mb <= free.memory_mb;
+  bool never = cpus > total.cores || memory_mb > total.memory_mb;
   return fits || never;
 }
 
+// The next queued attempt is prepared (scratch dir, script, environment) while the cores are
+// still busy, so that when they free up only the spawn is left.
 void Agent::StarterLoop() {
   std::unique_lock lock(mu_);
   while (true) {
-    cv_.wait(lock, [&] { return stopped_ || (!queued_.empty() && FrontStartable()); });
+    cv_.wait(lock, [&] { return stopped_ || !queued_.empty(); });
     if (stopped_) return;
     broker::Assignment a = std::move(queued_.front());
     queued_.pop_front();
+    if (!reports_.empty() && ReportsDueLocked()) cv_.notify_all();  // the queue runs low
     // Listed as running from now on: a poll in between must not tell the server that this
     // agent does not know the attempt (it would be requeued and run twice).
     running_[a.attempt.id] = Running{.attempt_id = a.attempt.id, .job_id = a.job->id};
+    preparing_cores_ = a.job->spec.TotalCpus();
     lock.unlock();
-    Start(a);
+    std::optional<Prepared> p = Prepare(a);
     lock.lock();
+    if (p) {
+      auto cancelled = [&] {
+        auto it = running_.find(p->attempt_id);
+        return it == running_.end() || it->second.kill_requested;
+      };
+      cv_.wait(lock, [&] {
+        return stopped_ || cancelled() || StartableLocked(p->cpus, p->memory_mb);
+      });
+      bool stopping = stopped_, start = !stopping && !cancelled();
+      preparing_cores_ = 0;
+      if (stopping) running_.erase(p->attempt_id);  // the server requeues it
+      lock.unlock();
+      if (start) {
+        Launch(*p);
+      } else if (stopping) {
+        Unprepare(*p);
+      } else {
+        FailStart(*p, "cancelled before it started");
+      }
+      lock.lock();
+    }
+    preparing_cores_ = 0;
   }
 }
 
@@ -153,6 +184,7 @@ void Agent::OnExit(int64_t attempt_id, const exec::ExitStatus& status) {
   r.usage.wall_seconds = status.usage.wall_seconds;
   r.usage.max_rss_kb = std::max(status.usage.max_rss_kb, status.usage.peak_memory_kb);
   r.reason = exec::DescribeExitStatus(status);
+  double wall_ms = status.usage.wall_seconds * 1000;
   std::string dir;
   int64_t job_id = 0;
   {
@@ -165,6 +197,7 @@ void Agent::OnExit(int64_t attempt_id, const exec::ExitStatus& status) {
       r.stderr_path = it->second.stderr_path;
       it->second.reservation = exec::Reservation();  // free the cores now
     }
+    task_wall_ms_ = task_wall_ms_ < 0 ? wall_ms : 0.8 * task_wall_ms_ + 0.2 * wall_ms;
     reports_.push_back(std::move(r));
     wake_needed_ = true;
     cv_.notify_all();
@@ -188,42 +221,45 @@ const Agent::Owner& Agent::OwnerOf(uid_t uid) {
   return owner;
 }
 
-void Agent::Start(const broker::Assignment& a) {
-  int64_t attempt_id = a.attempt.id;
-  int64_t job_id = a.job->id;
-  std::string dir = options_.work_dir + "/attempts/" + std::to_string(attempt_id);
+void Agent::Unprepare(const Prepared& p) {
+  RemoveScratch(p.dir);
+  if (p.holds_script) scripts_.Release(p.job_id);
+}
+
+void Agent::FailStart(const Prepared& p, const std::string& why) {
+  Unprepare(p);
+  broker::AttemptReport r = NewReport(broker::AttemptReport::Type::kFailedToStart, p.attempt_id);
+  r.reason = why;
+  std::lock_guard lock(mu_);
+  running_.erase(p.attempt_id);
+  reports_.push_back(std::move(r));
+}
+
+// The agent's own disk is full (or read-only): not the job's fault. The attempt is handed
+// back unstarted: it is forgotten without a report, so the server requeues it without
+// spending a retry on the next poll; meanwhile this agent takes no work for a while.
+void Agent::HandBack(const Prepared& p, const std::string& why) {
+  Unprepare(p);
+  LogWarning("agent: cannot prepare attempt " + std::to_string(p.attempt_id) + ": " + why +
+             "; handing it back to the server");
+  std::lock_guard lock(mu_);
+  running_.erase(p.attempt_id);
+  paused_until_ = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+}
+
+std::optional<Agent::Prepared> Agent::Prepare(const broker::Assignment& a) {
+  Prepared p;
+  p.attempt_id = a.attempt.id;
+  p.job_id = a.job->id;
+  p.dir = options_.work_dir + "/attempts/" + std::to_string(p.attempt_id);
   const Owner& owner_info = OwnerOf(a.job->owner.uid);
   NodeContext node{hostname_, owner_info.home, owner_info.shell};
-  bool holds_script = false;
-  auto undo = [&] {
-    RemoveScratch(dir);
-    if (holds_script) scripts_.Release(job_id);
-  };
-  // Nothing is left behind: the scratch directory goes, the reservation is released.
-  auto fail = [&](const std::string& why) {
-    undo();
-    broker::AttemptReport r = NewReport(broker::AttemptReport::Type::kFailedToStart, attempt_id);
-    r.reason = why;
-    std::lock_guard lock(mu_);
-    running_.erase(attempt_id);
-    reports_.push_back(std::move(r));
-  };
-  // The agent's own disk is full (or read-only): not the job's fault. The attempt is handed
-  // back unstarted: it is forgotten without a report, so the server requeues it without
-  // spending a retry on the next poll; meanwhile this agent takes no work for a while.
-  auto hand_back = [&](const std::string& why) {
-    undo();
-    LogWarning("agent: cannot prepare attempt " + std::to_string(attempt_id) + ": " + why +
-               "; handing it back to the server");
-    std::lock_guard lock(mu_);
-    running_.erase(attempt_id);
-    paused_until_ = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  };
   uid_t owner = a.job->owner.uid;
   bool as_root = geteuid() == 0;
   if (!as_root && owner != geteuid()) {
-    return fail("this agent runs as uid " + std::to_string(geteuid()) +
-                " and cannot run jobs of uid " + std::to_string(owner));
+    FailStart(p, "this agent runs as uid " + std::to_string(geteuid()) +
+                     " and cannot run jobs of uid " + std::to_string(owner));
+    return std::nullopt;
   }
   // execve's ENOENT would blame the script; name the missing interpreter instead.
   const std::string& text = a.job->spec.script;
@@ -231,37 +267,49 @@ void Agent::Start(const broker::Assignment& a) {
                                                                               : text.find('\n') - 2);
   std::string interpreter(Trim(shebang).substr(0, Trim(shebang).find_first_of(" \t")));
   if (!interpreter.empty() && access(interpreter.c_str(), X_OK) != 0) {
-    return fail("the script's interpreter " + interpreter + " (line 1: #!" + std::string(Trim(shebang)) +
-                ") " + (errno == ENOENT ? "does not exist" : "cannot be executed: " + std::string(strerror(errno))));
+    FailStart(p, "the script's interpreter " + interpreter + " (line 1: #!" +
+                     std::string(Trim(shebang)) + ") " +
+                     (errno == ENOENT ? "does not exist"
+                                      : "cannot be executed: " + std::string(strerror(errno))));
+    return std::nullopt;
   }
   bool hand_over = as_root && owner != 0;
-  auto script = scripts_.Acquire(job_id, text,
+  auto script = scripts_.Acquire(p.job_id, text,
                                  hand_over ? std::optional(std::pair(owner, a.job->owner.gid))
                                            : std::nullopt);
   if (!script) {
     if (script.error().code() == ErrorCode::kResourceExhausted) {
-      return hand_back(script.error().message());
+      HandBack(p, script.error().message());
+    } else {
+      FailStart(p, script.error().message());
     }
-    return fail(script.error().message());
+    return std::nullopt;
   }
-  holds_script = true;
-  LaunchPlan plan = PlanLaunch(a, dir, *script, node);
-  auto reservation = ledger_.Reserve(static_cast<int>(plan.cpus), plan.memory_mb);
-  if (!reservation) return fail(reservation.error().message());
-  if (mkdir(dir.c_str(), 0700) != 0) {
-    std::string why = "cannot create " + dir + ": " + strerror(errno);
-    if (errno == ENOSPC || errno == EDQUOT || errno == EROFS || errno == EIO) return hand_back(why);
-    return fail(why);
+  p.holds_script = true;
+  if (mkdir(p.dir.c_str(), 0700) != 0) {
+    int err = errno;
+    std::string why = "cannot create " + p.dir + ": " + strerror(err);
+    p.dir.clear();  // not ours to remove
+    if (err == ENOSPC || err == EDQUOT || err == EROFS || err == EIO) {
+      HandBack(p, why);
+    } else {
+      FailStart(p, why);
+    }
+    return std::nullopt;
   }
-  if (hand_over && chown(dir.c_str(), owner, a.job->owner.gid) != 0) {
-    return fail("cannot hand " + dir + " to uid " + std::to_string(owner));
+  if (hand_over && chown(p.dir.c_str(), owner, a.job->owner.gid) != 0) {
+    FailStart(p, "cannot hand " + p.dir + " to uid " + std::to_string(owner));
+    return std::nullopt;
   }
-  exec::SpawnRequest req;
-  req.argv = plan.argv;
-  req.env = plan.env;
-  req.working_dir = plan.working_dir;
-  req.stdout_path = plan.stdout_path;
-  req.stderr_path = plan.stderr_path;
+  LaunchPlan plan = PlanLaunch(a, p.dir, *script, node);
+  p.cpus = plan.cpus;
+  p.memory_mb = plan.memory_mb;
+  exec::SpawnRequest& req = p.request;
+  req.argv = std::move(plan.argv);
+  req.env = std::move(plan.env);
+  req.working_dir = std::move(plan.working_dir);
+  req.stdout_path = std::move(plan.stdout_path);
+  req.stderr_path = std::move(plan.stderr_path);
   if (hand_over) {
     req.uid = owner;
     req.gid = a.job->owner.gid;
@@ -269,22 +317,26 @@ void Agent::Start(const broker::Assignment& a) {
   req.memory_limit_bytes = plan.memory_limit_bytes;
   req.time_limit_seconds = plan.time_limit_seconds;
   req.kill_grace_seconds = options_.kill_grace_seconds;
+  return p;
+}
 
+void Agent::Launch(Prepared& p) {
+  int64_t attempt_id = p.attempt_id;
+  auto reservation = ledger_.Reserve(static_cast<int>(p.cpus), p.memory_mb);
+  if (!reservation) return FailStart(p, reservation.error().message());
   // Registered before Start so an instant exit finds its entry.
   {
     std::lock_guard lock(mu_);
     Running& entry = running_[attempt_id];  // the starter's placeholder
-    entry.attempt_id = attempt_id;
-    entry.job_id = job_id;
     entry.reservation = std::move(*reservation);
-    entry.attempt_dir = dir;
-    entry.stdout_path = plan.stdout_path;
-    entry.stderr_path = plan.stderr_path;
+    entry.attempt_dir = p.dir;
+    entry.stdout_path = p.request.stdout_path;
+    entry.stderr_path = p.request.stderr_path;
   }
-  auto handle = supervisor_->Start(req, [this, attempt_id](const exec::ExitStatus& s) {
+  auto handle = supervisor_->Start(p.request, [this, attempt_id](const exec::ExitStatus& s) {
     OnExit(attempt_id, s);
   });
-  if (!handle) return fail(handle.error().message());
+  if (!handle) return FailStart(p, handle.error().message());
   std::unique_lock lock(mu_);
   auto entry = running_.find(attempt_id);
   // It may have ended, and its end been reported and acknowledged (which records the start
@@ -293,8 +345,8 @@ void Agent::Start(const broker::Assignment& a) {
   entry->second.handle = *handle;
   bool kill = entry->second.kill_requested;
   broker::AttemptReport started = NewReport(broker::AttemptReport::Type::kStarted, attempt_id);
-  started.stdout_path = plan.stdout_path;
-  started.stderr_path = plan.stderr_path;
+  started.stdout_path = p.request.stdout_path;
+  started.stderr_path = p.request.stderr_path;
   // The exit may already be queued: the start must come first.
   auto pos = std::find_if(reports_.begin(), reports_.end(),
                           [&](const broker::AttemptReport& r) { return r.attempt_id == attempt_id; });
@@ -303,15 +355,40 @@ void Agent::Start(const broker::Assignment& a) {
   if (kill) (void)supervisor_->Kill(*handle, exec::KillMode::kCancel);
 }
 
+int64_t Agent::QueuedCoresLocked() const {
+  int64_t cores = preparing_cores_;
+  for (const broker::Assignment& a : queued_) cores += a.job->spec.TotalCpus();
+  return cores;
+}
+
+int64_t Agent::QueueRoomLocked() const {
+  if (options_.queue_cores >= 0) return options_.queue_cores;
+  int64_t cores = ledger_.total().cores;
+  if (task_wall_ms_ < 0) return cores;
+  double times = std::clamp(kQueueTargetMs / std::max(task_wall_ms_, 0.1), 1.0, 16.0);
+  return cores * static_cast<int64_t>(times);
+}
+
+bool Agent::ReportsDueLocked() const {
+  if (reports_.empty() || stopped_ || options_.report_linger_ms <= 0) return true;
+  // Less than a node's worth queued: it will soon want more work, and a round trip takes time.
+  if (QueuedCoresLocked() <= ledger_.total().cores) return true;
+  return NowMicros() >= reports_.front().time + options_.report_linger_ms * 1000;
+}
+
+std::chrono::steady_clock::time_point Agent::ReportsDueAtLocked() const {
+  int64_t left = reports_.empty() ? 0
+                                  : reports_.front().time + options_.report_linger_ms * 1000 -
+                                        NowMicros();
+  return std::chrono::steady_clock::now() + std::chrono::microseconds(std::max<int64_t>(left, 0));
+}
+
 broker::AgentStatus Agent::StatusLocked() const {
   // Free: what nothing runs on and nothing queued will take. Queue: room for more.
   exec::NodeResources free = ledger_.Free(), total = ledger_.total();
-  int64_t queued_cores = 0, queued_memory = 0;
-  for (const broker::Assignment& a : queued_) {
-    queued_cores += a.job->spec.TotalCpus();
-    queued_memory += a.job->spec.memory_mb;
-  }
-  int64_t queue_cores = options_.queue_cores < 0 ? total.cores : options_.queue_cores;
+  int64_t queued_cores = QueuedCoresLocked(), queued_memory = 0;
+  for (const broker::Assignment& a : queued_) queued_memory += a.job->spec.memory_mb;
+  int64_t queue_cores = QueueRoomLocked();
   int64_t queue_memory = queue_cores > 0 ? total.memory_mb : 0;
   queue_cores -= std::max<int64_t>(queued_cores - free.cores, 0);
   queue_memory -= std::max<int64_t>(queued_memory - free.memory_mb, 0);
@@ -332,6 +409,8 @@ Status Agent::Run() {
     broker::PollRequest req;
     {
       std::unique_lock lock(mu_);
+      // Fresh reports wait a little for company while the queue keeps the cores busy.
+      cv_.wait_until(lock, ReportsDueAtLocked(), [&] { return ReportsDueLocked(); });
       if (stopped_) return {};
       req.status = StatusLocked();
       int64_t free_cores = req.status.free_cpus;
@@ -408,7 +487,10 @@ Status Agent::Run() {
         if (it == running_.end()) continue;
         handle = it->second.handle;
         // Being started right now: Start kills it as soon as it has a process.
-        if (handle == 0) it->second.kill_requested = true;
+        if (handle == 0) {
+          it->second.kill_requested = true;
+          cv_.notify_all();  // it may be waiting for cores
+        }
       }
       if (handle != 0) (void)supervisor_->Kill(handle, exec::KillMode::kCancel);
     }

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,7 +33,12 @@ struct AgentOptions {
   exec::NodeResourcesOverride resources;
   int64_t long_poll_ms = 20'000;
   int64_t kill_grace_seconds = 5;
-  int64_t queue_cores = -1;  // work accepted beyond the free cores; -1: the node's core count
+  // Work accepted beyond the free cores; -1: enough for about kQueueTargetMs of the node's
+  // recent tasks (1 to 16 times its cores).
+  int64_t queue_cores = -1;
+  // While the queue keeps the cores busy, reports wait up to this long for company, so that
+  // one commit carries many; 0: sent at once.
+  int64_t report_linger_ms = 20;
   bool subreaper = true;
 };
 
@@ -75,12 +81,34 @@ class Agent {
   Agent(AgentOptions options, exec::NodeResources total, std::string ad,
         std::unique_ptr<ServerLink> link,
         std::unique_ptr<ServerLink> waker, std::unique_ptr<exec::ProcessSupervisor> supervisor);
-  void Start(const broker::Assignment& assignment);
+  // An attempt made ready to spawn: scratch dir, script, request.
+  struct Prepared {
+    int64_t attempt_id = 0;
+    int64_t job_id = 0;
+    std::string dir;  // created; "" if not
+    bool holds_script = false;
+    int64_t cpus = 0;
+    int64_t memory_mb = 0;
+    exec::SpawnRequest request;
+  };
+  // Each ends the attempt with a report (or a hand-back) if it cannot go on.
+  std::optional<Prepared> Prepare(const broker::Assignment& assignment);
+  void Launch(Prepared& prepared);
+  // Undoes Prepare; reports kFailedToStart with why.
+  void FailStart(const Prepared& prepared, const std::string& why);
+  // Undoes Prepare; the attempt goes back to the server unreported (the disk is full).
+  void HandBack(const Prepared& prepared, const std::string& why);
+  void Unprepare(const Prepared& prepared);
   void StarterLoop();
   // What the agent offers in its next poll: free cores and memory, and room in its queue.
   broker::AgentStatus StatusLocked() const;
-  // Whether the first queued assignment can start now (or never could: Start refuses it).
-  bool FrontStartable() const;
+  int64_t QueuedCoresLocked() const;
+  int64_t QueueRoomLocked() const;
+  // Whether the unsent reports should go now (see report_linger_ms), and when they will.
+  bool ReportsDueLocked() const;
+  std::chrono::steady_clock::time_point ReportsDueAtLocked() const;
+  // Whether an attempt this big can start now (or never could: Launch refuses it).
+  bool StartableLocked(int64_t cpus, int64_t memory_mb) const;
   void OnExit(int64_t attempt_id, const exec::ExitStatus& status);
   void WakerLoop();
 
@@ -104,6 +132,9 @@ class Agent {
   std::vector<broker::AttemptReport> reports_;     // GUARDED_BY(mu_), not yet acknowledged
   std::map<int64_t, Running> running_;             // GUARDED_BY(mu_)
   std::deque<broker::Assignment> queued_;          // GUARDED_BY(mu_), received, not started
+  int64_t preparing_cores_ = 0;  // GUARDED_BY(mu_), the starter's attempt in hand
+  double task_wall_ms_ = -1;  // GUARDED_BY(mu_), moving average of attempts' wall time
+  static constexpr double kQueueTargetMs = 100;
   std::thread waker_;
   std::thread starter_;
 };

@@ -89,7 +89,12 @@ class SupervisorImpl final : public ProcessSupervisor {
   }
 
  private:
-  using Ready = std::vector<std::pair<ExitCallback, ExitStatus>>;
+  // What a turn of the loop hands on once mu_ is released: exits to report, then emptied
+  // cgroups to reset for the pool (after the reports, which free the cores sooner).
+  struct Ready {
+    std::vector<std::pair<ExitCallback, ExitStatus>> exits;
+    std::vector<std::unique_ptr<JobCgroup>> groups;
+  };
   void Loop();
   void HandleEvent(uint64_t key, Ready& ready);
   void ReapMain(Job& job, Ready& ready);
@@ -257,9 +262,10 @@ void SupervisorImpl::Loop() {
       FireTimers(ready);
       done = stopping_ && jobs_.empty();
     }
-    for (auto& [callback, status] : ready) {
+    for (auto& [callback, status] : ready.exits) {
       if (callback) callback(status);
     }
+    for (auto& group : ready.groups) cgroups_->Release(std::move(group));
     if (done) return;
   }
 }
@@ -377,9 +383,9 @@ void SupervisorImpl::Finish(Job& job, Ready& ready) {
     job.status.usage.peak_memory_kb = job.cgroup->PeakMemoryBytes() / 1024;
     job.status.oom_killed =
         job.cgroup->OomKilled() && (job.status.signal == SIGKILL || job.status.exit_code != 0);
-    cgroups_->Release(std::move(job.cgroup));
+    ready.groups.push_back(std::move(job.cgroup));
   }
-  ready.emplace_back(std::move(job.on_exit), job.status);
+  ready.exits.emplace_back(std::move(job.on_exit), job.status);
   jobs_.erase(job.id);
 }
 
