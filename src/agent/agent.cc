@@ -36,12 +36,6 @@ broker::AttemptReport NewReport(broker::AttemptReport::Type type, int64_t attemp
   return r;
 }
 
-// The attempt's scratch dir is usually left empty: one rmdir, not a directory walk.
-void RemoveScratch(const std::string& dir) {
-  if (dir.empty() || rmdir(dir.c_str()) == 0 || errno == ENOENT) return;
-  std::error_code ignored;
-  std::filesystem::remove_all(dir, ignored);
-}
 
 }  // namespace
 
@@ -77,15 +71,18 @@ Agent::Agent(AgentOptions options, exec::NodeResources total, std::string ad,
       link_(std::move(link)),
       waker_link_(std::move(waker)),
       supervisor_(std::move(supervisor)),
-      scripts_(options_.work_dir + "/scripts") {
+      scripts_(options_.work_dir + "/scripts"),
+      scratch_(options_.work_dir + "/attempts") {
   waker_ = std::thread([this] { WakerLoop(); });
-  starter_ = std::thread([this] { StarterLoop(); });
+  // Several starters: a spawn blocks its thread until the child has exec-ed.
+  int starters = std::clamp(static_cast<int>(ledger_.total().cores), 1, kMaxStarters);
+  for (int i = 0; i < starters; ++i) starters_.emplace_back([this] { StarterLoop(); });
 }
 
 Agent::~Agent() {
   Stop();
   if (waker_.joinable()) waker_.join();
-  if (starter_.joinable()) starter_.join();
+  for (std::thread& starter : starters_) starter.join();
 }
 
 void Agent::Stop() {
@@ -143,8 +140,9 @@ void Agent::StarterLoop() {
     if (!reports_.empty() && ReportsDueLocked()) cv_.notify_all();  // the queue runs low
     // Listed as running from now on: a poll in between must not tell the server that this
     // agent does not know the attempt (it would be requeued and run twice).
-    running_[a.attempt.id] = Running{.attempt_id = a.attempt.id, .job_id = a.job->id};
-    preparing_cores_ = a.job->spec.TotalCpus();
+    running_[a.attempt.id] = Running{.attempt_id = a.attempt.id};
+    int64_t cpus = a.job->spec.TotalCpus();
+    preparing_cores_ += cpus;
     lock.unlock();
     std::optional<Prepared> p = Prepare(a);
     lock.lock();
@@ -157,19 +155,25 @@ void Agent::StarterLoop() {
         return stopped_ || cancelled() || StartableLocked(p->cpus, p->memory_mb);
       });
       bool stopping = stopped_, start = !stopping && !cancelled();
-      preparing_cores_ = 0;
+      // Reserved here, under mu_: another starter must not take the same cores.
+      Result<exec::Reservation> reservation = Fail(FailedPrecondition("not started"));
+      if (start) reservation = ledger_.Reserve(static_cast<int>(p->cpus), p->memory_mb);
       if (stopping) running_.erase(p->attempt_id);  // the server requeues it
+      preparing_cores_ -= cpus;
       lock.unlock();
-      if (start) {
-        Launch(*p);
+      if (start && reservation) {
+        Launch(*p, std::move(*reservation));
+      } else if (start) {
+        FailStart(*p, reservation.error().message());
       } else if (stopping) {
         Unprepare(*p);
       } else {
         FailStart(*p, "cancelled before it started");
       }
       lock.lock();
+    } else {
+      preparing_cores_ -= cpus;
     }
-    preparing_cores_ = 0;
   }
 }
 
@@ -185,14 +189,13 @@ void Agent::OnExit(int64_t attempt_id, const exec::ExitStatus& status) {
   r.usage.max_rss_kb = std::max(status.usage.max_rss_kb, status.usage.peak_memory_kb);
   r.reason = exec::DescribeExitStatus(status);
   double wall_ms = status.usage.wall_seconds * 1000;
-  std::string dir;
-  int64_t job_id = 0;
+  std::string dir, script;
   {
     std::lock_guard lock(mu_);
     auto it = running_.find(attempt_id);
     if (it != running_.end()) {
       dir = it->second.attempt_dir;
-      job_id = it->second.job_id;
+      script = it->second.script;
       r.stdout_path = it->second.stdout_path;
       r.stderr_path = it->second.stderr_path;
       it->second.reservation = exec::Reservation();  // free the cores now
@@ -202,12 +205,13 @@ void Agent::OnExit(int64_t attempt_id, const exec::ExitStatus& status) {
     wake_needed_ = true;
     cv_.notify_all();
   }
-  RemoveScratch(dir);
-  if (job_id != 0) scripts_.Release(job_id);
+  if (!dir.empty()) scratch_.Release(dir);
+  if (!script.empty()) scripts_.Release(script);
 }
 
-const Agent::Owner& Agent::OwnerOf(uid_t uid) {
+Agent::Owner Agent::OwnerOf(uid_t uid) {
   auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(owners_mu_);
   Owner& owner = owners_[uid];
   if (owner.looked_up + std::chrono::seconds(60) > now) return owner;
   std::vector<char> buf(16384);
@@ -222,8 +226,8 @@ const Agent::Owner& Agent::OwnerOf(uid_t uid) {
 }
 
 void Agent::Unprepare(const Prepared& p) {
-  RemoveScratch(p.dir);
-  if (p.holds_script) scripts_.Release(p.job_id);
+  if (!p.dir.empty()) scratch_.Release(p.dir);
+  if (!p.script.empty()) scripts_.Release(p.script);
 }
 
 void Agent::FailStart(const Prepared& p, const std::string& why) {
@@ -250,9 +254,7 @@ void Agent::HandBack(const Prepared& p, const std::string& why) {
 std::optional<Agent::Prepared> Agent::Prepare(const broker::Assignment& a) {
   Prepared p;
   p.attempt_id = a.attempt.id;
-  p.job_id = a.job->id;
-  p.dir = options_.work_dir + "/attempts/" + std::to_string(p.attempt_id);
-  const Owner& owner_info = OwnerOf(a.job->owner.uid);
+  Owner owner_info = OwnerOf(a.job->owner.uid);
   NodeContext node{hostname_, owner_info.home, owner_info.shell};
   uid_t owner = a.job->owner.uid;
   bool as_root = geteuid() == 0;
@@ -274,34 +276,23 @@ std::optional<Agent::Prepared> Agent::Prepare(const broker::Assignment& a) {
     return std::nullopt;
   }
   bool hand_over = as_root && owner != 0;
-  auto script = scripts_.Acquire(p.job_id, text,
-                                 hand_over ? std::optional(std::pair(owner, a.job->owner.gid))
-                                           : std::nullopt);
-  if (!script) {
-    if (script.error().code() == ErrorCode::kResourceExhausted) {
-      HandBack(p, script.error().message());
+  auto owned_by = hand_over ? std::optional(std::pair(owner, a.job->owner.gid)) : std::nullopt;
+  // The agent's own disk is full or failing: the attempt goes back to the server.
+  auto give_up = [&](const Error& e) {
+    if (e.code() == ErrorCode::kResourceExhausted) {
+      HandBack(p, e.message());
     } else {
-      FailStart(p, script.error().message());
+      FailStart(p, e.message());
     }
     return std::nullopt;
-  }
-  p.holds_script = true;
-  if (mkdir(p.dir.c_str(), 0700) != 0) {
-    int err = errno;
-    std::string why = "cannot create " + p.dir + ": " + strerror(err);
-    p.dir.clear();  // not ours to remove
-    if (err == ENOSPC || err == EDQUOT || err == EROFS || err == EIO) {
-      HandBack(p, why);
-    } else {
-      FailStart(p, why);
-    }
-    return std::nullopt;
-  }
-  if (hand_over && chown(p.dir.c_str(), owner, a.job->owner.gid) != 0) {
-    FailStart(p, "cannot hand " + p.dir + " to uid " + std::to_string(owner));
-    return std::nullopt;
-  }
-  LaunchPlan plan = PlanLaunch(a, p.dir, *script, node);
+  };
+  auto script = scripts_.Acquire(text, owned_by);
+  if (!script) return give_up(script.error());
+  p.script = *script;
+  auto dir = scratch_.Acquire(owned_by);
+  if (!dir) return give_up(dir.error());
+  p.dir = *dir;
+  LaunchPlan plan = PlanLaunch(a, p.dir, p.script, node);
   p.cpus = plan.cpus;
   p.memory_mb = plan.memory_mb;
   exec::SpawnRequest& req = p.request;
@@ -320,16 +311,15 @@ std::optional<Agent::Prepared> Agent::Prepare(const broker::Assignment& a) {
   return p;
 }
 
-void Agent::Launch(Prepared& p) {
+void Agent::Launch(Prepared& p, exec::Reservation reservation) {
   int64_t attempt_id = p.attempt_id;
-  auto reservation = ledger_.Reserve(static_cast<int>(p.cpus), p.memory_mb);
-  if (!reservation) return FailStart(p, reservation.error().message());
   // Registered before Start so an instant exit finds its entry.
   {
     std::lock_guard lock(mu_);
     Running& entry = running_[attempt_id];  // the starter's placeholder
-    entry.reservation = std::move(*reservation);
+    entry.reservation = std::move(reservation);
     entry.attempt_dir = p.dir;
+    entry.script = p.script;
     entry.stdout_path = p.request.stdout_path;
     entry.stderr_path = p.request.stderr_path;
   }

@@ -2,9 +2,10 @@
 // attempt through exec::ProcessSupervisor within the node's cores and memory, and reports
 // every start and end. Beyond its free cores it accepts up to queue_cores more cores of work,
 // which it queues and starts the moment cores free up: short jobs then follow each other
-// without waiting for a round trip to the server. Thread-safe: Run() is the loop thread; a
-// starter thread starts queued work; the supervisor's reaper thread hands exits over through
-// mu_; a waker thread tells the server to end a long-poll early.
+// without waiting for a round trip to the server. Thread-safe: Run() is the loop thread;
+// starter threads (one per core, up to kMaxStarters) prepare and start queued work; the
+// supervisor's reaper thread hands exits over through mu_; a waker thread tells the server
+// to end a long-poll early.
 #pragma once
 
 #include <condition_variable>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "agent/job_scripts.h"
+#include "agent/scratch_dirs.h"
 #include "agent/server_link.h"
 #include "base/error.h"
 #include "exec/node_resources.h"
@@ -60,10 +62,10 @@ class Agent {
  private:
   struct Running {
     int64_t attempt_id;
-    int64_t job_id = 0;
     exec::ProcessHandle handle = 0;
     exec::Reservation reservation;
     std::string attempt_dir;
+    std::string script;
     bool kill_requested = false;  // a kill order came while it was being started
     // Sent with the end too: it may be reported before its start is.
     std::string stdout_path;
@@ -71,12 +73,12 @@ class Agent {
   };
 
   // What the job's environment needs of its owner's passwd entry, looked up at most once a
-  // minute (the starter thread only).
+  // minute.
   struct Owner {
     std::string home, shell;
     std::chrono::steady_clock::time_point looked_up;
   };
-  const Owner& OwnerOf(uid_t uid);
+  Owner OwnerOf(uid_t uid);
 
   Agent(AgentOptions options, exec::NodeResources total, std::string ad,
         std::unique_ptr<ServerLink> link,
@@ -84,16 +86,15 @@ class Agent {
   // An attempt made ready to spawn: scratch dir, script, request.
   struct Prepared {
     int64_t attempt_id = 0;
-    int64_t job_id = 0;
-    std::string dir;  // created; "" if not
-    bool holds_script = false;
+    std::string dir;     // held from scratch_; "" if none yet
+    std::string script;  // held from scripts_; "" if none yet
     int64_t cpus = 0;
     int64_t memory_mb = 0;
     exec::SpawnRequest request;
   };
   // Each ends the attempt with a report (or a hand-back) if it cannot go on.
   std::optional<Prepared> Prepare(const broker::Assignment& assignment);
-  void Launch(Prepared& prepared);
+  void Launch(Prepared& prepared, exec::Reservation reservation);
   // Undoes Prepare; reports kFailedToStart with why.
   void FailStart(const Prepared& prepared, const std::string& why);
   // Undoes Prepare; the attempt goes back to the server unreported (the disk is full).
@@ -120,7 +121,9 @@ class Agent {
   std::unique_ptr<ServerLink> waker_link_;
   std::unique_ptr<exec::ProcessSupervisor> supervisor_;
   JobScripts scripts_;
-  std::map<uid_t, Owner> owners_;  // the starter thread's
+  ScratchDirs scratch_;
+  std::mutex owners_mu_;
+  std::map<uid_t, Owner> owners_;  // GUARDED_BY(owners_mu_)
 
   std::mutex mu_;
   std::condition_variable cv_;
@@ -132,11 +135,12 @@ class Agent {
   std::vector<broker::AttemptReport> reports_;     // GUARDED_BY(mu_), not yet acknowledged
   std::map<int64_t, Running> running_;             // GUARDED_BY(mu_)
   std::deque<broker::Assignment> queued_;          // GUARDED_BY(mu_), received, not started
-  int64_t preparing_cores_ = 0;  // GUARDED_BY(mu_), the starter's attempt in hand
+  int64_t preparing_cores_ = 0;  // GUARDED_BY(mu_), the starters' attempts in hand
   double task_wall_ms_ = -1;  // GUARDED_BY(mu_), moving average of attempts' wall time
   static constexpr double kQueueTargetMs = 100;
   std::thread waker_;
-  std::thread starter_;
+  std::vector<std::thread> starters_;
+  static constexpr int kMaxStarters = 4;
 };
 
 }  // namespace gantry::agent

@@ -2,7 +2,7 @@
 
 #include <unistd.h>
 
-#include <cstring>
+#include <algorithm>
 #include <filesystem>
 
 #include "base/file.h"
@@ -17,35 +17,43 @@ JobScripts::JobScripts(std::string dir) : dir_(std::move(dir)) {
   }
 }
 
-Result<std::string> JobScripts::Acquire(int64_t job_id, const std::string& text,
+Result<std::string> JobScripts::Acquire(const std::string& text,
                                         std::optional<std::pair<uid_t, gid_t>> owner) {
-  std::string path = Path(job_id);
+  Key key{owner ? owner->first : static_cast<uid_t>(-1), text};
   std::lock_guard lock(mu_);
-  int& holders = holders_[job_id];
-  if (holders == 0) {
-    // Scratch: a crash loses the attempt anyway, so no fsync.
-    auto written = WriteNewFile(path, text, 0700);
-    if (written && owner && chown(path.c_str(), owner->first, owner->second) != 0) {
-      int err = errno;
-      unlink(path.c_str());
-      written = Fail(ErrnoError("cannot hand " + path + " to uid " + std::to_string(owner->first), err));
-    }
-    if (!written) {
-      holders_.erase(job_id);
-      return Fail(written.error());
-    }
+  if (auto it = scripts_.find(key); it != scripts_.end()) {
+    Entry& entry = it->second;
+    if (entry.holders++ == 0) std::erase(idle_, entry.path);
+    return entry.path;
   }
-  ++holders;
+  std::string path = dir_ + "/" + std::to_string(next_name_++);
+  // Scratch: a crash loses the attempt anyway, so no fsync.
+  auto written = WriteNewFile(path, text, 0700);
+  if (written && owner && chown(path.c_str(), owner->first, owner->second) != 0) {
+    int err = errno;
+    unlink(path.c_str());
+    written = Fail(ErrnoError("cannot hand " + path + " to uid " + std::to_string(owner->first), err));
+  }
+  if (!written) return Fail(written.error());
+  scripts_.emplace(key, Entry{path, 1});
+  by_path_.emplace(path, std::move(key));
   return path;
 }
 
-void JobScripts::Release(int64_t job_id) {
+void JobScripts::Release(const std::string& path) {
   std::lock_guard lock(mu_);
-  auto it = holders_.find(job_id);
-  if (it == holders_.end()) return;
-  if (--it->second > 0) return;
-  holders_.erase(it);
-  unlink(Path(job_id).c_str());
+  auto key = by_path_.find(path);
+  if (key == by_path_.end()) return;
+  Entry& entry = scripts_.at(key->second);
+  if (entry.holders == 0 || --entry.holders > 0) return;
+  idle_.push_back(path);
+  if (idle_.size() <= kIdleKept) return;
+  std::string oldest = std::move(idle_.front());
+  idle_.pop_front();
+  auto old_key = by_path_.find(oldest);
+  scripts_.erase(old_key->second);
+  by_path_.erase(old_key);
+  unlink(oldest.c_str());
 }
 
 }  // namespace gantry::agent

@@ -1,15 +1,20 @@
-// The batch scripts of the attempts on this agent. A job's script is written once into the
-// agent's scripts directory and shared by all its attempts here (an array's tasks follow each
-// other), and removed when the last of them ends. Thread-safe.
+// The batch scripts of the attempts on this agent. A script is written once into the agent's
+// scripts directory and shared by every attempt here with the same owner and text (an
+// array's tasks, or a stream of `--wrap` jobs). When no attempt holds it, it is kept for a
+// while (up to kIdleKept scripts) in case the same text comes again: writing and removing a
+// file per attempt costs inode churn, and on a filesystem mounted with `discard` a
+// synchronous discard. Thread-safe.
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "base/error.h"
 
@@ -17,23 +22,31 @@ namespace gantry::agent {
 
 class JobScripts {
  public:
+  static constexpr size_t kIdleKept = 64;
+
   // dir must exist; scripts left there by an earlier agent are removed.
   explicit JobScripts(std::string dir);
 
-  // The path of job_id's script: written now (mode 0700, handed to owner if given) if no
-  // attempt of the job holds it, else the one written before. Each call needs a Release.
+  // The path of a script with this text, owned by owner (or by us if none), mode 0700:
+  // written now unless one is kept. Each call needs a Release of the path.
   // kResourceExhausted when the disk is full.
-  Result<std::string> Acquire(int64_t job_id, const std::string& text,
+  Result<std::string> Acquire(const std::string& text,
                               std::optional<std::pair<uid_t, gid_t>> owner);
-  // The attempt no longer needs the script; the last one removes it.
-  void Release(int64_t job_id);
+  void Release(const std::string& path);
 
  private:
-  std::string Path(int64_t job_id) const { return dir_ + "/" + std::to_string(job_id); }
+  using Key = std::pair<uid_t, std::string>;  // owner uid (-1: none), text
+  struct Entry {
+    std::string path;
+    int holders = 0;
+  };
 
   const std::string dir_;
   std::mutex mu_;
-  std::map<int64_t, int> holders_;  // GUARDED_BY(mu_)
+  int64_t next_name_ = 1;                     // GUARDED_BY(mu_)
+  std::map<Key, Entry> scripts_;              // GUARDED_BY(mu_)
+  std::map<std::string, Key> by_path_;        // GUARDED_BY(mu_)
+  std::deque<std::string> idle_;              // GUARDED_BY(mu_), unheld, oldest first
 };
 
 }  // namespace gantry::agent
