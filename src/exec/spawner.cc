@@ -58,6 +58,9 @@ struct ChildContext {
   gid_t gid;
   const gid_t* groups;
   size_t group_count;
+  // Signals that are ignored or caught here: reset to default in the child.
+  const int* reset_signals;
+  int reset_count;
   // Out: written by the child on failure.
   Step failed_step;
   int error;
@@ -98,7 +101,7 @@ int ChildMain(void* arg) {
   auto* c = static_cast<ChildContext*>(arg);
   struct sigaction dfl = {};
   dfl.sa_handler = SIG_DFL;
-  for (int sig = 1; sig < NSIG; ++sig) sigaction(sig, &dfl, nullptr);  // errors: SIGKILL etc.
+  for (int i = 0; i < c->reset_count; ++i) sigaction(c->reset_signals[i], &dfl, nullptr);
   if (setsid() < 0) ChildFail(c, Step::kSession, errno, false, false);
   if (c->cgroup_procs != nullptr) {
     int fd = open(c->cgroup_procs, O_WRONLY | O_CLOEXEC);
@@ -300,6 +303,16 @@ Result<SpawnedProcess> SpawnProcess(const SpawnRequest& request, const SpawnSetu
   c.stderr_is_stdout = std::strcmp(c.stdout_path, c.stderr_path) == 0;
   c.cgroup_procs = setup.cgroup_procs_path.empty() ? nullptr : setup.cgroup_procs_path.c_str();
   c.address_space_limit = setup.address_space_limit;
+
+  // Found here, outside the window in which the parent waits for the child's exec.
+  int reset_signals[NSIG];
+  c.reset_signals = reset_signals;
+  for (int sig = 1; sig < NSIG; ++sig) {
+    struct sigaction current;
+    if (sigaction(sig, nullptr, &current) == 0 && current.sa_handler != SIG_DFL) {
+      reset_signals[c.reset_count++] = sig;
+    }
+  }
 
   auto stack = std::make_unique_for_overwrite<char[]>(kChildStackBytes);
   // All signals stay blocked until the child has reset its handlers: a handler of ours must

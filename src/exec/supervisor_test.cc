@@ -41,6 +41,20 @@ TEST(ProcessSupervisorTest, RecordsTheKillingSignal) {
   EXPECT_EQ(DescribeExitStatus(status), "killed by signal 9 (SIGKILL)");
 }
 
+// What the agent ignores (SIGPIPE, say) must not stay ignored in the job.
+TEST(ProcessSupervisorTest, TheJobStartsWithDefaultSignalDispositions) {
+  TempDir dir;
+  auto supervisor = MakeSupervisor();
+  auto old_usr1 = signal(SIGUSR1, SIG_IGN);
+  auto old_usr2 = signal(SIGUSR2, [](int) {});
+  ExitStatus ignored = RunToEnd(*supervisor, MakeRequest({HelperPath(), "raise-inherited", "10"}, dir));
+  ExitStatus caught = RunToEnd(*supervisor, MakeRequest({HelperPath(), "raise-inherited", "12"}, dir));
+  signal(SIGUSR1, old_usr1);
+  signal(SIGUSR2, old_usr2);
+  EXPECT_EQ(ignored.signal, SIGUSR1) << DescribeExitStatus(ignored);
+  EXPECT_EQ(caught.signal, SIGUSR2) << DescribeExitStatus(caught);
+}
+
 TEST(ProcessSupervisorTest, MeasuresUserCpuTime) {
   TempDir dir;
   auto supervisor = MakeSupervisor();

@@ -1,5 +1,5 @@
 // exec_test_helper: a program whose behaviour the exec tests choose on the command line.
-//   exit N | raise SIGNUM | burn SECONDS | alloc MB | ignore-term SECONDS
+//   exit N | raise SIGNUM | raise-inherited SIGNUM | burn SECONDS | alloc MB | ignore-term SECONDS
 #include <signal.h>
 #include <unistd.h>
 
@@ -22,7 +22,7 @@ void Sleep(double seconds) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    fprintf(stderr, "usage: %s exit|raise|burn|alloc|ignore-term VALUE\n", argv[0]);
+    fprintf(stderr, "usage: %s exit|raise|raise-inherited|burn|alloc|ignore-term VALUE\n", argv[0]);
     return 2;
   }
   std::string mode = argv[1];
@@ -32,6 +32,10 @@ int main(int argc, char** argv) {
     signal(static_cast<int>(value), SIG_DFL);
     raise(static_cast<int>(value));
     return 1;
+  }
+  if (mode == "raise-inherited") {  // with the disposition it was started with
+    raise(static_cast<int>(value));
+    return 0;
   }
   if (mode == "burn") {
     // CPU time, not wall time: on a busy machine the test still gets the CPU it asks for.
