@@ -91,7 +91,7 @@ void Agent::Stop() {
     if (stopped_) return;
     stopped_ = true;
     queued_.clear();  // never started: the server requeues them without spending a retry
-    cv_.notify_all();
+    NotifyAllLocked();
   }
   // Jobs die with the agent: a restarted server requeues them, and two copies of one job
   // must never run at once.
@@ -104,14 +104,14 @@ void Agent::Stop() {
 void Agent::WakerLoop() {
   std::unique_lock lock(mu_);
   while (!stopped_) {
-    cv_.wait(lock, [&] { return stopped_ || (wake_needed_ && in_long_poll_); });
-    if (stopped_) break;
+    if (!wake_needed_ || !in_long_poll_) {
+      report_cv_.wait(lock);
+      continue;
+    }
     if (!ReportsDueLocked()) {
       // The queue keeps the cores busy: let more reports join these, for one commit.
-      cv_.wait_until(lock, ReportsDueAtLocked(),
-                     [&] { return stopped_ || !in_long_poll_ || ReportsDueLocked(); });
-      if (stopped_) break;
-      if (!in_long_poll_) continue;  // the poll came back by itself and took them along
+      report_cv_.wait_until(lock, ReportsDueAtLocked());
+      continue;
     }
     wake_needed_ = false;
     lock.unlock();
@@ -119,6 +119,12 @@ void Agent::WakerLoop() {
     if (!woke) LogWarning("agent: cannot wake the long-poll: " + woke.error().message());
     lock.lock();
   }
+}
+
+void Agent::NotifyAllLocked() {
+  queue_cv_.notify_all();
+  cores_cv_.notify_all();
+  report_cv_.notify_all();
 }
 
 bool Agent::StartableLocked(int64_t cpus, int64_t memory_mb) const {
@@ -133,11 +139,11 @@ bool Agent::StartableLocked(int64_t cpus, int64_t memory_mb) const {
 void Agent::StarterLoop() {
   std::unique_lock lock(mu_);
   while (true) {
-    cv_.wait(lock, [&] { return stopped_ || !queued_.empty(); });
+    queue_cv_.wait(lock, [&] { return stopped_ || !queued_.empty(); });
     if (stopped_) return;
     broker::Assignment a = std::move(queued_.front());
     queued_.pop_front();
-    if (!reports_.empty() && ReportsDueLocked()) cv_.notify_all();  // the queue runs low
+    if (!reports_.empty() && ReportsDueLocked()) report_cv_.notify_all();  // the queue runs low
     // Listed as running from now on: a poll in between must not tell the server that this
     // agent does not know the attempt (it would be requeued and run twice).
     running_[a.attempt.id] = Running{.attempt_id = a.attempt.id};
@@ -151,7 +157,7 @@ void Agent::StarterLoop() {
         auto it = running_.find(p->attempt_id);
         return it == running_.end() || it->second.kill_requested;
       };
-      cv_.wait(lock, [&] {
+      cores_cv_.wait(lock, [&] {
         return stopped_ || cancelled() || StartableLocked(p->cpus, p->memory_mb);
       });
       bool stopping = stopped_, start = !stopping && !cancelled();
@@ -203,7 +209,10 @@ void Agent::OnExit(int64_t attempt_id, const exec::ExitStatus& status) {
     task_wall_ms_ = task_wall_ms_ < 0 ? wall_ms : 0.8 * task_wall_ms_ + 0.2 * wall_ms;
     reports_.push_back(std::move(r));
     wake_needed_ = true;
-    cv_.notify_all();
+    cores_cv_.notify_all();
+    // The waker and the loop sleep until the reports are due: they need a nudge for the
+    // first report (to start the clock) and when the reports fall due early.
+    if (reports_.size() == 1 || ReportsDueLocked()) report_cv_.notify_all();
   }
   if (!dir.empty()) scratch_.Release(dir);
   if (!script.empty()) scripts_.Release(script);
@@ -237,6 +246,8 @@ void Agent::FailStart(const Prepared& p, const std::string& why) {
   std::lock_guard lock(mu_);
   running_.erase(p.attempt_id);
   reports_.push_back(std::move(r));
+  wake_needed_ = true;
+  report_cv_.notify_all();
 }
 
 // The agent's own disk is full (or read-only): not the job's fault. The attempt is handed
@@ -400,7 +411,7 @@ Status Agent::Run() {
     {
       std::unique_lock lock(mu_);
       // Fresh reports wait a little for company while the queue keeps the cores busy.
-      cv_.wait_until(lock, ReportsDueAtLocked(), [&] { return ReportsDueLocked(); });
+      while (!ReportsDueLocked()) report_cv_.wait_until(lock, ReportsDueAtLocked());
       if (stopped_) return {};
       req.status = StatusLocked();
       int64_t free_cores = req.status.free_cpus;
@@ -462,7 +473,8 @@ Status Agent::Run() {
           wake_needed_ = true;
         }
         for (broker::Assignment& a : resp->assignments) queued_.push_back(std::move(a));
-        cv_.notify_all();
+        if (!resp->assignments.empty()) queue_cv_.notify_all();
+        report_cv_.notify_all();  // the long-poll is over
       }
     }
     if (!resp) {
@@ -479,7 +491,7 @@ Status Agent::Run() {
         // Being started right now: Start kills it as soon as it has a process.
         if (handle == 0) {
           it->second.kill_requested = true;
-          cv_.notify_all();  // it may be waiting for cores
+          cores_cv_.notify_all();  // it may be waiting for cores
         }
       }
       if (handle != 0) (void)supervisor_->Kill(handle, exec::KillMode::kCancel);

@@ -126,7 +126,10 @@ class Agent {
   std::map<uid_t, Owner> owners_;  // GUARDED_BY(owners_mu_)
 
   std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable queue_cv_;   // starters: work queued, or stop
+  std::condition_variable cores_cv_;   // starters: cores freed, a kill order, or stop
+  std::condition_variable report_cv_;  // the loop and the waker: reports due, poll over, stop
+  void NotifyAllLocked();
   bool stopped_ = false;                           // GUARDED_BY(mu_)
   bool in_long_poll_ = false;                      // GUARDED_BY(mu_)
   // Until then the agent offers no cores: its own disk was full when it prepared an attempt.

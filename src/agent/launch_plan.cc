@@ -73,11 +73,10 @@ LaunchPlan PlanLaunch(const broker::Assignment& a, const std::string& attempt_di
     set_both("ARRAY_JOB_ID", std::to_string(job.id));
     set_both("ARRAY_TASK_ID", std::to_string(*task.array_index));
     set_both("ARRAY_TASK_COUNT", std::to_string(a.array_task_count));
-    const auto& ids_list = spec.array->task_ids;
+    const auto& ids_list = spec.array->task_ids;  // ascending (JobSpec validation)
     if (!ids_list.empty()) {
-      auto [lo, hi] = std::minmax_element(ids_list.begin(), ids_list.end());
-      set_both("ARRAY_TASK_MIN", std::to_string(*lo));
-      set_both("ARRAY_TASK_MAX", std::to_string(*hi));
+      set_both("ARRAY_TASK_MIN", std::to_string(ids_list.front()));
+      set_both("ARRAY_TASK_MAX", std::to_string(ids_list.back()));
     }
   }
   for (auto& [k, v] : env) plan.env.push_back(k + "=" + v);
