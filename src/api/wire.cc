@@ -1,5 +1,7 @@
 #include "api/wire.h"
 
+#include <map>
+
 #include "model/job_spec_json.h"
 
 namespace gantry::api {
@@ -298,20 +300,28 @@ Result<broker::PollResponse> PollResponseFromJson(const json& j) {
   broker::PollResponse r;
   try {
     r.kill_attempts = j.at("kill_attempts").get<std::vector<int64_t>>();
+    // An array's tasks share their job: it is decoded once (its ids may be a million).
+    std::map<int64_t, std::shared_ptr<const model::Job>> jobs;
     for (const json& a : j.at("assignments")) {
       broker::Assignment as;
       GANTRY_ASSIGN_OR_RETURN(as.attempt, AttemptFromJson(a.at("attempt")));
       GANTRY_ASSIGN_OR_RETURN(as.task, TaskFromJson(a.at("task")));
-      auto job = std::make_shared<model::Job>();
+      as.array_task_count = a.at("array_task_count").get<int64_t>();
       const json& jj = a.at("job");
-      job->id = jj.at("id").get<int64_t>();
+      int64_t job_id = jj.at("id").get<int64_t>();
+      if (auto seen = jobs.find(job_id); seen != jobs.end()) {
+        as.job = seen->second;
+        r.assignments.push_back(std::move(as));
+        continue;
+      }
+      auto job = std::make_shared<model::Job>();
+      job->id = job_id;
       job->owner.uid = jj.at("owner_uid").get<uint32_t>();
       job->owner.gid = jj.at("owner_gid").get<uint32_t>();
       job->owner.name = jj.at("owner_name").get<std::string>();
       job->submit_time = jj.at("submit_time").get<int64_t>();
       GANTRY_ASSIGN_OR_RETURN(job->spec, model::JobSpecFromJson(jj.at("spec")));
-      as.job = std::move(job);
-      as.array_task_count = a.at("array_task_count").get<int64_t>();
+      as.job = jobs[job_id] = std::move(job);
       r.assignments.push_back(std::move(as));
     }
   } catch (const json::exception& e) {

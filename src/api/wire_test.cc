@@ -48,5 +48,43 @@ TEST(WireTest, TaskRoundTripsWithArrayIndex) {
   EXPECT_EQ(back.state, model::TaskState::kHeld);
 }
 
+// An array's tasks in one answer share one decoded job (its ids may number a million).
+TEST(WireTest, PollResponseRoundTripsAndTasksOfOneJobShareIt) {
+  auto job = std::make_shared<model::Job>();
+  job->id = 40;
+  job->owner = {1000, 1000, "alice"};
+  job->spec.script = "#!/bin/sh\ntrue\n";
+  job->spec.working_dir = job->spec.submit_dir = "/home/alice";
+  job->spec.array = model::ArraySpec{};
+  for (int64_t i = 0; i < 1000; ++i) job->spec.array->task_ids.push_back(i);
+  broker::PollResponse r;
+  for (int64_t i = 0; i < 3; ++i) {
+    broker::Assignment a;
+    a.job = job;
+    a.task.id = 41 + i;
+    a.task.job_id = 40;
+    a.task.array_index = i;
+    a.attempt.id = 100 + i;
+    a.attempt.task_id = a.task.id;
+    a.attempt.number = 1;
+    a.array_task_count = 1000;
+    r.assignments.push_back(a);
+  }
+  r.kill_attempts = {9};
+  auto back = PollResponseFromJson(PollResponseToJson(r));
+  ASSERT_TRUE(back) << back.error().message();
+  ASSERT_EQ(back->assignments.size(), 3u);
+  EXPECT_EQ(back->kill_attempts, (std::vector<int64_t>{9}));
+  for (int64_t i = 0; i < 3; ++i) {
+    const broker::Assignment& a = back->assignments[static_cast<size_t>(i)];
+    EXPECT_EQ(a.task.array_index, i);
+    EXPECT_EQ(a.attempt.id, 100 + i);
+    EXPECT_EQ(a.array_task_count, 1000);
+    EXPECT_EQ(a.job.get(), back->assignments[0].job.get());
+  }
+  EXPECT_EQ(back->assignments[0].job->spec.array->task_ids.size(), 1000u);
+  EXPECT_EQ(back->assignments[0].job->owner.name, "alice");
+}
+
 }  // namespace
 }  // namespace gantry::api

@@ -14,7 +14,7 @@ namespace gantry::model {
 
 // -a/--array: the task ids in submission order, and %max-concurrent (0 = unlimited).
 struct ArraySpec {
-  std::vector<int64_t> task_ids;
+  std::vector<int64_t> task_ids;  // ascending, no repeats
   int64_t max_concurrent = 0;
   std::string text;  // as the user wrote it, for display ("0-15:4%2")
 };

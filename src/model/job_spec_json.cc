@@ -266,8 +266,14 @@ Status ValidateJobSpec(const JobSpec& s) {
     if (s.array->task_ids.size() > static_cast<size_t>(kMaxArrayTasks)) {
       return Fail(InvalidArgument("an array may have at most 1000000 tasks"));
     }
-    for (int64_t id : s.array->task_ids) {
+    for (size_t i = 0; i < s.array->task_ids.size(); ++i) {
+      int64_t id = s.array->task_ids[i];
       if (id < 0) return Fail(InvalidArgument("array task ids must not be negative"));
+      if (i > 0 && id <= s.array->task_ids[i - 1]) {
+        return Fail(InvalidArgument("array task ids must be in ascending order without repeats (" +
+                                    std::to_string(s.array->task_ids[i - 1]) + " before " +
+                                    std::to_string(id) + ")"));
+      }
     }
     if (s.array->max_concurrent < 0) {
       return Fail(InvalidArgument("field 'array.max_concurrent' must not be negative"));

@@ -94,6 +94,14 @@ TEST(JobSpecJsonTest, ValidateCatchesNonsense) {
   s = Sample();
   s.working_dir = "relative";
   EXPECT_FALSE(ValidateJobSpec(s));
+  s = Sample();
+  s.array->task_ids = {1, 5, 3};
+  auto unordered = ValidateJobSpec(s);
+  ASSERT_FALSE(unordered);
+  EXPECT_EQ(unordered.error().message(),
+            "array task ids must be in ascending order without repeats (5 before 3)");
+  s.array->task_ids = {1, 3, 3};
+  EXPECT_FALSE(ValidateJobSpec(s));
 }
 
 }  // namespace
