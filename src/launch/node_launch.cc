@@ -102,6 +102,7 @@ NodeLaunch::~NodeLaunch() {
     }
   }
   CloseStdinPipe();
+  CloseFd(devnull_fd_);
 }
 
 Status NodeLaunch::Start() {
@@ -115,8 +116,13 @@ Status NodeLaunch::Start() {
   }
   if (!status) --ready;
   std::vector<Result<pid_t>> pids(ready, Fail(Internal("not spawned")));
+  // A rank's own ends are closed as soon as it is spawned: every later spawn copies, and
+  // every exec closes, the whole descriptor table.
   auto spawn = [&](size_t first, size_t step) {
-    for (size_t i = first; i < ready; i += step) pids[i] = SpawnRank(prepared[i].spec);
+    for (size_t i = first; i < ready; i += step) {
+      pids[i] = SpawnRank(prepared[i].spec);
+      for (int fd : prepared[i].child_fds) close(fd);
+    }
   };
   if (ready >= kParallelSpawnMin && std::thread::hardware_concurrency() > 1) {
     std::thread helper(spawn, 1, 2);
@@ -127,7 +133,6 @@ Status NodeLaunch::Start() {
   }
   for (size_t i = 0; i < ready; ++i) {
     Rank& rank = *ranks_[i];
-    for (int fd : prepared[i].child_fds) close(fd);
     if (pids[i]) {
       rank.pid = *pids[i];
     } else {
@@ -149,12 +154,15 @@ Status NodeLaunch::PrepareRank(Rank& rank, Prepared& prepared) {
     return Fail(ErrnoError("socketpair for rank " + std::to_string(rank.rank), errno));
   }
   const bool gets_stdin = config_.forward_stdin && rank.rank == 0;
-  bool ok = pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0;
+  // Output goes through us only to be labelled; otherwise the ranks write straight to our
+  // stdout and stderr (the same files, without a copy and two descriptors per rank).
+  const bool piped = config_.label;
+  bool ok = !piped || (pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0);
   if (ok && gets_stdin) {
     ok = pipe2(in, O_CLOEXEC) == 0;
-  } else if (ok) {
-    in[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    ok = in[0] >= 0;
+  } else if (ok && devnull_fd_ < 0) {
+    devnull_fd_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    ok = devnull_fd_ >= 0;
   }
   Result<std::vector<std::string>> extra = std::vector<std::string>{};
   if (ok && config_.rank_environment) extra = config_.rank_environment(rank.rank);
@@ -194,19 +202,20 @@ Status NodeLaunch::PrepareRank(Rank& rank, Prepared& prepared) {
     spec.env.push_back("GANTRY_PMI_SHM_FD=" + std::to_string(shm_->fd()));
     spec.inherit_fds.push_back(shm_->fd());
   }
-  spec.stdin_fd = in[0];
-  spec.stdout_fd = out[1];
-  spec.stderr_fd = err[1];
-  prepared.child_fds = {out[1], err[1], in[0]};
-  if (inherited) {
-    prepared.child_fds.push_back(pmi[1]);
-    AddConnection(pmi[0], rank.rank);
+  spec.stdin_fd = gets_stdin ? in[0] : devnull_fd_;
+  spec.stdout_fd = piped ? out[1] : STDOUT_FILENO;
+  spec.stderr_fd = piped ? err[1] : STDERR_FILENO;
+  for (int fd : {out[1], err[1], in[0], pmi[1]}) {
+    if (fd >= 0) prepared.child_fds.push_back(fd);
   }
-  rank.output_fd[0] = out[0];
-  rank.output_fd[1] = err[0];
-  for (int stream = 0; stream < 2; ++stream) {
-    poller_.Watch(rank.output_fd[stream], POLLIN,
-                  [this, &rank, stream](short) { OnOutput(rank, stream); });
+  if (inherited) AddConnection(pmi[0], rank.rank);
+  if (piped) {
+    rank.output_fd[0] = out[0];
+    rank.output_fd[1] = err[0];
+    for (int stream = 0; stream < 2; ++stream) {
+      poller_.Watch(rank.output_fd[stream], POLLIN,
+                    [this, &rank, stream](short) { OnOutput(rank, stream); });
+    }
   }
   if (gets_stdin) {
     stdin_fd_ = in[1];

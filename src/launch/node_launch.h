@@ -116,6 +116,7 @@ class NodeLaunch : private pmi::SimpleServerHost {
   std::unique_ptr<pmi::SimpleServer> server_;
   std::vector<std::unique_ptr<Rank>> ranks_;
   std::vector<std::unique_ptr<PmiConnection>> connections_;  // by SimpleServer client id
+  int devnull_fd_ = -1;  // stdin of every rank but one that gets ours
   int listen_fd_ = -1;  // PmiTransport::kTcp
   int listen_port_ = 0;
   int stdin_fd_ = -1;  // our write end of rank 0's stdin
