@@ -7,8 +7,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <csignal>
+#include <mutex>
 #include <thread>
 
 #include "base/check.h"
@@ -20,8 +24,9 @@ namespace gantry::launch {
 namespace {
 
 constexpr size_t kReadChunk = 64 * 1024;
-// Below this many ranks a second spawning thread costs more than it saves.
+// Below this many ranks spawning threads cost more than they save.
 constexpr size_t kParallelSpawnMin = 16;
+constexpr size_t kMaxSpawnHelpers = 4;
 
 void CloseFd(int& fd) {
   if (fd >= 0) close(fd);
@@ -106,31 +111,53 @@ NodeLaunch::~NodeLaunch() {
 }
 
 Status NodeLaunch::Start() {
-  // Prepare every rank on the loop thread, spawn on up to two threads (posix_spawn is
-  // thread-safe and every launcher fd is close-on-exec), then register the parent ends.
-  std::vector<Prepared> prepared(ranks_.size());
-  Status status;
-  size_t ready = 0;
-  for (; ready < ranks_.size() && status; ++ready) {
-    status = PrepareRank(*ranks_[ready], prepared[ready]);
-  }
-  if (!status) --ready;
-  std::vector<Result<pid_t>> pids(ready, Fail(Internal("not spawned")));
+  // Ranks are prepared on the loop thread and spawned, while the rest are still being
+  // prepared, by helper threads and then by this one (posix_spawn is thread-safe and every
+  // launcher fd is close-on-exec). A spawn blocks its thread until the child has exec-ed,
+  // so there is one spawner more than there are cores to keep them busy.
+  const size_t total = ranks_.size();
+  std::vector<Prepared> prepared(total);
+  std::vector<Result<pid_t>> pids(total, Fail(Internal("not spawned")));
+  std::mutex mu;
+  std::condition_variable prepared_cv;
+  size_t ready = 0;       // GUARDED_BY(mu): prepared[0, ready) may be spawned
+  bool preparing = true;  // GUARDED_BY(mu)
+  std::atomic<size_t> next{0};
   // A rank's own ends are closed as soon as it is spawned: every later spawn copies, and
   // every exec closes, the whole descriptor table.
-  auto spawn = [&](size_t first, size_t step) {
-    for (size_t i = first; i < ready; i += step) {
+  auto spawn = [&] {
+    for (size_t i = next.fetch_add(1); i < total; i = next.fetch_add(1)) {
+      {
+        std::unique_lock lock(mu);
+        prepared_cv.wait(lock, [&] { return i < ready || !preparing; });
+        if (i >= ready) return;  // its preparation failed
+      }
       pids[i] = SpawnRank(prepared[i].spec);
       for (int fd : prepared[i].child_fds) close(fd);
     }
   };
-  if (ready >= kParallelSpawnMin && std::thread::hardware_concurrency() > 1) {
-    std::thread helper(spawn, 1, 2);
-    spawn(0, 2);
-    helper.join();
-  } else {
-    spawn(0, 1);
+  std::vector<std::thread> helpers;
+  if (total >= kParallelSpawnMin) {
+    size_t cores = std::max(1u, std::thread::hardware_concurrency());
+    for (size_t i = 0; i < std::min(cores, kMaxSpawnHelpers); ++i) helpers.emplace_back(spawn);
   }
+  Status status;
+  for (size_t i = 0; i < total && status; ++i) {
+    status = PrepareRank(*ranks_[i], prepared[i]);
+    if (!status) break;
+    {
+      std::lock_guard lock(mu);
+      ready = i + 1;
+    }
+    prepared_cv.notify_one();
+  }
+  {
+    std::lock_guard lock(mu);
+    preparing = false;
+  }
+  prepared_cv.notify_all();
+  spawn();
+  for (std::thread& helper : helpers) helper.join();
   for (size_t i = 0; i < ready; ++i) {
     Rank& rank = *ranks_[i];
     if (pids[i]) {
