@@ -56,7 +56,7 @@ void AddAgentFlags(Flags& f, RoleFlags& r) {
         "between SIGTERM and SIGKILL at a time limit or cancel (default 5)");
   f.Int("--queue-cores", &r.queue_cores, "N",
         "accept array tasks for N cores beyond the free ones, started as cores free up "
-        "(default: the node's cores; 0: none)");
+        "(default: ~100 ms of recent tasks, 1-16x the node's cores; 0: none)");
 }
 
 Result<std::unique_ptr<server::Server>> StartServer(const RoleFlags& r) {
