@@ -36,7 +36,6 @@ broker::AttemptReport NewReport(broker::AttemptReport::Type type, int64_t attemp
   return r;
 }
 
-
 }  // namespace
 
 Result<std::unique_ptr<Agent>> Agent::Create(AgentOptions options,
@@ -135,7 +134,9 @@ bool Agent::StartableLocked(int64_t cpus, int64_t memory_mb) const {
 }
 
 // The next queued attempt is prepared (scratch dir, script, environment) while the cores are
-// still busy, so that when they free up only the spawn is left.
+// still busy, so that when they free up only the spawn is left. Attempts take their cores in
+// the order they were queued (a big one is not overtaken by later small ones), but are
+// spawned in parallel.
 void Agent::StarterLoop() {
   std::unique_lock lock(mu_);
   while (true) {
@@ -148,22 +149,35 @@ void Agent::StarterLoop() {
     // agent does not know the attempt (it would be requeued and run twice).
     running_[a.attempt.id] = Running{.attempt_id = a.attempt.id};
     int64_t cpus = a.job->spec.TotalCpus();
+    int64_t turn = next_turn_++;
     preparing_cores_ += cpus;
     lock.unlock();
     std::optional<Prepared> p = Prepare(a);
     lock.lock();
+    // Done with the turn: the next attempt may take cores (or, if it left early, the one after).
+    auto leave_turn = [&] {
+      if (turn != current_turn_) {
+        skipped_turns_.insert(turn);
+        return;
+      }
+      ++current_turn_;
+      while (skipped_turns_.erase(current_turn_) > 0) ++current_turn_;
+      cores_cv_.notify_all();
+    };
     if (p) {
       auto cancelled = [&] {
         auto it = running_.find(p->attempt_id);
         return it == running_.end() || it->second.kill_requested;
       };
       cores_cv_.wait(lock, [&] {
-        return stopped_ || cancelled() || StartableLocked(p->cpus, p->memory_mb);
+        return stopped_ || cancelled() ||
+               (turn == current_turn_ && StartableLocked(p->cpus, p->memory_mb));
       });
       bool stopping = stopped_, start = !stopping && !cancelled();
       // Reserved here, under mu_: another starter must not take the same cores.
       Result<exec::Reservation> reservation = Fail(FailedPrecondition("not started"));
       if (start) reservation = ledger_.Reserve(static_cast<int>(p->cpus), p->memory_mb);
+      leave_turn();
       if (stopping) running_.erase(p->attempt_id);  // the server requeues it
       preparing_cores_ -= cpus;
       lock.unlock();
@@ -179,6 +193,7 @@ void Agent::StarterLoop() {
       lock.lock();
     } else {
       preparing_cores_ -= cpus;
+      leave_turn();
     }
   }
 }

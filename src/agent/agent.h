@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -139,6 +140,10 @@ class Agent {
   std::map<int64_t, Running> running_;             // GUARDED_BY(mu_)
   std::deque<broker::Assignment> queued_;          // GUARDED_BY(mu_), received, not started
   int64_t preparing_cores_ = 0;  // GUARDED_BY(mu_), the starters' attempts in hand
+  // Queued attempts take cores in queue order: each gets a turn when a starter takes it.
+  int64_t next_turn_ = 0;            // GUARDED_BY(mu_)
+  int64_t current_turn_ = 0;         // GUARDED_BY(mu_)
+  std::set<int64_t> skipped_turns_;  // GUARDED_BY(mu_), left before their turn came
   double task_wall_ms_ = -1;  // GUARDED_BY(mu_), moving average of attempts' wall time
   static constexpr double kQueueTargetMs = 100;
   std::thread waker_;
