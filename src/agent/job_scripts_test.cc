@@ -4,22 +4,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <filesystem>
-
 #include "base/file.h"
+#include "base/temp_dir.h"
 
 namespace gantry::agent {
 namespace {
 
 class JobScriptsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/job_scripts_test.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string dir_;
+  TempDir temp_{"job_scripts_test"};
+  const std::string dir_ = temp_.path();
 };
 
 TEST_F(JobScriptsTest, AttemptsWithTheSameTextShareOneScript) {

@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include "base/temp_dir.h"
+
 namespace gantry::agent {
 namespace {
 
@@ -41,13 +43,11 @@ bool WaitUntilVisible(pid_t pid, const std::string& attempts_dir) {
 class LeftoversTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/gantry_leftovers_test_XXXXXX";
-    dir_ = mkdtemp(tmpl);
     mkdir((dir_ + "/attempts").c_str(), 0755);
     mkdir((dir_ + "/attempts/7").c_str(), 0755);
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string dir_;
+  TempDir temp_{"gantry_leftovers_test"};
+  const std::string dir_ = temp_.path();
 };
 
 TEST_F(LeftoversTest, KillsProcessesOfOldAttemptsAndSparesOthers) {

@@ -7,24 +7,20 @@
 #include <filesystem>
 
 #include "base/file.h"
+#include "base/temp_dir.h"
 
 namespace gantry::agent {
 namespace {
 
 class ScratchDirsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/scratch_dirs_test.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    root_ = tmpl;
-  }
-  void TearDown() override { std::filesystem::remove_all(root_); }
   static mode_t Mode(const std::string& path) {
     struct stat st = {};
     stat(path.c_str(), &st);
     return st.st_mode & 07777;
   }
-  std::string root_;
+  TempDir temp_{"scratch_dirs_test"};
+  const std::string root_ = temp_.path();
 };
 
 TEST_F(ScratchDirsTest, AnEmptiedDirectoryServesTheNextAttempt) {

@@ -13,19 +13,6 @@
 
 namespace gantry::exec::testing {
 
-TempDir::TempDir() {
-  const char* base = getenv("TMPDIR");
-  std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/gantry-exec-XXXXXX";
-  char* made = mkdtemp(pattern.data());
-  EXPECT_NE(made, nullptr);
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
 std::string HelperPath() { return GANTRY_EXEC_TEST_HELPER; }
 
 SpawnRequest MakeRequest(std::vector<std::string> argv, const TempDir& dir) {

@@ -6,21 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "base/temp_dir.h"
 #include "exec/process_supervisor.h"
 
 namespace gantry::exec::testing {
 
-// A fresh directory under $TMPDIR (or /tmp), removed with its contents on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::string& path() const { return path_; }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using gantry::TempDir;
 
 // The exec_test_helper binary built beside the tests.
 std::string HelperPath();

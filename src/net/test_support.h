@@ -14,24 +14,12 @@
 #include <string>
 #include <thread>
 
+#include "base/temp_dir.h"
 #include "net/http_parser.h"
 
 namespace gantry::net::testing {
 
-// A fresh directory under /tmp (short: Unix socket paths are limited to 107 bytes).
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/gnet.XXXXXX";
-    path_ = mkdtemp(pattern);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using gantry::TempDir;
 
 // A bare connected Unix socket, to send bytes no well-behaved client would.
 class RawConnection {
