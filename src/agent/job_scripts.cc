@@ -17,6 +17,10 @@ JobScripts::JobScripts(std::string dir) : dir_(std::move(dir)) {
   }
 }
 
+JobScripts::~JobScripts() {
+  for (const auto& [path, key] : by_path_) unlink(path.c_str());
+}
+
 Result<std::string> JobScripts::Acquire(const std::string& text,
                                         std::optional<std::pair<uid_t, gid_t>> owner) {
   Key key{owner ? owner->first : static_cast<uid_t>(-1), text};

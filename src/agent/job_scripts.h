@@ -26,6 +26,7 @@ class JobScripts {
 
   // dir must exist; scripts left there by an earlier agent are removed.
   explicit JobScripts(std::string dir);
+  ~JobScripts();  // removes every script it wrote (their attempts must be over)
 
   // The path of a script with this text, owned by owner (or by us if none), mode 0700:
   // written now unless one is kept. Each call needs a Release of the path.

@@ -59,6 +59,19 @@ TEST_F(JobScriptsTest, OnlySoManyUnheldScriptsAreKept) {
   EXPECT_EQ(ReadFile(*back).value_or(""), "#!/bin/sh\necho 0\n") << "written afresh";
 }
 
+TEST_F(JobScriptsTest, KeptScriptsGoWithTheAgent) {
+  std::string path;
+  {
+    JobScripts scripts(dir_);
+    auto script = scripts.Acquire("#!/bin/sh\ntrue\n", std::nullopt);
+    ASSERT_TRUE(script.has_value());
+    path = *script;
+    scripts.Release(path);
+    EXPECT_TRUE(FileExists(path));
+  }
+  EXPECT_FALSE(FileExists(path));
+}
+
 TEST_F(JobScriptsTest, ScriptsLeftByAnEarlierAgentAreRemoved) {
   ASSERT_TRUE(WriteNewFile(dir_ + "/7", "#!/bin/sh\n").has_value());
   JobScripts scripts(dir_);

@@ -1,0 +1,168 @@
+// The agent loop against a scripted server: real processes, a fake link.
+#include "agent/agent.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "base/temp_dir.h"
+
+namespace gantry::agent {
+namespace {
+
+using Type = broker::AttemptReport::Type;
+
+// Hands out the assignments it is given on the next poll and keeps every report.
+class FakeServer {
+ public:
+  void Give(std::vector<broker::Assignment> work) {
+    std::lock_guard lock(mu_);
+    for (auto& a : work) pending_.push_back(std::move(a));
+  }
+  Result<broker::PollResponse> Poll(const broker::PollRequest& request) {
+    std::unique_lock lock(mu_);
+    reports_.insert(reports_.end(), request.reports.begin(), request.reports.end());
+    cv_.notify_all();
+    broker::PollResponse response;
+    if (!pending_.empty()) {
+      response.assignments = std::move(pending_);
+      pending_.clear();
+      return response;
+    }
+    auto wait = std::chrono::milliseconds(std::min<int64_t>(request.max_wait_ms, 200));
+    cv_.wait_for(lock, wait, [&] { return woken_; });
+    woken_ = false;
+    return response;
+  }
+  void Wake() {
+    std::lock_guard lock(mu_);
+    woken_ = true;
+    cv_.notify_all();
+  }
+  // The reports of type `type`, once there are `count` of them (or what came in 20 s).
+  std::vector<broker::AttemptReport> WaitFor(Type type, size_t count) {
+    std::unique_lock lock(mu_);
+    auto of_type = [&] {
+      std::vector<broker::AttemptReport> out;
+      for (const auto& r : reports_) {
+        if (r.type == type) out.push_back(r);
+      }
+      return out;
+    };
+    cv_.wait_for(lock, std::chrono::seconds(20), [&] { return of_type().size() >= count; });
+    return of_type();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<broker::Assignment> pending_;
+  std::vector<broker::AttemptReport> reports_;
+  bool woken_ = false;
+};
+
+class FakeLink final : public ServerLink {
+ public:
+  explicit FakeLink(FakeServer* server) : server_(server) {}
+  Result<broker::PollResponse> Poll(const std::string&, const broker::PollRequest& r) override {
+    return server_->Poll(r);
+  }
+  Status Wake(const std::string&) override {
+    server_->Wake();
+    return {};
+  }
+  Status Leave(const std::string&) override { return {}; }
+
+ private:
+  FakeServer* server_;
+};
+
+class AgentLoopTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    AgentOptions options;
+    options.work_dir = work_.path();
+    options.resources.cores = 2;
+    options.resources.memory_mb = 1024;
+    options.subreaper = false;
+    auto agent = Agent::Create(options, std::make_unique<FakeLink>(&server_),
+                               std::make_unique<FakeLink>(&server_));
+    ASSERT_TRUE(agent.has_value()) << agent.error().ToString();
+    agent_ = std::move(*agent);
+    loop_ = std::thread([this] { (void)agent_->Run(); });
+  }
+  void TearDown() override {
+    if (agent_) agent_->Stop();
+    if (loop_.joinable()) loop_.join();
+  }
+  // Task `id` of an array, running `script` on `cpus` cores.
+  broker::Assignment Task(int64_t id, int64_t cpus, const std::string& script) {
+    auto job = std::make_shared<model::Job>();
+    job->id = id;
+    job->owner = {static_cast<uint32_t>(geteuid()), static_cast<uint32_t>(getegid()), "tester"};
+    job->spec.script = script;
+    job->spec.submit_dir = job->spec.working_dir = jobs_.path();
+    job->spec.cpus_per_task = cpus;
+    broker::Assignment a;
+    a.job = job;
+    a.task.id = id;
+    a.task.job_id = id;
+    a.attempt.id = 100 + id;
+    a.attempt.task_id = id;
+    a.attempt.number = 1;
+    return a;
+  }
+  static int64_t TimeOf(const std::vector<broker::AttemptReport>& reports, int64_t attempt_id) {
+    for (const auto& r : reports) {
+      if (r.attempt_id == attempt_id) return r.time;
+    }
+    ADD_FAILURE() << "no report for attempt " << attempt_id;
+    return 0;
+  }
+
+  TempDir work_{"agent_test"};
+  TempDir jobs_{"agent_test_jobs"};
+  FakeServer server_;
+  std::unique_ptr<Agent> agent_;
+  std::thread loop_;
+};
+
+// Queued work takes cores in queue order: a task that needs the whole node is not overtaken
+// by a later one-core task, although that one would fit beside the task still running.
+TEST_F(AgentLoopTest, QueuedTasksTakeCoresInQueueOrder) {
+  server_.Give({Task(1, 1, "#!/bin/sh\nsleep 0.5\n"), Task(2, 2, "#!/bin/sh\ntrue\n"),
+                Task(3, 1, "#!/bin/sh\ntrue\n")});
+  std::vector<broker::AttemptReport> finished = server_.WaitFor(Type::kFinished, 3);
+  ASSERT_EQ(finished.size(), 3u);
+  std::vector<broker::AttemptReport> started = server_.WaitFor(Type::kStarted, 3);
+  for (const auto& r : finished) EXPECT_EQ(r.exit_code, 0) << r.reason;
+  EXPECT_GE(TimeOf(started, 102), TimeOf(finished, 101)) << "the 2-core task waits for both cores";
+  EXPECT_GE(TimeOf(started, 103), TimeOf(finished, 101)) << "the 1-core task waits its turn";
+}
+
+// Attempts of one job share its script; their scratch dirs are reused; nothing is left.
+TEST_F(AgentLoopTest, ManyShortTasksRunAndLeaveNothingBehind) {
+  std::vector<broker::Assignment> work;
+  for (int64_t id = 1; id <= 40; ++id) {
+    broker::Assignment a = Task(id, 1, "#!/bin/sh\ntest -d \"$TMPDIR\" && test -w \"$TMPDIR\" && touch \"$TMPDIR/f$$\"\n");
+    work.push_back(std::move(a));
+  }
+  server_.Give(std::move(work));
+  std::vector<broker::AttemptReport> finished = server_.WaitFor(Type::kFinished, 40);
+  ASSERT_EQ(finished.size(), 40u);
+  for (const auto& r : finished) EXPECT_EQ(r.exit_code, 0) << r.reason;
+  agent_->Stop();
+  loop_.join();
+  agent_.reset();
+  EXPECT_TRUE(std::filesystem::is_empty(work_.path() + "/attempts"));
+  EXPECT_TRUE(std::filesystem::is_empty(work_.path() + "/scripts"));
+}
+
+}  // namespace
+}  // namespace gantry::agent
