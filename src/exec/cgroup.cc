@@ -294,12 +294,10 @@ Result<std::unique_ptr<JobCgroup>> CgroupManager::Acquire(int64_t memory_limit_b
 
 void CgroupManager::Release(std::unique_ptr<JobCgroup> group) {
   if (group == nullptr) return;
-  {
+  if (pooled() < kMaxPooled && group->ResetCounters()) {  // file writes: outside the lock
     std::lock_guard lock(mu_);
-    if (pool_.size() < kMaxPooled && group->ResetCounters()) {
-      pool_.push_back(std::move(group));
-      return;
-    }
+    pool_.push_back(std::move(group));
+    return;
   }
   if (auto removed = group->Remove(); !removed) LogWarning(removed.error().message());
 }
