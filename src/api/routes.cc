@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "api/wire.h"
+#include "base/as_user.h"
 #include "base/strings.h"
 #include "model/job_spec_json.h"
 
@@ -102,18 +103,21 @@ Result<broker::QueueFilter> QueueFilterFrom(const HttpRequest& request) {
   return f;
 }
 
-// Reads up to max bytes of path from offset. A missing file reads as empty: the job may not
-// have written anything yet.
-Result<std::string> ReadChunk(const std::string& path, int64_t offset, int64_t max) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return std::string();
-    return Fail(ErrnoError("cannot read output file " + path, errno));
+// Reads up to max bytes of path from offset, with the job owner's rights: the path and the
+// file are the user's, and a root server must not follow a symlink the user put there to a
+// file only root may read. A missing file reads as empty: the job may not have written
+// anything yet.
+Result<std::string> ReadChunk(const std::string& path, const model::Owner& owner, int64_t offset,
+                              int64_t max) {
+  auto fd = OpenAsUser(path, O_RDONLY, {.uid = owner.uid, .gid = owner.gid, .name = owner.name});
+  if (!fd) {
+    if (fd.error().code() == ErrorCode::kNotFound) return std::string();
+    return Fail(fd.error().Wrap("cannot read output file as its job's owner " + owner.name));
   }
   std::string out(static_cast<size_t>(max), '\0');
-  ssize_t n = pread(fd, out.data(), out.size(), offset);
+  ssize_t n = pread(*fd, out.data(), out.size(), offset);
   int err = errno;
-  close(fd);
+  close(*fd);
   if (n < 0) return Fail(ErrnoError("cannot read output file " + path, err));
   out.resize(static_cast<size_t>(n));
   return out;
@@ -242,7 +246,7 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
     bool ended = model::IsTerminal(d.summary.task.state);
     std::string data;
     if (!path.empty()) {
-      GANTRY_ASSIGN_OR_RETURN(data, ReadChunk(path, offset, std::min(max, kMaxOutputChunk)));
+      GANTRY_ASSIGN_OR_RETURN(data, ReadChunk(path, d.job.owner, offset, std::min(max, kMaxOutputChunk)));
     }
     HttpResponse r;
     r.content_type = "application/octet-stream";

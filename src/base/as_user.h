@@ -1,0 +1,28 @@
+// Opening files with another user's rights, for a root server that reads paths its users
+// control (a job's output file). Thread-safe: the rights change on the calling thread only.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "base/error.h"
+
+namespace gantry {
+
+// The user whose rights a file is opened with.
+struct FileUser {
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::string name;  // for the supplementary groups; empty: the primary group alone
+};
+
+// open(path, flags) checked against user's permissions, as if that user opened it: every
+// directory on the way and the file itself (after any symlink) must be reachable by them.
+// When this process is root and user is not, the calling thread's filesystem uid, gid and
+// supplementary groups are switched for the open and restored before returning; otherwise
+// this is a plain open (a non-root process can open nothing its user could not). Returns
+// the descriptor (O_CLOEXEC), which the caller closes.
+Result<int> OpenAsUser(const std::string& path, int flags, const FileUser& user);
+
+}  // namespace gantry
