@@ -59,8 +59,10 @@ class HttpServerLink final : public ServerLink {
 
 }  // namespace
 
-Result<std::unique_ptr<ServerLink>> ConnectHttp(const std::string& url, const std::string& token) {
+Result<std::unique_ptr<ServerLink>> ConnectHttp(const std::string& url, const std::string& token,
+                                                const std::string& ca_file) {
   net::HttpClientOptions options;
+  options.ca_file = ca_file;
   options.request_timeout = std::chrono::seconds(90);  // longer than the longest long-poll
   GANTRY_ASSIGN_OR_RETURN(auto client, net::HttpClient::Create(url, options));
   return std::unique_ptr<ServerLink>(new HttpServerLink(std::move(client), token));

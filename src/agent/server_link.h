@@ -22,6 +22,7 @@ class ServerLink {
 };
 
 // url: unix:///path or http://127.0.0.1:PORT; token: sent as a bearer token over TCP.
-Result<std::unique_ptr<ServerLink>> ConnectHttp(const std::string& url, const std::string& token);
+Result<std::unique_ptr<ServerLink>> ConnectHttp(const std::string& url, const std::string& token,
+                                                const std::string& ca_file = "");
 
 }  // namespace gantry::agent

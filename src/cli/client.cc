@@ -29,6 +29,7 @@ Result<Client> Client::Connect() {
   }
   net::HttpClientOptions options;
   options.request_timeout = std::chrono::seconds(90);
+  if (const char* ca = getenv("GANTRY_CA_FILE"); ca && *ca) options.ca_file = ca;
   GANTRY_ASSIGN_OR_RETURN(auto http, net::HttpClient::Create(url, options));
   return Client(std::move(http), token);
 }

@@ -23,6 +23,9 @@ struct RoleFlags {
   std::string tcp = "127.0.0.1:0";
   std::string server_url;
   std::string token_file;
+  std::string tls_cert;
+  std::string tls_key;
+  std::string ca_file = getenv("GANTRY_CA_FILE") ? getenv("GANTRY_CA_FILE") : "";
   std::string name = "local";
   std::string site = "local";
   std::string ad_file;
@@ -39,6 +42,9 @@ void AddServerFlags(Flags& f, RoleFlags& r) {
   f.String("--home", &r.home, "DIR", "state directory (default $GANTRY_HOME or ~/.gantry)");
   f.String("--listen", &r.tcp, "HOST:PORT", "TCP address for the API (default 127.0.0.1:0)");
   f.Bool("--no-tcp", &r.no_tcp, "serve only on the Unix socket");
+  f.String("--tls-cert", &r.tls_cert, "FILE",
+           "serve TLS (https://) on TCP with this PEM certificate chain (needs --tls-key)");
+  f.String("--tls-key", &r.tls_key, "FILE", "the private key of --tls-cert (PEM)");
   f.Int("--agent-timeout", &r.agent_timeout, "SECONDS",
         "declare a silent agent lost after this long (default 60)");
   f.Bool("--sync-normal", &r.sync_normal,
@@ -63,6 +69,8 @@ Result<std::unique_ptr<server::Server>> StartServer(const RoleFlags& r) {
   server::ServerOptions options;
   options.home = r.home.empty() ? server::DefaultHome() : r.home;
   options.tcp_address = r.no_tcp ? "" : r.tcp;
+  options.tls_cert_file = r.tls_cert;
+  options.tls_key_file = r.tls_key;
   options.agent_timeout_seconds = r.agent_timeout;
   if (r.sync_normal) options.durability = store::Durability::kNormal;
   return server::Server::Start(options);
@@ -78,8 +86,8 @@ Result<std::unique_ptr<agent::Agent>> StartAgent(const RoleFlags& r, server::Ser
     link = server::NewInProcessLink(server->broker());
     waker = server::NewInProcessLink(server->broker());
   } else {
-    GANTRY_ASSIGN_OR_RETURN(link, agent::ConnectHttp(url, token));
-    GANTRY_ASSIGN_OR_RETURN(waker, agent::ConnectHttp(url, token));
+    GANTRY_ASSIGN_OR_RETURN(link, agent::ConnectHttp(url, token, r.ca_file));
+    GANTRY_ASSIGN_OR_RETURN(waker, agent::ConnectHttp(url, token, r.ca_file));
   }
   agent::AgentOptions options;
   options.name = r.name;
@@ -162,9 +170,12 @@ int RunAgent(int argc, char** argv) {
   RoleFlags r;
   Flags f("gantry agent --server URL [OPTIONS]",
           "Runs a Gantry agent: pulls work from the server at URL (unix:///path/gantry.sock or\n"
-          "http://HOST:PORT; TCP needs --token-file) and runs it on this node.");
+          "http(s)://HOST:PORT; TCP needs --token-file) and runs it on this node.");
   f.String("--server", &r.server_url, "URL", "the server to pull work from (required)");
   f.String("--token-file", &r.token_file, "FILE", "file holding the server's access token");
+  f.String("--ca-file", &r.ca_file, "FILE",
+           "PEM CA certificates that an https:// server's certificate must chain to "
+           "(default $GANTRY_CA_FILE, else the system's)");
   f.String("--home", &r.home, "DIR", "scratch directory root (default $GANTRY_HOME or ~/.gantry)");
   AddAgentFlags(f, r);
   if (int rc = ParseOrExit(f, argc, argv); rc >= 0) return rc;

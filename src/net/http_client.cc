@@ -5,12 +5,16 @@
 
 #include <cerrno>
 
+#include "base/strings.h"
 #include "net/http_writer.h"
+#include "net/internal/conn.h"
 #include "net/internal/socket.h"
+#include "net/tls.h"
 
 namespace gantry::net {
 namespace {
 
+using internal::Conn;
 using internal::Deadline;
 using internal::Endpoint;
 using internal::Fd;
@@ -25,12 +29,14 @@ std::string Seconds(std::chrono::milliseconds duration) {
 
 class ClientImpl final : public HttpClient {
  public:
-  ClientImpl(Endpoint endpoint, HttpClientOptions options)
+  ClientImpl(Endpoint endpoint, HttpClientOptions options,
+             std::shared_ptr<const TlsContext> tls)
       : endpoint_(std::move(endpoint)),
-        options_(options),
+        options_(std::move(options)),
+        tls_(std::move(tls)),
         host_(endpoint_.kind == Endpoint::Kind::kUnix
                   ? "localhost"
-                  : endpoint_.url.substr(std::string_view("http://").size())),
+                  : endpoint_.url.substr(endpoint_.url.find("://") + 3)),
         buffer_(kReadChunk, '\0') {}
 
   Result<HttpResponse> Request(std::string_view method, std::string_view path_and_query,
@@ -58,23 +64,23 @@ class ClientImpl final : public HttpClient {
 
   const Endpoint endpoint_;
   const HttpClientOptions options_;
+  const std::shared_ptr<const TlsContext> tls_;  // https:// only
   const std::string host_;
-  Fd fd_;
+  Conn conn_;
   std::string buffer_;
 };
 
 bool ClientImpl::IdleConnectionIsDead() const {
   // Between requests nothing should arrive: readable means EOF (the server closed the idle
   // connection) or garbage; either way the connection is not usable.
-  pollfd pfd{fd_.get(), POLLIN, 0};
-  return poll(&pfd, 1, 0) != 0;
+  return conn_.IdleIsDead();
 }
 
 std::optional<HttpResponse> ClientImpl::ReadEarlyResponse(std::string_view method) {
   ResponseParser parser(options_.limits);
   parser.ExpectResponseTo(method);
   while (true) {
-    ssize_t n = recv(fd_.get(), buffer_.data(), buffer_.size(), MSG_DONTWAIT);
+    ssize_t n = conn_.Receive(buffer_.data(), buffer_.size(), /*dont_wait=*/true);
     if (n < 0 && errno == EINTR) continue;
     if (n > 0) {
       parser.Feed(std::string_view(buffer_.data(), static_cast<size_t>(n)));
@@ -87,8 +93,8 @@ std::optional<HttpResponse> ClientImpl::ReadEarlyResponse(std::string_view metho
 }
 
 Result<bool> ClientImpl::EnsureConnected(Deadline deadline) {
-  if (fd_.valid() && !IdleConnectionIsDead()) return true;
-  fd_.Reset();
+  if (conn_.valid() && !IdleConnectionIsDead()) return true;
+  conn_.Reset();
   auto timeout = std::min(
       options_.connect_timeout,
       std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now()));
@@ -98,7 +104,15 @@ Result<bool> ClientImpl::EnsureConnected(Deadline deadline) {
                                              ": " + fd.error().message() +
                                              " (is `gantry up` running?)"));
   }
-  fd_ = *std::move(fd);
+  conn_ = Conn(*std::move(fd));
+  if (tls_ != nullptr) {
+    Status handshake = conn_.ConnectTls(*tls_, endpoint_.host, deadline);
+    if (!handshake) {
+      conn_.Reset();
+      return Fail(handshake.error().Wrap("cannot connect to the Gantry server at " +
+                                         endpoint_.url));
+    }
+  }
   return false;
 }
 
@@ -108,13 +122,23 @@ Result<HttpResponse> ClientImpl::Request(std::string_view method, std::string_vi
     return Fail(
         InvalidArgument("request path must start with '/': " + std::string(path_and_query)));
   }
+  if (endpoint_.kind == Endpoint::Kind::kTcp && !endpoint_.tls &&
+      !IsLoopbackHost(endpoint_.host)) {
+    for (const auto& [name, value] : extra) {
+      if (EqualsIgnoreCase(name, "authorization")) {
+        return Fail(PermissionDenied("refusing to send a token over plain TCP to " +
+                                     endpoint_.url + ": anyone on the network could read it; "
+                                     "use https:// (the server's --tls-cert and --tls-key)"));
+      }
+    }
+  }
   Deadline deadline = SteadyClock::now() + options_.request_timeout;
   std::string head = SerializeRequestHead(method, path_and_query, host_, body.size(), extra);
   for (int attempt = 0;; ++attempt) {
     GANTRY_ASSIGN_OR_RETURN(bool reused, EnsureConnected(deadline));
     auto response = Attempt(method, head, body, deadline);
     if (response) return *std::move(response);
-    fd_.Reset();
+    conn_.Reset();
     // Retry only when the server closed a reused connection before answering: then it never
     // saw the request (the race every keep-alive client has), so sending again is safe.
     if (!(response.error().retry && reused && attempt == 0)) {
@@ -128,7 +152,7 @@ std::expected<HttpResponse, ClientImpl::Failure> ClientImpl::Attempt(std::string
                                                                      std::string_view body,
                                                                      Deadline deadline) {
   auto fail = [](Error error, bool retry) { return std::unexpected(Failure{error, retry}); };
-  Status sent = internal::SendAll(fd_.get(), head, body, deadline);
+  Status sent = conn_.SendAll(head, body, deadline);
   if (!sent) {
     if (sent.error().code() == ErrorCode::kDeadlineExceeded) {
       return fail(DeadlineExceeded("timed out after " + Seconds(options_.request_timeout) +
@@ -138,7 +162,7 @@ std::expected<HttpResponse, ClientImpl::Failure> ClientImpl::Attempt(std::string
     // The server may have answered early and closed (e.g. 413 for a body over its limit):
     // prefer that answer to the send error.
     if (std::optional<HttpResponse> early = ReadEarlyResponse(method)) {
-      fd_.Reset();
+      conn_.Reset();
       return *std::move(early);
     }
     return fail(Unavailable("connection lost while sending: " + sent.error().message()), true);
@@ -152,24 +176,24 @@ std::expected<HttpResponse, ClientImpl::Failure> ClientImpl::Attempt(std::string
       return fail(Unavailable("malformed response: " + next.error().message), false);
     }
     if (*next) {
-      if (!(*next)->keep_alive) fd_.Reset();
+      if (!(*next)->keep_alive) conn_.Reset();
       return std::move((*next)->response);
     }
-    auto readable = internal::WaitReadable(fd_.get(), deadline);
+    auto readable = conn_.WaitReadable(deadline);
     if (!readable || !*readable) {
       return fail(DeadlineExceeded("no response within " + Seconds(options_.request_timeout) +
                                    " (raise the client's request timeout if this is expected)"),
                   false);
     }
-    ssize_t n = recv(fd_.get(), buffer_.data(), buffer_.size(), 0);
-    if (n < 0 && errno == EINTR) continue;
+    ssize_t n = conn_.Receive(buffer_.data(), buffer_.size());
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n < 0 && errno != ECONNRESET) {
       return fail(ErrnoError("connection lost while reading the response", errno), false);
     }
     if (n <= 0) {
       auto last = parser.Finish();
       if (last && *last) {
-        fd_.Reset();
+        conn_.Reset();
         return std::move((*last)->response);
       }
       return fail(Unavailable("the server closed the connection before answering"), !received_any);
@@ -184,7 +208,11 @@ std::expected<HttpResponse, ClientImpl::Failure> ClientImpl::Attempt(std::string
 Result<std::unique_ptr<HttpClient>> HttpClient::Create(std::string_view url,
                                                        HttpClientOptions options) {
   GANTRY_ASSIGN_OR_RETURN(Endpoint endpoint, internal::ParseEndpoint(url));
-  return std::make_unique<ClientImpl>(std::move(endpoint), options);
+  std::shared_ptr<const TlsContext> tls;
+  if (endpoint.tls) {
+    GANTRY_ASSIGN_OR_RETURN(tls, TlsContext::ForClient(options.ca_file));
+  }
+  return std::make_unique<ClientImpl>(std::move(endpoint), std::move(options), std::move(tls));
 }
 
 }  // namespace gantry::net

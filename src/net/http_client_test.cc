@@ -23,7 +23,7 @@ HttpResponse Hello(const HttpRequest& request) {
 }
 
 TEST(HttpClientTest, RejectsUrlsItCannotUse) {
-  for (const char* url : {"", "relative/path.sock", "https://127.0.0.1:1", "http://127.0.0.1",
+  for (const char* url : {"", "relative/path.sock", "https://127.0.0.1", "http://127.0.0.1",
                           "http://127.0.0.1:99999", "http://127.0.0.1:80/api", "ftp://x"}) {
     auto client = HttpClient::Create(url);
     ASSERT_FALSE(client.has_value()) << url;
@@ -31,10 +31,11 @@ TEST(HttpClientTest, RejectsUrlsItCannotUse) {
   }
 }
 
-TEST(HttpClientTest, AcceptsTheThreeUrlForms) {
+TEST(HttpClientTest, AcceptsTheFourUrlForms) {
   EXPECT_EQ((*HttpClient::Create("unix:///run/g.sock"))->url(), "unix:///run/g.sock");
   EXPECT_EQ((*HttpClient::Create("/run/g.sock"))->url(), "unix:///run/g.sock");
   EXPECT_EQ((*HttpClient::Create("http://127.0.0.1:8080/"))->url(), "http://127.0.0.1:8080");
+  EXPECT_EQ((*HttpClient::Create("https://127.0.0.1:8443"))->url(), "https://127.0.0.1:8443");
 }
 
 TEST(HttpClientTest, MissingSocketSaysWhatToDo) {

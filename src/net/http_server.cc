@@ -18,11 +18,13 @@
 
 #include "base/log.h"
 #include "net/http_writer.h"
+#include "net/internal/conn.h"
 #include "net/internal/socket.h"
 
 namespace gantry::net {
 namespace {
 
+using internal::Conn;
 using internal::Deadline;
 using internal::Fd;
 using internal::SteadyClock;
@@ -33,6 +35,8 @@ constexpr size_t kReadChunk = 64 * 1024;
 // send RST) does not destroy the response before the client reads it.
 constexpr auto kLingerTime = std::chrono::seconds(1);
 constexpr size_t kLingerBytes = 16 * 1024 * 1024;
+// A TCP client must finish the TLS handshake within this time.
+constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
 // Stop() lets running handlers finish for this long before cutting their connections.
 constexpr auto kStopGrace = std::chrono::seconds(1);
 
@@ -70,7 +74,7 @@ class ServerImpl final : public HttpServer {
   std::string tcp_url() const override {
     if (tcp_port_ == 0) return "";
     std::string host = options_.tcp_address.substr(0, options_.tcp_address.rfind(':'));
-    return "http://" + host + ":" + std::to_string(tcp_port_);
+    return (options_.tls ? "https://" : "http://") + host + ":" + std::to_string(tcp_port_);
   }
   uint16_t tcp_port() const override { return tcp_port_; }
   size_t open_connections() const override {
@@ -92,8 +96,9 @@ class ServerImpl final : public HttpServer {
   void AcceptFrom(const Listener& listener);
   Peer PeerOf(int fd, Peer::Kind kind) const;
   void Serve(uint64_t id, int fd, Peer peer);
+  void ServeRequests(Conn& conn, const Peer& peer);
   HttpResponse CallHandler(HttpRequest& request);
-  void SendErrorAndLinger(int fd, const ParseError& error);
+  void SendErrorAndLinger(Conn& conn, const ParseError& error);
   void ReapFinished();
 
   const HttpServerOptions options_;
@@ -168,6 +173,12 @@ void ServerImpl::AcceptFrom(const Listener& listener) {
     }
     Peer peer = PeerOf(fd, listener.kind);
     std::lock_guard lock(mu_);
+    // A TLS client would not understand a plain 503: it is just closed.
+    if (connections_.size() >= options_.max_connections && listener.kind == Peer::Kind::kTcp &&
+        options_.tls) {
+      close(fd);
+      continue;
+    }
     if (connections_.size() >= options_.max_connections) {
       HttpResponse busy = ErrorResponse(
           503, "server busy: " + std::to_string(connections_.size()) + " connections open");
@@ -205,13 +216,35 @@ Peer ServerImpl::PeerOf(int fd, Peer::Kind kind) const {
 }
 
 void ServerImpl::Serve(uint64_t id, int fd, Peer peer) {
+  Conn conn{Fd(fd)};
+  if (peer.kind == Peer::Kind::kTcp && options_.tls) {
+    Status tls = conn.AcceptTls(*options_.tls, SteadyClock::now() + kHandshakeTimeout);
+    if (tls) {
+      peer.tls = true;
+      ServeRequests(conn, peer);
+    } else {
+      LogInfo("http server: " + peer.address + ": " + tls.error().message());
+    }
+  } else {
+    ServeRequests(conn, peer);
+  }
+  // The descriptor is closed under mu_, so Stop() never shuts down a reused number.
+  std::lock_guard lock(mu_);
+  conn.Reset();
+  auto it = connections_.find(id);
+  finished_.push_back(std::move(it->second.thread));
+  connections_.erase(it);
+  connection_closed_.notify_all();
+}
+
+void ServerImpl::ServeRequests(Conn& conn, const Peer& peer) {
   RequestParser parser(options_.limits);
   std::string buffer(kReadChunk, '\0');
   while (true) {
     auto next = parser.Next();
     if (!next) {
-      SendErrorAndLinger(fd, next.error());
-      break;
+      SendErrorAndLinger(conn, next.error());
+      return;
     }
     if (*next) {
       HttpRequest& request = (*next)->request;
@@ -221,32 +254,26 @@ void ServerImpl::Serve(uint64_t id, int fd, Peer peer) {
       std::string head = SerializeResponseHead(
           response, keep_alive ? ConnectionMode::kKeepAlive : ConnectionMode::kClose);
       bool send_body = request.method != "HEAD" && StatusHasBody(response.status);
-      Status sent = internal::SendAll(fd, head, send_body ? response.body : "",
-                                      SteadyClock::now() + options_.send_timeout);
-      if (!sent || !keep_alive) break;
+      Status sent = conn.SendAll(head, send_body ? response.body : "",
+                                 SteadyClock::now() + options_.send_timeout);
+      if (!sent || !keep_alive) return;
       continue;
     }
     if (parser.TakeContinueRequest()) {
-      if (!internal::SendAll(fd, "HTTP/1.1 100 Continue\r\n\r\n", "",
-                             SteadyClock::now() + options_.send_timeout)) {
-        break;
+      if (!conn.SendAll("HTTP/1.1 100 Continue\r\n\r\n", "",
+                        SteadyClock::now() + options_.send_timeout)) {
+        return;
       }
     }
     bool woken = false;
-    auto readable = internal::WaitReadable(fd, SteadyClock::now() + options_.idle_timeout,
-                                           wake_read_.get(), &woken);
-    if (!readable || !*readable || woken) break;
-    ssize_t n = recv(fd, buffer.data(), buffer.size(), 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
+    auto readable = conn.WaitReadable(SteadyClock::now() + options_.idle_timeout,
+                                      wake_read_.get(), &woken);
+    if (!readable || !*readable || woken) return;
+    ssize_t n = conn.Receive(buffer.data(), buffer.size());
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n <= 0) return;
     parser.Feed(std::string_view(buffer.data(), static_cast<size_t>(n)));
   }
-  std::lock_guard lock(mu_);
-  close(fd);
-  auto it = connections_.find(id);
-  finished_.push_back(std::move(it->second.thread));
-  connections_.erase(it);
-  connection_closed_.notify_all();
 }
 
 HttpResponse ServerImpl::CallHandler(HttpRequest& request) {
@@ -261,20 +288,21 @@ HttpResponse ServerImpl::CallHandler(HttpRequest& request) {
   }
 }
 
-void ServerImpl::SendErrorAndLinger(int fd, const ParseError& error) {
+void ServerImpl::SendErrorAndLinger(Conn& conn, const ParseError& error) {
   HttpResponse response = ErrorResponse(error.status, error.message);
   Deadline deadline = SteadyClock::now() + kLingerTime;
-  if (!internal::SendAll(fd, SerializeResponseHead(response, ConnectionMode::kClose), response.body,
-                         deadline)) {
+  if (!conn.SendAll(SerializeResponseHead(response, ConnectionMode::kClose), response.body,
+                    deadline)) {
     return;
   }
-  shutdown(fd, SHUT_WR);
+  if (!conn.tls()) shutdown(conn.fd(), SHUT_WR);
   char sink[16 * 1024];
   size_t drained = 0;
   while (drained < kLingerBytes) {
-    auto readable = internal::WaitReadable(fd, deadline, wake_read_.get());
+    auto readable = conn.WaitReadable(deadline, wake_read_.get());
     if (!readable || !*readable) return;
-    ssize_t n = recv(fd, sink, sizeof(sink), 0);
+    ssize_t n = conn.Receive(sink, sizeof(sink));
+    if (n < 0 && errno == EAGAIN) continue;
     if (n <= 0) return;
     drained += static_cast<size_t>(n);
   }

@@ -14,6 +14,7 @@
 #include "base/error.h"
 #include "net/http_parser.h"
 #include "net/http_types.h"
+#include "net/tls.h"
 
 namespace gantry::net {
 
@@ -23,6 +24,8 @@ struct HttpServerOptions {
   std::string unix_socket_path;
   // Listen on "HOST:PORT" if not empty; "127.0.0.1:0" picks a free port (see tcp_port()).
   std::string tcp_address;
+  // Serve TLS on the TCP listener (every TCP connection; the Unix socket stays plain).
+  std::shared_ptr<const TlsContext> tls;
   ParseLimits limits;  // 64 KiB head, 64 MiB body by default
   // Connections beyond this get "503 Service Unavailable" and are closed.
   size_t max_connections = 4096;
@@ -50,7 +53,7 @@ class HttpServer {
 
   // "unix:///path" or "" if not listening on a Unix socket.
   virtual std::string unix_url() const = 0;
-  // "http://127.0.0.1:PORT" or "" if not listening on TCP.
+  // "http://127.0.0.1:PORT" (https:// with TLS) or "" if not listening on TCP.
   virtual std::string tcp_url() const = 0;
   // The bound TCP port, 0 if none.
   virtual uint16_t tcp_port() const = 0;

@@ -28,6 +28,7 @@ struct Peer {
   int32_t pid = -1;           // SO_PEERCRED, Unix connections only
   // Unix: the listening socket path; TCP: the remote "ip:port".
   std::string address;
+  bool tls = false;  // TCP: the connection is TLS (the server's certificate was presented)
 };
 
 struct HttpRequest {

@@ -59,6 +59,17 @@ Status LockHome(int fd, const HomeLayout& layout) {
 }  // namespace
 
 Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
+  if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
+    return Fail(InvalidArgument("TLS needs both a certificate (--tls-cert) and its key (--tls-key)"));
+  }
+  std::shared_ptr<const net::TlsContext> tls;
+  if (!options.tls_cert_file.empty()) {
+    if (options.tcp_address.empty()) {
+      return Fail(InvalidArgument("--tls-cert and --tls-key need TCP (drop --no-tcp)"));
+    }
+    GANTRY_ASSIGN_OR_RETURN(tls, net::TlsContext::ForServer(options.tls_cert_file,
+                                                            options.tls_key_file));
+  }
   std::unique_ptr<Server> s(new Server());
   s->options_ = options;
   HomeLayout layout(options.home);
@@ -88,6 +99,13 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   net::HttpServerOptions http;
   http.unix_socket_path = layout.socket();
   http.tcp_address = options.tcp_address;
+  http.tls = tls;
+  if (!tls && !options.tcp_address.empty() &&
+      !net::IsLoopbackHost(options.tcp_address.substr(0, options.tcp_address.rfind(':')))) {
+    LogWarning("serving plain HTTP on " + options.tcp_address +
+               ": clients refuse to send tokens to a non-loopback address without TLS; "
+               "give --tls-cert and --tls-key");
+  }
   GANTRY_ASSIGN_OR_RETURN(s->http_, net::HttpServer::Start(http, s->router_.AsHandler()));
 
   nlohmann::json info = {{"unix", s->http_->unix_url()},

@@ -22,6 +22,9 @@ namespace gantry::server {
 struct ServerOptions {
   std::string home;          // GANTRY_HOME
   std::string tcp_address = "127.0.0.1:0";  // "" disables TCP
+  // Both or neither: serve TLS on TCP with this PEM certificate chain and key.
+  std::string tls_cert_file;
+  std::string tls_key_file;
   store::Durability durability = store::Durability::kFull;
   int64_t agent_timeout_seconds = 60;
 };

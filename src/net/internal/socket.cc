@@ -140,23 +140,26 @@ Result<Endpoint> ParseEndpoint(std::string_view url) {
     GANTRY_RETURN_IF_ERROR(UnixAddress(endpoint.path));
     return endpoint;
   }
-  if (url.starts_with("http://")) {
-    rest = url.substr(7);
+  if (url.starts_with("http://") || url.starts_with("https://")) {
+    endpoint.tls = url.starts_with("https://");
+    std::string_view scheme = endpoint.tls ? "https://" : "http://";
+    rest = url.substr(scheme.size());
     if (rest.ends_with("/")) rest.remove_suffix(1);
     if (rest.find('/') != std::string_view::npos) {
       return Fail(InvalidArgument("server URL '" + std::string(url) +
-                                  "' must not have a path (use http://HOST:PORT)"));
+                                  "' must not have a path (use " + std::string(scheme) +
+                                  "HOST:PORT)"));
     }
     GANTRY_ASSIGN_OR_RETURN(auto host_port, SplitHostPort(rest));
     endpoint.kind = Endpoint::Kind::kTcp;
     endpoint.host = host_port.first;
     endpoint.port = static_cast<uint16_t>(std::stoi(host_port.second));
-    endpoint.url = "http://" + std::string(rest);
+    endpoint.url = std::string(scheme) + std::string(rest);
     return endpoint;
   }
   return Fail(InvalidArgument("unsupported server URL '" + std::string(url) +
                               "': use unix:///path/to/socket, /path/to/socket or "
-                              "http://127.0.0.1:PORT"));
+                              "http(s)://HOST:PORT"));
 }
 
 Result<Fd> ListenUnix(const std::string& path, ino_t* inode) {

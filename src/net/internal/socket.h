@@ -44,10 +44,12 @@ struct Endpoint {
   std::string path;   // kUnix
   std::string host;   // kTcp
   uint16_t port = 0;  // kTcp
+  bool tls = false;   // kTcp: https://
   std::string url;    // canonical, for messages: "unix:///run/g.sock", "http://127.0.0.1:80"
 };
 
-// "unix:///abs/path", "/abs/path" or "http://host:port" (an optional trailing "/").
+// "unix:///abs/path", "/abs/path", "http://host:port" or "https://host:port" (an optional
+// trailing "/").
 Result<Endpoint> ParseEndpoint(std::string_view url);
 
 // A listening Unix socket at `path`, mode 0666. A stale socket file (nobody accepting on it)
