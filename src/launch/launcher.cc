@@ -446,7 +446,10 @@ Result<int> Job::Run() {
     GANTRY_RETURN_IF_ERROR(poller_.RunOnce(timeout));
   }
   // Only a failed job leaves segments behind; a clean one removed its own.
-  if (killing_ || user_signals_ > 0 || exit_status_) RemoveShmLeftovers(leftovers_, start_time_);
+  if (killing_ || user_signals_ > 0 || exit_status_ || error_) {
+    if (pmix_) CollectOpenMpiSegmentsOf(pmix_->Namespace(), leftovers_);
+    RemoveShmLeftovers(leftovers_, start_time_);
+  }
   if (exit_status_) return *exit_status_;
   return error_ ? 1 : 0;
 }

@@ -58,6 +58,7 @@ class PmixHostImpl final : public PmixHost {
     events_ = std::move(events);
     poller.Watch(event_fd_, POLLIN, [this](short) { Drain(); });
   }
+  std::string Namespace() const override { return nspace_; }
   bool ExitedWithoutFinalize(int rank) override {
     Drain();
     return connected_.contains(rank) && !finalized_.contains(rank);

@@ -38,6 +38,8 @@ class PmixHost {
   // resource-manager marker without which Open MPI 4.1 will not direct-launch.
   virtual Result<std::vector<std::string>> RankEnvironment(int rank) = 0;
   virtual void WatchEvents(Poller& poller, PmixEvents events) = 0;
+  // "gantry.<job_id>".
+  virtual std::string Namespace() const = 0;
   // True if `rank` connected (PMIx_Init) and has not called PMIx_Finalize. Asked when the
   // rank has exited: the finalize is acknowledged only on the loop thread, so a rank that
   // finalized has been counted before it could exit (pending upcalls are completed first).

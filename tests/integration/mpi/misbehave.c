@@ -6,7 +6,8 @@
  *   misbehave hang        every rank prints "rank R pid P" after a barrier, then sleeps 60 s
  *   misbehave usr1        every rank waits for SIGUSR1, prints "rank R got SIGUSR1", finalizes
  *   misbehave spawn       MPI_Comm_spawn of one more process with MPI_ERRORS_RETURN (unsupported:
- *                       the job must fail, not wait for the ranks stuck in the spawn) */
+ *                       the job must fail, not wait for the ranks stuck in the spawn)
+ *   misbehave spawn fatal the same with the default handler, MPI_ERRORS_ARE_FATAL */
 #include <mpi.h>
 #include <signal.h>
 #include <stdio.h>
@@ -39,7 +40,9 @@ int main(int argc, char** argv) {
      * finalize, while the other ranks wait in the spawn for the root forever. */
     MPI_Comm child;
     int errors[1];
-    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    if (argc <= 2 || strcmp(argv[2], "fatal") != 0) {
+      MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    }
     int rc = MPI_Comm_spawn(argv[0], MPI_ARGV_NULL, 1, MPI_INFO_NULL, 0, MPI_COMM_WORLD, &child,
                             errors);
     printf("rank %d spawn %s\n", rank, rc == MPI_SUCCESS ? "succeeded" : "failed");
