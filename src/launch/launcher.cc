@@ -102,15 +102,6 @@ Result<std::string> MakeSessionDirectory(const std::string& job_id) {
   return Fail(ErrnoError("creating a session directory for PMIx in /tmp", err));
 }
 
-// Two emulated nodes on one host (--ppn below -n, standalone).
-bool NodesShareAHost(const Placement& placement) {
-  std::set<std::string> hosts;
-  for (const NodePlan& node : placement.nodes) {
-    if (!hosts.insert(node.host).second) return true;
-  }
-  return false;
-}
-
 class Job final : public NodeObserver {
  public:
   explicit Job(const LaunchOptions& options) : options_(options) {
