@@ -87,14 +87,20 @@ namespace {
   for (int fd : spec.inherit_fds) {
     if (fcntl(fd, F_SETFD, 0) != 0) ChildFailed(child_errno, errno);
   }
-  // Default dispositions for everything the launcher caught or ignored (a handler would run
-  // in the parent's memory), then an empty mask: the rank starts as from a shell.
+  // Default dispositions for every caught signal (a handler would run in the parent's
+  // memory) and for the ones a launcher ignores; other ignored signals stay ignored, as
+  // across any exec. Then an empty mask: the rank starts as from a shell.
   struct sigaction dfl = {};
   dfl.sa_handler = SIG_DFL;
   for (int sig = 1; sig < NSIG; ++sig) {
     struct sigaction current;
     if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, nullptr, &current) != 0) continue;
-    if (current.sa_handler != SIG_DFL) sigaction(sig, &dfl, nullptr);
+    const bool launcher_ignores = sig == SIGINT || sig == SIGTERM || sig == SIGHUP ||
+                                  sig == SIGQUIT || sig == SIGCHLD || sig == SIGPIPE ||
+                                  sig == SIGUSR1 || sig == SIGUSR2;
+    if (current.sa_handler != SIG_DFL && (current.sa_handler != SIG_IGN || launcher_ignores)) {
+      sigaction(sig, &dfl, nullptr);
+    }
   }
   sigset_t empty;
   sigemptyset(&empty);
