@@ -110,18 +110,12 @@ pmix_status_t AbortUpcall(const pmix_proc_t* proc, void*, int status, const char
   return PMIX_SUCCESS;
 }
 
-pmix_status_t ConnectedUpcall(const pmix_proc_t* proc, void*, pmix_op_cbfunc_t cbfunc,
-                              void* cbdata) {
+// PMIx_Init and PMIx_Finalize of a client (the client waits until op_cb is called).
+template <Upcall::Kind kKind>
+pmix_status_t ClientUpcall(const pmix_proc_t* proc, void*, pmix_op_cbfunc_t cbfunc,
+                           void* cbdata) {
   if (g_host == nullptr) return PMIX_ERR_NOT_AVAILABLE;
-  g_host->Post(Upcall{.kind = Upcall::Kind::kConnected, .op_cb = cbfunc, .cbdata = cbdata,
-                      .rank = static_cast<int>(proc->rank)});
-  return PMIX_SUCCESS;
-}
-
-pmix_status_t FinalizedUpcall(const pmix_proc_t* proc, void*, pmix_op_cbfunc_t cbfunc,
-                              void* cbdata) {
-  if (g_host == nullptr) return PMIX_ERR_NOT_AVAILABLE;
-  g_host->Post(Upcall{.kind = Upcall::Kind::kFinalized, .op_cb = cbfunc, .cbdata = cbdata,
+  g_host->Post(Upcall{.kind = kKind, .op_cb = cbfunc, .cbdata = cbdata,
                       .rank = static_cast<int>(proc->rank)});
   return PMIX_SUCCESS;
 }
@@ -184,8 +178,8 @@ Status PmixHostImpl::Init() {
   module.fence_nb = FenceUpcall;
   module.abort = AbortUpcall;
   module.direct_modex = DirectModexUpcall;
-  module.client_connected = ConnectedUpcall;
-  module.client_finalized = FinalizedUpcall;
+  module.client_connected = ClientUpcall<Upcall::Kind::kConnected>;
+  module.client_finalized = ClientUpcall<Upcall::Kind::kFinalized>;
   module.spawn = SpawnUpcall;
 
   void* server_info = PMIx_Info_list_start();

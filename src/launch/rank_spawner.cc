@@ -135,6 +135,16 @@ Result<pid_t> SpawnRank(const RankSpawnSpec& spec) {
   return pid;
 }
 
+RankSpawnSpec SpecWithOurStdio(std::vector<std::string> argv) {
+  RankSpawnSpec spec;
+  spec.program = argv.at(0);
+  spec.argv = std::move(argv);
+  spec.stdin_fd = STDIN_FILENO;
+  spec.stdout_fd = STDOUT_FILENO;
+  spec.stderr_fd = STDERR_FILENO;
+  return spec;
+}
+
 std::string DescribeWaitStatus(int wait_status) {
   if (WIFEXITED(wait_status)) {
     return "exited with status " + std::to_string(WEXITSTATUS(wait_status));

@@ -28,6 +28,9 @@ struct RankSpawnSpec {
 // launcher. Returns its pid; an exec failure is an error (ENOENT: kNotFound).
 Result<pid_t> SpawnRank(const RankSpawnSpec& spec);
 
+// A spec for `argv` (argv[0] an absolute path) with the caller's stdio and environment.
+RankSpawnSpec SpecWithOurStdio(std::vector<std::string> argv);
+
 // "prog" -> "/usr/bin/prog" through $PATH, like execvp; paths with '/' are checked as given.
 Result<std::string> ResolveProgram(const std::string& name);
 

@@ -32,13 +32,7 @@ TEST(RankSpawnerTest, AMissingPathSaysNoSuchFileAndANonExecutableOneSaysSo) {
 }
 
 TEST(RankSpawnerTest, AFailedExecIsAnErrorNotAChild) {
-  RankSpawnSpec spec;
-  spec.program = "/no/such/program";
-  spec.argv = {"x"};
-  spec.stdin_fd = 0;
-  spec.stdout_fd = 1;
-  spec.stderr_fd = 2;
-  auto pid = SpawnRank(spec);
+  auto pid = SpawnRank(SpecWithOurStdio({"/no/such/program"}));
   ASSERT_FALSE(pid.has_value());
   EXPECT_EQ(pid.error().code(), ErrorCode::kNotFound);
 }
@@ -50,13 +44,7 @@ TEST(RankSpawnerTest, ARankDiesWithItsLauncher) {
   ASSERT_EQ(pipe2(report, O_CLOEXEC), 0);
   pid_t launcher = fork();
   if (launcher == 0) {
-    RankSpawnSpec spec;
-    spec.program = "/bin/sleep";
-    spec.argv = {"sleep", "60"};
-    spec.stdin_fd = 0;
-    spec.stdout_fd = 1;
-    spec.stderr_fd = 2;
-    auto pid = SpawnRank(spec);
+    auto pid = SpawnRank(SpecWithOurStdio({"/bin/sleep", "60"}));
     pid_t value = pid ? *pid : -1;
     (void)!write(report[1], &value, sizeof(value));
     pause();

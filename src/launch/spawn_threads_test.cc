@@ -33,13 +33,7 @@ TEST(SpawnThreadsTest, RanksSpawnedOnHelperThreadsOutliveTheStartUp) {
   std::mutex mu;
   std::vector<pid_t> pids;
   std::function<void()> work = [&] {
-    RankSpawnSpec spec;
-    spec.program = "/bin/sleep";
-    spec.argv = {"sleep", "0.3"};
-    spec.stdin_fd = 0;
-    spec.stdout_fd = 1;
-    spec.stderr_fd = 2;
-    auto pid = SpawnRank(spec);
+    auto pid = SpawnRank(SpecWithOurStdio({"/bin/sleep", "0.3"}));
     std::lock_guard lock(mu);
     if (pid) pids.push_back(*pid);
   };
