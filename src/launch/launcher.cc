@@ -21,6 +21,7 @@
 #include "launch/pmix_host.h"
 #include "launch/poller.h"
 #include "launch/rank_spawner.h"
+#include "launch/signal_policy.h"
 #include "launch/topology.h"
 
 extern char** environ;
@@ -72,13 +73,42 @@ std::vector<std::string> BaseEnvironment() {
   return env;
 }
 
+// Sets NAME=VALUE in `env`, replacing an earlier NAME.
+void SetVariable(std::vector<std::string>& env, const std::string& assignment) {
+  std::string_view name = std::string_view(assignment).substr(0, assignment.find('=') + 1);
+  std::erase_if(env, [&](const std::string& var) { return var.starts_with(name); });
+  env.push_back(assignment);
+}
+
+// A per-job directory for the PMIx server under $TMPDIR, or under /tmp when $TMPDIR is not
+// usable (as mpirun falls back). The ranks keep $TMPDIR as it was.
+Result<std::string> MakeSessionDirectory(const std::string& job_id) {
+  const char* tmpdir = std::getenv("TMPDIR");
+  std::vector<std::string> bases;
+  if (tmpdir != nullptr && *tmpdir != '\0') bases.emplace_back(tmpdir);
+  if (bases.empty() || bases[0] != "/tmp") bases.emplace_back("/tmp");
+  int err = 0;
+  for (const std::string& base : bases) {
+    std::string dir = base + "/gantry-run." + job_id + ".XXXXXX";
+    if (mkdtemp(dir.data()) != nullptr) {
+      if (base != bases[0]) {
+        Report("TMPDIR=" + bases[0] + " is not usable (" + std::strerror(err) +
+               "); using /tmp for the PMIx session directory");
+      }
+      return dir;
+    }
+    err = errno;
+  }
+  return Fail(ErrnoError("creating a session directory for PMIx in /tmp", err));
+}
+
 class Job final : public NodeObserver {
  public:
   explicit Job(const LaunchOptions& options) : options_(options) {
     pthread_sigmask(SIG_SETMASK, nullptr, &old_mask_);
   }
   ~Job() override;
-  Status Start();
+  Status Start(const std::string& program);  // `program`: resolved (ResolveProgram)
   Result<int> Run();
 
  private:
@@ -87,8 +117,11 @@ class Job final : public NodeObserver {
   void OnRankExit(int rank, int wait_status) override;
   void OnRankError(int rank, const Error& error) override;
   void OnAbort(int rank, int exit_code) override;
+  void OnOutputClosed() override;
 
   void OnSignal();
+  void OnEndingSignal(int sig);
+  void OnKillGraceOver();
   void ScanAfterFirstExchange();
   // Ends the job: remembers `status` if it is the first, kills every rank.
   void FailJob(std::optional<int> status);
@@ -111,7 +144,8 @@ class Job final : public NodeObserver {
   std::optional<int> exit_status_;   // first non-zero status
   bool error_ = false;               // a PMI failure ended the job
   bool killing_ = false;             // we are terminating the ranks ourselves
-  int user_signals_ = 0;
+  int user_signals_ = 0;             // signals that end the job (SignalAction::kForwardAndEnd)
+  int terminate_signal_ = SIGTERM;   // what the ranks were asked to end with
   std::optional<SteadyClock::time_point> kill_deadline_;
 };
 
@@ -126,8 +160,7 @@ Job::~Job() {
   pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
 }
 
-Status Job::Start() {
-  GANTRY_ASSIGN_OR_RETURN(std::string program, ResolveProgram(options_.argv.at(0)));
+Status Job::Start(const std::string& program) {
   GANTRY_ASSIGN_OR_RETURN(Placement placement,
                           BlockPlacement(options_.size, options_.ppn, options_.hosts));
   MpiMode mode = options_.mpi;
@@ -139,9 +172,14 @@ Status Job::Start() {
     want_topology = want_topology && kind != ProgramKind::kOther;
   }
 
-  sigset_t mask;
-  sigemptyset(&mask);
-  for (int sig : {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&mask, sig);
+  if (mode == MpiMode::kFlux && NodesShareAHost(placement)) {
+    // Open MPI names its shared-memory segments by host and local rank: two emulated nodes
+    // on one host would map the same segments (and crash in vader).
+    return Fail(InvalidArgument(
+        "--mpi flux (Open MPI) supports one node per host; drop --ppn (or make it at least -n)"));
+  }
+
+  sigset_t mask = HandledSignals();
   pthread_sigmask(SIG_BLOCK, &mask, &old_mask_);
   signal(SIGPIPE, SIG_IGN);
   signal_fd_ = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -149,6 +187,7 @@ Status Job::Start() {
   poller_.Watch(signal_fd_, POLLIN, [this](short) { OnSignal(); });
 
   std::vector<std::string> env = BaseEnvironment();
+  for (const std::string& assignment : options_.env) SetVariable(env, assignment);
   std::vector<int> inherit;
   if (want_topology) {
     auto topology = Topology::Discover();
@@ -172,11 +211,7 @@ Status Job::Start() {
     if (placement.nodes.size() != 1) {
       return Fail(InvalidArgument("PMIx (Open MPI) supports one node per launcher; drop --ppn"));
     }
-    std::string tmpdir = (std::getenv("TMPDIR") != nullptr ? std::getenv("TMPDIR") : "/tmp");
-    tmpdir += "/gantry-run." + job_id + ".XXXXXX";
-    if (mkdtemp(tmpdir.data()) == nullptr) {
-      return Fail(ErrnoError("creating a session directory for PMIx", errno));
-    }
+    GANTRY_ASSIGN_OR_RETURN(std::string tmpdir, MakeSessionDirectory(job_id));
     pmix_tmpdir_ = tmpdir;
     GANTRY_ASSIGN_OR_RETURN(
         pmix_, PmixHost::Create(PmixJob{.job_id = job_id,
@@ -207,6 +242,7 @@ Status Job::Start() {
     config.label = options_.label;
     config.forward_stdin = i == 0;
     config.shared_memory_kvs = options_.shared_memory_kvs && mode != MpiMode::kNone;
+    config.serve_pmi = mode != MpiMode::kNone;
     config.inherit_fds = inherit;
     config.pmi_transport =
         options_.pmi_over_tcp ? PmiTransport::kTcp : PmiTransport::kInheritedSocket;
@@ -217,15 +253,22 @@ Status Job::Start() {
     nodes_.push_back(std::move(node));
   }
   if (pmix_) {
-    pmix_->WatchEvents(
-        poller_, [this](int rank, int code) { OnAbort(rank, code); },
-        [this] { ScanAfterFirstExchange(); });
+    pmix_->WatchEvents(poller_, PmixEvents{
+                                    .on_abort = [this](int rank, int code) { OnAbort(rank, code); },
+                                    .on_fence = [this] { ScanAfterFirstExchange(); },
+                                    .on_spawn = [this](int rank) {
+                                      OnRankError(rank, FailedPrecondition(
+                                          "rank " + std::to_string(rank) +
+                                          " called MPI_Comm_spawn, which gantry run does not "
+                                          "support"));
+                                    },
+                                });
   }
   for (auto& node : nodes_) {
     auto status = node->Start();
     if (!status) {
       Report(status.error().message());
-      FailJob(127);
+      FailJob(ExitStatusOf(status.error()));
       return {};
     }
   }
@@ -248,6 +291,15 @@ void Job::ScanAfterFirstExchange() {
 
 void Job::OnRankExit(int rank, int wait_status) {
   int code = ExitCodeOf(wait_status);
+  if (code == 0 && pmix_ && !killing_ && pmix_->ExitedWithoutFinalize(rank)) {
+    // As MPICH's path says for PMI-1: the rank's peers may be waiting for it forever.
+    Report("rank " + std::to_string(rank) +
+           " exited without MPI_Finalize (it closed its PMIx connection without "
+           "PMIx_Finalize); ending the job");
+    error_ = true;
+    FailJob(std::nullopt);
+    return;
+  }
   if (code == 0) return;
   if (!killing_) {
     Report("rank " + std::to_string(rank) + " " + DescribeWaitStatus(wait_status) +
@@ -273,6 +325,12 @@ void Job::OnAbort(int rank, int exit_code) {
   FailJob(exit_code == 0 ? 1 : exit_code);
 }
 
+void Job::OnOutputClosed() {
+  // `gantry run ... | head`: as without --label, where the ranks die of SIGPIPE.
+  if (!exit_status_) exit_status_ = 128 + SIGPIPE;
+  FailJob(std::nullopt);
+}
+
 void Job::FailJob(std::optional<int> status) {
   if (status && !exit_status_) exit_status_ = *status;
   if (killing_) return;
@@ -290,22 +348,50 @@ void Job::OnSignal() {
   signalfd_siginfo info;
   while (read(signal_fd_, &info, sizeof(info)) == sizeof(info)) {
     int sig = static_cast<int>(info.ssi_signo);
-    if (sig == SIGCHLD) {
-      for (auto& node : nodes_) node->Reap();
-      continue;
-    }
-    ++user_signals_;
-    for (auto& node : nodes_) node->CollectLeftovers(leftovers_);
-    if (user_signals_ == 1) {
-      // The ranks' own deaths by this signal set the exit status (128 + sig).
-      KillAll(sig);
-      kill_deadline_ = SteadyClock::now() + std::chrono::milliseconds(options_.kill_grace_ms);
-    } else {
-      Report("second signal: killing every rank");
-      killing_ = true;
-      KillAll(SIGKILL);
+    switch (ActionFor(sig)) {
+      case SignalAction::kReap:
+        for (auto& node : nodes_) node->Reap();
+        break;
+      case SignalAction::kForward:
+        KillAll(sig);
+        break;
+      case SignalAction::kForwardAndEnd:
+        OnEndingSignal(sig);
+        break;
+      case SignalAction::kIgnore:
+        break;
     }
   }
+}
+
+void Job::OnEndingSignal(int sig) {
+  ++user_signals_;
+  for (auto& node : nodes_) node->CollectLeftovers(leftovers_);
+  if (user_signals_ == 1) {
+    // The ranks' own deaths by this signal set the exit status (128 + sig); they are the
+    // user's doing, so they are not reported one by one.
+    killing_ = true;
+    terminate_signal_ = sig;
+    KillAll(sig);
+    kill_deadline_ = SteadyClock::now() + std::chrono::milliseconds(options_.kill_grace_ms);
+  } else {
+    Report("second signal: killing every rank");
+    KillAll(SIGKILL);
+  }
+}
+
+void Job::OnKillGraceOver() {
+  int live = 0;
+  for (const auto& node : nodes_) live += node->LiveRanks();
+  if (live > 0) {
+    const char* name = sigabbrev_np(terminate_signal_);
+    Report(std::to_string(live) + " rank(s) still running " +
+           std::to_string(options_.kill_grace_ms) + " ms after SIG" +
+           (name != nullptr ? name : std::to_string(terminate_signal_)) +
+           " (--kill-grace): killing them with SIGKILL");
+  }
+  killing_ = true;
+  KillAll(SIGKILL);
 }
 
 bool Job::AllReaped() const {
@@ -338,8 +424,7 @@ Result<int> Job::Run() {
       }
     }
     if (kill_deadline_ && now >= *kill_deadline_) {
-      killing_ = true;
-      KillAll(SIGKILL);
+      OnKillGraceOver();
       kill_deadline_.reset();
     }
     int timeout = -1;
@@ -352,7 +437,10 @@ Result<int> Job::Run() {
     GANTRY_RETURN_IF_ERROR(poller_.RunOnce(timeout));
   }
   // Only a failed job leaves segments behind; a clean one removed its own.
-  if (killing_ || user_signals_ > 0 || exit_status_) RemoveShmLeftovers(leftovers_, start_time_);
+  if (killing_ || user_signals_ > 0 || exit_status_ || error_) {
+    if (pmix_) CollectOpenMpiSegmentsOf(pmix_->Namespace(), leftovers_);
+    RemoveShmLeftovers(leftovers_, start_time_);
+  }
   if (exit_status_) return *exit_status_;
   return error_ ? 1 : 0;
 }
@@ -369,10 +457,23 @@ Result<MpiMode> ParseMpiMode(std::string_view text) {
                               std::string(text) + "')"));
 }
 
+int ExitStatusOf(const Error& error) {
+  switch (error.code()) {
+    case ErrorCode::kNotFound: return kExitNotFound;
+    case ErrorCode::kPermissionDenied: return kExitCannotExecute;
+    default: return kExitLauncherFailure;
+  }
+}
+
 Result<int> Launch(const LaunchOptions& options) {
   if (options.argv.empty()) return Fail(InvalidArgument("no program to run"));
+  auto program = ResolveProgram(options.argv[0]);
+  if (!program) {
+    Report(program.error().message());
+    return ExitStatusOf(program.error());
+  }
   Job job(options);
-  GANTRY_RETURN_IF_ERROR(job.Start());
+  GANTRY_RETURN_IF_ERROR(job.Start(*program));
   return job.Run();
 }
 

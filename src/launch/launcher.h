@@ -16,8 +16,16 @@ enum class MpiMode {
   kPmi1,   // PMI-1 wire protocol only (MPICH, libgantry-pmi.so)
   kPmix,   // PMI-1 plus a PMIx server (Open MPI)
   kFlux,   // Open MPI through its flux component loading libgantry-pmi.so
-  kNone,   // no PMI at all: plain processes
+  kNone,   // no PMI at all: independent processes (MPI programs run as singletons)
 };
+
+// Exit statuses of `gantry run` besides the ranks' own (docs/run.md), as timeout(1) and
+// env(1) use them: the launcher itself failed, PROGRAM is not executable, PROGRAM not found.
+inline constexpr int kExitLauncherFailure = 125;
+inline constexpr int kExitCannotExecute = 126;
+inline constexpr int kExitNotFound = 127;
+// A failure to start: 127 for a missing PROGRAM, 126 for one that cannot be run, else 125.
+int ExitStatusOf(const Error& error);
 
 struct LaunchOptions {
   int size = 1;
@@ -30,11 +38,13 @@ struct LaunchOptions {
   int kill_grace_ms = 2000;          // SIGTERM, then SIGKILL after this long
   std::vector<std::string> hosts = {"localhost"};
   std::vector<std::string> argv;     // program and its arguments
+  std::vector<std::string> env;      // NAME=VALUE set for every rank (-genv, -x)
 };
 
 // Runs the job to completion. Returns the exit status for `gantry run`: 0 when every rank
 // exited 0; else the first non-zero status (128 + signal for a killed rank, the MPI_Abort
-// code for an abort, 1 for a PMI protocol failure). Errors are failures to start at all.
+// code for an abort, 1 for a PMI protocol failure or a rank that vanished without finalizing,
+// 141 when our stdout closed under --label). Errors are failures to start at all.
 Result<int> Launch(const LaunchOptions& options);
 
 Result<MpiMode> ParseMpiMode(std::string_view text);

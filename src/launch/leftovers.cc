@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdint>
+#include <cstdio>
 #include <string_view>
 
 #include "base/file.h"
@@ -65,6 +67,44 @@ int RemoveShmLeftovers(const std::set<std::string>& files,
     removed += unlink(f.c_str()) == 0 ? 1 : 0;
   }
   return removed;
+}
+
+std::set<std::string> OpenMpiJobIdsOf(std::string_view nspace) {
+  uint32_t hash = 0;
+  for (unsigned char c : nspace) {
+    hash += c;
+    hash += hash << 10;
+    hash ^= hash >> 6;
+  }
+  hash += hash << 3;
+  hash ^= hash >> 11;
+  hash += hash << 15;
+  char with[16], without[16];
+  std::snprintf(with, sizeof(with), "%x", hash);
+  std::snprintf(without, sizeof(without), "%x", hash & ~uint32_t{0x8000});
+  return {with, without};
+}
+
+void CollectOpenMpiSegmentsOf(std::string_view nspace, std::set<std::string>& files) {
+  const std::set<std::string> ids = OpenMpiJobIdsOf(nspace);
+  DIR* dir = opendir("/dev/shm");
+  if (dir == nullptr) return;
+  while (dirent* entry = readdir(dir)) {
+    std::string_view name = entry->d_name;
+    if (!name.starts_with("vader_segment.")) continue;
+    // "... .<job id>.<local rank>"
+    size_t last = name.rfind('.');
+    if (last == std::string_view::npos || last + 1 == name.size() ||
+        name.find_first_not_of("0123456789", last + 1) != std::string_view::npos) {
+      continue;
+    }
+    size_t before = name.rfind('.', last - 1);
+    if (before == std::string_view::npos) continue;
+    if (ids.contains(std::string(name.substr(before + 1, last - before - 1)))) {
+      files.emplace(std::string(kShmDir) + entry->d_name);
+    }
+  }
+  closedir(dir);
 }
 
 }  // namespace gantry::launch

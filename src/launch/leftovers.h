@@ -8,6 +8,7 @@
 #include <chrono>
 #include <set>
 #include <string>
+#include <string_view>
 
 namespace gantry::launch {
 
@@ -20,5 +21,15 @@ void CollectShmFilesMappedBy(pid_t pid, std::set<std::string>& files);
 // file the ranks merely used (another program's segment) survives. Returns how many went.
 int RemoveShmLeftovers(const std::set<std::string>& files,
                        std::chrono::system_clock::time_point job_start);
+
+// The job id Open MPI 4.1 derives from a PMIx namespace it did not create (opal_hash_str,
+// Jenkins' one-at-a-time hash), in hex as it appears in its segment names; two spellings,
+// with and without bit 15 (OPAL_HASH_JOBID clears it in some versions).
+std::set<std::string> OpenMpiJobIdsOf(std::string_view nspace);
+
+// Adds the /dev/shm files named after the Open MPI job of `nspace`:
+// "vader_segment.<host>.<...>.<job id>.<local rank>". These are found even when no rank is
+// left to map them (a rank that exited without finalizing after the others finished).
+void CollectOpenMpiSegmentsOf(std::string_view nspace, std::set<std::string>& files);
 
 }  // namespace gantry::launch

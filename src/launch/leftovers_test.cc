@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <string>
 
 #include "base/file.h"
@@ -41,6 +42,32 @@ TEST(LeftoversTest, KeepsFilesThatExistedBeforeTheJob) {
   EXPECT_EQ(RemoveShmLeftovers({path}, later), 0);
   EXPECT_TRUE(FileExists(path));
   unlink(path.c_str());
+}
+
+// Seen in /dev/shm after Open MPI 4.1 ranks of namespaces "gantry.24090" and "gantry.23724":
+// vader_segment.vm.0.b5a5fa2.1 and vader_segment.vm.0.b7aa792e.1.
+TEST(LeftoversTest, OpenMpiJobIdIsTheHashOfTheNamespace) {
+  EXPECT_TRUE(OpenMpiJobIdsOf("gantry.24090").contains("b5a5fa2"));
+  EXPECT_TRUE(OpenMpiJobIdsOf("gantry.23724").contains("b7aa792e"));
+}
+
+// A rank that exited without finalizing after the others had finished left its segment:
+// nobody mapped it any more.
+TEST(LeftoversTest, FindsTheSegmentsNamedAfterAnOpenMpiJob) {
+  const std::string id = *OpenMpiJobIdsOf("gantry.test-leftovers").begin();
+  const std::string mine = "/dev/shm/vader_segment.host.0." + id + ".1";
+  const std::string other = "/dev/shm/vader_segment.host.0.1234abcd.1";
+  for (const std::string& f : {mine, other}) {
+    FILE* file = std::fopen(f.c_str(), "w");
+    ASSERT_NE(file, nullptr);
+    std::fclose(file);
+  }
+  std::set<std::string> files;
+  CollectOpenMpiSegmentsOf("gantry.test-leftovers", files);
+  EXPECT_TRUE(files.contains(mine));
+  EXPECT_FALSE(files.contains(other));
+  std::remove(mine.c_str());
+  std::remove(other.c_str());
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include "base/check.h"
 #include "launch/leftovers.h"
 #include "launch/rank_spawner.h"
+#include "launch/spawn_threads.h"
 #include "pmi/wire.h"
 
 namespace gantry::launch {
@@ -33,16 +35,28 @@ void CloseFd(int& fd) {
   fd = -1;
 }
 
+// Running out of descriptors is the likely failure at large -n: say what to do about it.
+Error DescriptorError(const std::string& what, int err) {
+  Error error = ErrnoError(what, err);
+  if (err != EMFILE) return error;
+  rlimit limit{};
+  getrlimit(RLIMIT_NOFILE, &limit);
+  return ResourceExhausted(error.message() + " (ulimit -n is " + std::to_string(limit.rlim_cur) +
+                           "; gantry run keeps 1 descriptor per rank, 3 with --label)");
+}
+
 void SetNonBlocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
-// Blocking write of everything; a closed stdout/stderr is not the ranks' problem.
-void WriteAll(int fd, std::string_view data) {
+// Blocking write of everything. False when the reader is gone (EPIPE).
+bool WriteAll(int fd, std::string_view data) {
   while (!data.empty()) {
     ssize_t n = write(fd, data.data(), data.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
+    if (n < 0 && errno == EPIPE) return false;
+    if (n <= 0) return true;  // another error: nothing better to do than to go on
     data.remove_prefix(static_cast<size_t>(n));
   }
+  return true;
 }
 
 }  // namespace
@@ -92,7 +106,9 @@ Result<std::unique_ptr<NodeLaunch>> NodeLaunch::Create(NodeLaunchConfig config, 
     rank->local_rank = static_cast<int>(node->ranks_.size());
     node->ranks_.push_back(std::move(rank));
   }
-  if (c.pmi_transport == PmiTransport::kTcp) GANTRY_RETURN_IF_ERROR(node->Listen());
+  if (c.serve_pmi && c.pmi_transport == PmiTransport::kTcp) {
+    GANTRY_RETURN_IF_ERROR(node->Listen());
+  }
   return node;
 }
 
@@ -112,9 +128,10 @@ NodeLaunch::~NodeLaunch() {
 
 Status NodeLaunch::Start() {
   // Ranks are prepared on the loop thread and spawned, while the rest are still being
-  // prepared, by helper threads and then by this one (posix_spawn is thread-safe and every
+  // prepared, by helper threads and then by this one (SpawnRank is thread-safe and every
   // launcher fd is close-on-exec). A spawn blocks its thread until the child has exec-ed,
-  // so there is one spawner more than there are cores to keep them busy.
+  // so there is one spawner more than there are cores to keep them busy. The helpers live
+  // as long as this object: their ranks' parent-death signal is tied to them.
   const size_t total = ranks_.size();
   std::vector<Prepared> prepared(total);
   std::vector<Result<pid_t>> pids(total, Fail(Internal("not spawned")));
@@ -125,7 +142,7 @@ Status NodeLaunch::Start() {
   std::atomic<size_t> next{0};
   // A rank's own ends are closed as soon as it is spawned: every later spawn copies, and
   // every exec closes, the whole descriptor table.
-  auto spawn = [&] {
+  std::function<void()> spawn = [&] {
     for (size_t i = next.fetch_add(1); i < total; i = next.fetch_add(1)) {
       {
         std::unique_lock lock(mu);
@@ -136,11 +153,13 @@ Status NodeLaunch::Start() {
       for (int fd : prepared[i].child_fds) close(fd);
     }
   };
-  std::vector<std::thread> helpers;
   if (total >= kParallelSpawnMin) {
     size_t cores = std::max(1u, std::thread::hardware_concurrency());
-    for (size_t i = 0; i < std::min(cores, kMaxSpawnHelpers); ++i) helpers.emplace_back(spawn);
+    spawn_threads_ = std::make_unique<SpawnThreads>(std::min(cores, kMaxSpawnHelpers));
   }
+  // The helpers spawn each rank as soon as it is prepared; this thread prepares them all,
+  // then spawns what is left.
+  if (spawn_threads_) spawn_threads_->Begin(spawn);
   Status status;
   for (size_t i = 0; i < total && status; ++i) {
     status = PrepareRank(*ranks_[i], prepared[i]);
@@ -157,7 +176,7 @@ Status NodeLaunch::Start() {
   }
   prepared_cv.notify_all();
   spawn();
-  for (std::thread& helper : helpers) helper.join();
+  if (spawn_threads_) spawn_threads_->Wait();
   for (size_t i = 0; i < ready; ++i) {
     Rank& rank = *ranks_[i];
     if (pids[i]) {
@@ -176,9 +195,10 @@ Status NodeLaunch::Start() {
 
 Status NodeLaunch::PrepareRank(Rank& rank, Prepared& prepared) {
   int pmi[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1}, in[2] = {-1, -1};
-  const bool inherited = config_.pmi_transport == PmiTransport::kInheritedSocket;
+  const bool inherited =
+      config_.serve_pmi && config_.pmi_transport == PmiTransport::kInheritedSocket;
   if (inherited && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pmi) != 0) {
-    return Fail(ErrnoError("socketpair for rank " + std::to_string(rank.rank), errno));
+    return Fail(DescriptorError("socketpair for rank " + std::to_string(rank.rank), errno));
   }
   const bool gets_stdin = config_.forward_stdin && rank.rank == 0;
   // Output goes through us only to be labelled; otherwise the ranks write straight to our
@@ -199,7 +219,7 @@ Status NodeLaunch::PrepareRank(Rank& rank, Prepared& prepared) {
       if (fd >= 0) close(fd);
     }
     if (!extra) return Fail(extra.error().Wrap("rank " + std::to_string(rank.rank)));
-    return Fail(ErrnoError("pipes for rank " + std::to_string(rank.rank), saved));
+    return Fail(DescriptorError("pipes for rank " + std::to_string(rank.rank), saved));
   }
   const int local_rank = rank.local_rank;
   const int local_size = static_cast<int>(ranks_.size());
@@ -212,12 +232,14 @@ Status NodeLaunch::PrepareRank(Rank& rank, Prepared& prepared) {
     spec.env.push_back("PMI_FD=" + std::to_string(pmi[1]));
     spec.env.push_back("PMI_RANK=" + std::to_string(rank.rank));
     spec.env.push_back("PMI_SIZE=" + std::to_string(config_.job_size));
-  } else {
+  } else if (config_.serve_pmi) {
     spec.env.push_back("PMI_PORT=127.0.0.1:" + std::to_string(listen_port_));
     spec.env.push_back("PMI_ID=" + std::to_string(rank.rank));
   }
-  spec.env.push_back("MPI_LOCALNRANKS=" + std::to_string(local_size));
-  spec.env.push_back("MPI_LOCALRANKID=" + std::to_string(local_rank));
+  if (config_.serve_pmi) {  // MPICH reads these as hydra sets them; singletons must not
+    spec.env.push_back("MPI_LOCALNRANKS=" + std::to_string(local_size));
+    spec.env.push_back("MPI_LOCALRANKID=" + std::to_string(local_rank));
+  }
   spec.env.push_back("GANTRY_RANK=" + std::to_string(rank.rank));
   spec.env.push_back("GANTRY_SIZE=" + std::to_string(config_.job_size));
   spec.env.push_back("GANTRY_LOCAL_RANK=" + std::to_string(local_rank));
@@ -395,17 +417,21 @@ void NodeLaunch::OnOutput(Rank& rank, int stream) {
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
   const int out = stream == 0 ? 1 : 2;
   if (n <= 0) {
-    if (config_.label) WriteAll(out, rank.labeler[stream].Flush());
+    if (config_.label) WriteOutput(out, rank.labeler[stream].Flush());
     poller_.Unwatch(fd);
     CloseFd(fd);
     return;
   }
   std::string_view chunk(buffer, static_cast<size_t>(n));
-  if (config_.label) {
-    WriteAll(out, rank.labeler[stream].Feed(chunk));
-  } else {
-    WriteAll(out, chunk);
-  }
+  WriteOutput(out, config_.label ? rank.labeler[stream].Feed(chunk) : chunk);
+}
+
+void NodeLaunch::WriteOutput(int fd, std::string_view data) {
+  // A rank writing to a closed pipe itself would get SIGPIPE; through our pipe it cannot
+  // know, so the job ends here instead (as hydra -l does), once.
+  if (output_closed_ || WriteAll(fd, data)) return;
+  output_closed_ = true;
+  observer_.OnOutputClosed();
 }
 
 void NodeLaunch::OnStdin() {
@@ -485,6 +511,12 @@ bool NodeLaunch::AllReaped() const {
     if (!rank->reaped && rank->pid > 0) return false;
   }
   return true;
+}
+
+int NodeLaunch::LiveRanks() const {
+  int live = 0;
+  for (const auto& rank : ranks_) live += !rank->reaped && rank->pid > 0 ? 1 : 0;
+  return live;
 }
 
 bool NodeLaunch::Done() const {

@@ -33,6 +33,8 @@ class NodeObserver {
   // A rank broke the PMI protocol or vanished mid-job: the job must end.
   virtual void OnRankError(int rank, const Error& error) = 0;
   virtual void OnAbort(int rank, int exit_code) = 0;
+  // Writing the ranks' output failed because our stdout or stderr was closed (EPIPE).
+  virtual void OnOutputClosed() = 0;
 };
 
 enum class PmiTransport {
@@ -52,11 +54,14 @@ struct NodeLaunchConfig {
   bool label = false;
   bool forward_stdin = false;      // this node hosts rank 0
   bool shared_memory_kvs = true;
+  bool serve_pmi = true;           // false (--mpi none): no PMI socket and no PMI variables
   PmiTransport pmi_transport = PmiTransport::kInheritedSocket;
   std::vector<int> inherit_fds;    // e.g. the topology memfd
   // Extra per-rank variables (the PMIx server's), called once per rank at spawn. Optional.
   std::function<Result<std::vector<std::string>>(int rank)> rank_environment;
 };
+
+class SpawnThreads;
 
 class NodeLaunch : private pmi::SimpleServerHost {
  public:
@@ -75,6 +80,7 @@ class NodeLaunch : private pmi::SimpleServerHost {
   void Reap();
   void CollectLeftovers(std::set<std::string>& files) const;
   bool AllReaped() const;
+  int LiveRanks() const;
   // True when every rank was reaped and every output pipe reached end of file.
   bool Done() const;
   // Closes output pipes that are still open (grandchildren may hold them).
@@ -105,6 +111,7 @@ class NodeLaunch : private pmi::SimpleServerHost {
   void OnReaped(Rank& rank, int wait_status);
   void ClosePmi(PmiConnection& connection);
   void OnOutput(Rank& rank, int stream);
+  void WriteOutput(int fd, std::string_view data);
   void OnStdin();
   void FlushStdin();
   void CloseStdinPipe();
@@ -114,6 +121,7 @@ class NodeLaunch : private pmi::SimpleServerHost {
   NodeObserver& observer_;
   std::unique_ptr<pmi::ShmKvsWriter> shm_;
   std::unique_ptr<pmi::SimpleServer> server_;
+  std::unique_ptr<SpawnThreads> spawn_threads_;  // see spawn_threads.h: they outlive Start
   std::vector<std::unique_ptr<Rank>> ranks_;
   std::vector<std::unique_ptr<PmiConnection>> connections_;  // by SimpleServer client id
   int devnull_fd_ = -1;  // stdin of every rank but one that gets ours
@@ -122,6 +130,7 @@ class NodeLaunch : private pmi::SimpleServerHost {
   int stdin_fd_ = -1;  // our write end of rank 0's stdin
   std::string stdin_buffer_;
   bool stdin_eof_ = false;
+  bool output_closed_ = false;  // our stdout/stderr gave EPIPE: further output is dropped
 };
 
 }  // namespace gantry::launch

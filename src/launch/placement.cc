@@ -1,5 +1,7 @@
 #include "launch/placement.h"
 
+#include <set>
+
 namespace gantry::launch {
 
 Result<Placement> BlockPlacement(int size, int ppn, const std::vector<std::string>& hosts) {
@@ -29,6 +31,14 @@ Result<Placement> BlockPlacement(int size, int ppn, const std::vector<std::strin
     placement.nodes.push_back(std::move(plan));
   }
   return placement;
+}
+
+bool NodesShareAHost(const Placement& placement) {
+  std::set<std::string> hosts;
+  for (const NodePlan& node : placement.nodes) {
+    if (!hosts.insert(node.host).second) return true;
+  }
+  return false;
 }
 
 std::string ProcessMapping(const Placement& placement) {

@@ -25,6 +25,9 @@ struct Placement {
 // shared-memory store, as on a real cluster).
 Result<Placement> BlockPlacement(int size, int ppn, const std::vector<std::string>& hosts);
 
+// True when two nodes of the placement run on one host (standalone --ppn below -n).
+bool NodesShareAHost(const Placement& placement);
+
 // MPICH's PMI_process_mapping: "(vector,(first_node,node_count,ranks_per_node),...)".
 // Without it MPICH falls back to an O(N^2) exchange of host names.
 std::string ProcessMapping(const Placement& placement);

@@ -37,5 +37,12 @@ TEST(PlacementTest, RejectsMoreNodesThanTheAllocationHas) {
 
 TEST(PlacementTest, RejectsZeroRanks) { EXPECT_FALSE(BlockPlacement(0, 0, {"a"}).has_value()); }
 
+// --mpi flux is refused for emulated nodes (Open MPI's segments would collide on one host).
+TEST(PlacementTest, EmulatedNodesShareAHostRealOnesDoNot) {
+  EXPECT_TRUE(NodesShareAHost(*BlockPlacement(4, 2, {"localhost"})));
+  EXPECT_FALSE(NodesShareAHost(*BlockPlacement(4, 4, {"localhost"})));
+  EXPECT_FALSE(NodesShareAHost(*BlockPlacement(4, 2, {"a", "b"})));
+}
+
 }  // namespace
 }  // namespace gantry::launch

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <set>
 
 #include "base/check.h"
 
@@ -22,10 +23,11 @@ std::string PmixError(const char* what, pmix_status_t rc) {
 
 // One upcall from libpmix's thread, completed later on the loop thread.
 struct Upcall {
-  enum class Kind { kFence, kAbort } kind;
+  enum class Kind { kFence, kAbort, kConnected, kFinalized, kSpawn } kind;
   std::string data;  // fence contribution (copied: libpmix owns the original)
   pmix_modex_cbfunc_t modex_cb = nullptr;
   pmix_op_cbfunc_t op_cb = nullptr;
+  pmix_spawn_cbfunc_t spawn_cb = nullptr;
   void* cbdata = nullptr;
   int rank = -1;
   int status = 0;
@@ -51,12 +53,15 @@ class PmixHostImpl final : public PmixHost {
 
   Status Init();
   Result<std::vector<std::string>> RankEnvironment(int rank) override;
-  void WatchEvents(Poller& poller, std::function<void(int, int)> on_abort,
-                   std::function<void()> on_fence) override {
+  void WatchEvents(Poller& poller, PmixEvents events) override {
     poller_ = &poller;
-    on_abort_ = std::move(on_abort);
-    on_fence_ = std::move(on_fence);
+    events_ = std::move(events);
     poller.Watch(event_fd_, POLLIN, [this](short) { Drain(); });
+  }
+  std::string Namespace() const override { return nspace_; }
+  bool ExitedWithoutFinalize(int rank) override {
+    Drain();
+    return connected_.contains(rank) && !finalized_.contains(rank);
   }
 
   void Post(Upcall upcall) {
@@ -77,8 +82,9 @@ class PmixHostImpl final : public PmixHost {
   bool initialized_ = false;
   bool registered_ = false;
   Poller* poller_ = nullptr;
-  std::function<void(int, int)> on_abort_;
-  std::function<void()> on_fence_;
+  PmixEvents events_;
+  std::set<int> connected_;  // loop thread: ranks past PMIx_Init
+  std::set<int> finalized_;  // loop thread: ranks past PMIx_Finalize
   std::mutex mu_;
   std::deque<Upcall> queue_;  // GUARDED_BY(mu_)
 };
@@ -104,6 +110,27 @@ pmix_status_t AbortUpcall(const pmix_proc_t* proc, void*, int status, const char
   return PMIX_SUCCESS;
 }
 
+// PMIx_Init and PMIx_Finalize of a client (the client waits until op_cb is called).
+template <Upcall::Kind kKind>
+pmix_status_t ClientUpcall(const pmix_proc_t* proc, void*, pmix_op_cbfunc_t cbfunc,
+                           void* cbdata) {
+  if (g_host == nullptr) return PMIX_ERR_NOT_AVAILABLE;
+  g_host->Post(Upcall{.kind = kKind, .op_cb = cbfunc, .cbdata = cbdata,
+                      .rank = static_cast<int>(proc->rank)});
+  return PMIX_SUCCESS;
+}
+
+// MPI_Comm_spawn. Unsupported: without this upcall libpmix refuses it to the root alone, and
+// the other ranks wait in MPI_Comm_spawn for the root forever. The launcher ends the job.
+pmix_status_t SpawnUpcall(const pmix_proc_t* proc, const pmix_info_t[], size_t,
+                          const pmix_app_t[], size_t, pmix_spawn_cbfunc_t cbfunc,
+                          void* cbdata) {
+  if (g_host == nullptr) return PMIX_ERR_NOT_AVAILABLE;
+  g_host->Post(Upcall{.kind = Upcall::Kind::kSpawn, .spawn_cb = cbfunc, .cbdata = cbdata,
+                      .rank = static_cast<int>(proc->rank)});
+  return PMIX_SUCCESS;
+}
+
 // Every rank is local: libpmix answers local direct-modex requests itself.
 pmix_status_t DirectModexUpcall(const pmix_proc_t*, const pmix_info_t[], size_t,
                                 pmix_modex_cbfunc_t, void*) {
@@ -119,7 +146,15 @@ void PmixHostImpl::Drain() {
     work.swap(queue_);
   }
   for (Upcall& upcall : work) {
-    if (upcall.kind == Upcall::Kind::kFence) {
+    if (upcall.kind == Upcall::Kind::kConnected || upcall.kind == Upcall::Kind::kFinalized) {
+      (upcall.kind == Upcall::Kind::kConnected ? connected_ : finalized_).insert(upcall.rank);
+      if (upcall.op_cb != nullptr) upcall.op_cb(PMIX_SUCCESS, upcall.cbdata);
+    } else if (upcall.kind == Upcall::Kind::kSpawn) {
+      if (upcall.spawn_cb != nullptr) {
+        upcall.spawn_cb(PMIX_ERR_NOT_SUPPORTED, nullptr, upcall.cbdata);
+      }
+      if (events_.on_spawn) events_.on_spawn(upcall.rank);
+    } else if (upcall.kind == Upcall::Kind::kFence) {
       // One node: every participant is local, so the node's contribution is the whole
       // exchange. Across nodes the JobExchange would concatenate every server's blob here.
       auto* copy = new std::string(std::move(upcall.data));
@@ -129,9 +164,9 @@ void PmixHostImpl::Drain() {
       } else {
         delete copy;
       }
-      if (on_fence_) on_fence_();
+      if (events_.on_fence) events_.on_fence();
     } else {
-      if (on_abort_) on_abort_(upcall.rank, upcall.status);
+      if (events_.on_abort) events_.on_abort(upcall.rank, upcall.status);
       // The rank stays blocked in PMIx_Abort until we release it; the launcher kills it.
       if (upcall.op_cb != nullptr) upcall.op_cb(PMIX_SUCCESS, upcall.cbdata);
     }
@@ -143,6 +178,9 @@ Status PmixHostImpl::Init() {
   module.fence_nb = FenceUpcall;
   module.abort = AbortUpcall;
   module.direct_modex = DirectModexUpcall;
+  module.client_connected = ClientUpcall<Upcall::Kind::kConnected>;
+  module.client_finalized = ClientUpcall<Upcall::Kind::kFinalized>;
+  module.spawn = SpawnUpcall;
 
   void* server_info = PMIx_Info_list_start();
   PMIx_Info_list_add(server_info, PMIX_SERVER_TMPDIR, job_.tmpdir.c_str(), PMIX_STRING);

@@ -23,6 +23,13 @@ struct PmixJob {
   void* hwloc_topology = nullptr;  // hwloc_topology_t discovered once, or null
 };
 
+// What the launcher hears from the PMIx server, on the loop thread.
+struct PmixEvents {
+  std::function<void(int rank, int status)> on_abort;  // PMIx_Abort (MPI_Abort)
+  std::function<void()> on_fence;                      // after each fence completes
+  std::function<void(int rank)> on_spawn;              // PMIx_Spawn (MPI_Comm_spawn): refused
+};
+
 class PmixHost {
  public:
   static Result<std::unique_ptr<PmixHost>> Create(const PmixJob& job);
@@ -30,10 +37,13 @@ class PmixHost {
   // The variables a rank needs to reach the server (PMIx_server_setup_fork), plus the
   // resource-manager marker without which Open MPI 4.1 will not direct-launch.
   virtual Result<std::vector<std::string>> RankEnvironment(int rank) = 0;
-  // Calls on_abort(rank, status) on the loop thread when a rank calls PMIx_Abort
-  // (MPI_Abort in Open MPI), and on_fence() after each fence completes.
-  virtual void WatchEvents(Poller& poller, std::function<void(int, int)> on_abort,
-                           std::function<void()> on_fence) = 0;
+  virtual void WatchEvents(Poller& poller, PmixEvents events) = 0;
+  // "gantry.<job_id>".
+  virtual std::string Namespace() const = 0;
+  // True if `rank` connected (PMIx_Init) and has not called PMIx_Finalize. Asked when the
+  // rank has exited: the finalize is acknowledged only on the loop thread, so a rank that
+  // finalized has been counted before it could exit (pending upcalls are completed first).
+  virtual bool ExitedWithoutFinalize(int rank) = 0;
 };
 
 }  // namespace gantry::launch

@@ -1,4 +1,5 @@
-// Starting one rank: posix_spawn (vfork-speed on glibc) with its stdio, inherited fds, its
+// Starting one rank: vfork + exec (posix_spawn's speed; posix_spawn cannot set a
+// parent-death signal) with its stdio, inherited fds, a parent-death SIGKILL, its
 // own session and default signal dispositions. Thread-safe (no shared state).
 #pragma once
 
@@ -22,8 +23,13 @@ struct RankSpawnSpec {
 };
 
 // Spawns the rank as the leader of a new session and process group (so the launcher can
-// signal it and everything it started with kill(-pid)). Returns its pid.
+// signal it and everything it started with kill(-pid)), to be killed when the calling
+// *thread* exits (PR_SET_PDEATHSIG): call it from a thread that lives as long as the
+// launcher. Returns its pid; an exec failure is an error (ENOENT: kNotFound).
 Result<pid_t> SpawnRank(const RankSpawnSpec& spec);
+
+// A spec for `argv` (argv[0] an absolute path) with the caller's stdio and environment.
+RankSpawnSpec SpecWithOurStdio(std::vector<std::string> argv);
 
 // "prog" -> "/usr/bin/prog" through $PATH, like execvp; paths with '/' are checked as given.
 Result<std::string> ResolveProgram(const std::string& name);

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 
 namespace gantry::launch {
@@ -16,6 +17,56 @@ TEST(RankSpawnerTest, ResolvesProgramsThroughPath) {
   EXPECT_EQ(sh->front(), '/');
   EXPECT_EQ(ResolveProgram("no-such-program-gantry").error().code(), ErrorCode::kNotFound);
   EXPECT_FALSE(ResolveProgram("/etc/passwd").has_value());  // not executable
+}
+
+// `./nosuch` used to say "not an executable file".
+TEST(RankSpawnerTest, AMissingPathSaysNoSuchFileAndANonExecutableOneSaysSo) {
+  auto missing = ResolveProgram("./no-such-program-gantry");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(missing.error().message(), "./no-such-program-gantry: no such file");
+  auto plain = ResolveProgram("/etc/passwd");
+  EXPECT_EQ(plain.error().code(), ErrorCode::kPermissionDenied);
+  EXPECT_NE(plain.error().message().find("not executable"), std::string::npos);
+  EXPECT_EQ(ResolveProgram("/etc").error().message(), "/etc: is a directory");
+}
+
+TEST(RankSpawnerTest, AFailedExecIsAnErrorNotAChild) {
+  auto pid = SpawnRank(SpecWithOurStdio({"/no/such/program"}));
+  ASSERT_FALSE(pid.has_value());
+  EXPECT_EQ(pid.error().code(), ErrorCode::kNotFound);
+}
+
+// A launcher killed with SIGKILL (a batch system after its grace period, the OOM killer)
+// used to leave its ranks running.
+TEST(RankSpawnerTest, ARankDiesWithItsLauncher) {
+  int report[2];
+  ASSERT_EQ(pipe2(report, O_CLOEXEC), 0);
+  pid_t launcher = fork();
+  if (launcher == 0) {
+    auto pid = SpawnRank(SpecWithOurStdio({"/bin/sleep", "60"}));
+    pid_t value = pid ? *pid : -1;
+    (void)!write(report[1], &value, sizeof(value));
+    pause();
+    _exit(0);
+  }
+  close(report[1]);
+  pid_t rank = -1;
+  ASSERT_EQ(read(report[0], &rank, sizeof(rank)), static_cast<ssize_t>(sizeof(rank)));
+  close(report[0]);
+  ASSERT_GT(rank, 0);
+  EXPECT_EQ(kill(rank, 0), 0);
+  kill(launcher, SIGKILL);
+  int status = 0;
+  waitpid(launcher, &status, 0);
+  // The rank is reparented and reaped by init once the signal lands.
+  bool gone = false;
+  for (int i = 0; i < 2000 && !gone; ++i) {
+    gone = kill(rank, 0) != 0 && errno == ESRCH;
+    if (!gone) usleep(5000);
+  }
+  EXPECT_TRUE(gone);
+  if (!gone) kill(rank, SIGKILL);
 }
 
 TEST(RankSpawnerTest, ChildGetsItsStdioInheritedFdsAndItsOwnSession) {

@@ -49,6 +49,45 @@ TEST_P(OpenMpiPmixTest, EveryRankSeesSizeNThroughPmix) {
 
 INSTANTIATE_TEST_SUITE_P(N, OpenMpiPmixTest, ::testing::Values(1, 2, 4, 8, 16));
 
+// Issue 12, item 7: TMPDIR=/nonexistent failed the launch (mpirun falls back and runs).
+TEST(OpenMpiTest, AnUnusableTmpdirFallsBackToTmp) {
+  std::vector<std::string> env = kOpenMpiEnv;
+  env.push_back("TMPDIR=/nonexistent");
+  RunResult r = RunGantry({.args = {"-n", "2", ALLREDUCE_OPENMPI, "2"}, .env = env});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(CountLines(r.out, "of 2 sum 1 ok"), 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("TMPDIR=/nonexistent is not usable"), std::string::npos) << r.err;
+}
+
+// Issue 12, item 8: --mpi none made one MPI job of Open MPI ranks too.
+TEST(OpenMpiTest, MpiNoneStartsIndependentSingletons) {
+  RunResult r = RunGantry({.args = {"-n", "2", "--mpi", "none", ALLREDUCE_OPENMPI, "1"},
+                           .env = kOpenMpiEnv});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(CountLines(r.out, "rank 0 of 1 sum 0 ok"), 2) << r.out << r.err;
+}
+
+// Issue 12, item 4: ranks of two emulated nodes got local rank 0 on one host and mapped the
+// same vader segment (SIGSEGV).
+TEST(OpenMpiTest, FluxWithEmulatedNodesIsRefusedClearly) {
+  RunResult r = RunGantry({.args = {"-n", "4", "--ppn", "2", "--mpi", "flux", ALLREDUCE_OPENMPI,
+                                    "4"},
+                           .env = kOpenMpiEnv});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--mpi flux (Open MPI) supports one node per host; drop --ppn"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(CountLines(r.out, "ok"), 0) << r.out;
+}
+
+TEST(OpenMpiTest, FluxWithOneNodePerHostStillRuns) {
+  RunResult r = RunGantry({.args = {"-n", "2", "--ppn", "2", "--mpi", "flux", ALLREDUCE_OPENMPI,
+                                    "2"},
+                           .env = kOpenMpiEnv});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(CountLines(r.out, "of 2 sum 1 ok"), 2) << r.out << r.err;
+}
+
 }  // namespace
 }  // namespace gantry::testing
 
@@ -90,6 +129,92 @@ TEST(OpenMpiFailureTest, ALoneRankKilledBySignalLeavesNoSegment) {
   RunResult r = RunGantry({.args = {"-n", "1", MISBEHAVE_OPENMPI, "kill"}, .env = kOpenMpiEnv});
   EXPECT_EQ(r.exit_code, 137) << r.err;
   EXPECT_LE(CountVaderSegments(), before);
+}
+
+bool SessionDirectoryLeft(int gantry_pid) {
+  bool found = false;
+  const std::string prefix = "gantry-run." + std::to_string(gantry_pid) + ".";
+  if (DIR* dir = opendir("/tmp")) {
+    while (dirent* entry = readdir(dir)) {
+      found = found || std::string_view(entry->d_name).starts_with(prefix);
+    }
+    closedir(dir);
+  }
+  return found;
+}
+
+// Issue 12, item 1: a rank that exits 0 without MPI_Finalize hung the job (the others spin
+// in a barrier) and, killed, left vader segments behind.
+TEST(OpenMpiFailureTest, ARankExitingWithoutFinalizeEndsTheJobWithStatus1) {
+  const int before = CountVaderSegments();
+  RunResult r = RunGantry({.args = {"-n", "3", MISBEHAVE_OPENMPI, "exit"},
+                           .env = kOpenMpiEnv,
+                           .deadline_seconds = 30});
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("rank 1 exited without MPI_Finalize"), std::string::npos) << r.err;
+  EXPECT_LE(CountVaderSegments(), before);
+}
+
+// ... and when the others did not wait, gantry exited 0 and left a 4 MB segment.
+TEST(OpenMpiFailureTest, ARankExitingWithoutFinalizeFailsTheJobEvenIfNobodyWaits) {
+  const int before = CountVaderSegments();
+  RunResult r = RunGantry({.args = {"-n", "3", MISBEHAVE_OPENMPI, "exit-nowait"},
+                           .env = kOpenMpiEnv,
+                           .deadline_seconds = 30});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("rank 1 exited without MPI_Finalize"), std::string::npos) << r.err;
+  EXPECT_LE(CountVaderSegments(), before);
+}
+
+// Issue 12, item 5: MPI_Comm_spawn gave rank 0 MPI_ERR_SPAWN and left rank 1 spinning.
+TEST(OpenMpiFailureTest, MpiCommSpawnFailsTheJobThroughPmix) {
+  RunResult r = RunGantry({.args = {"-n", "2", MISBEHAVE_OPENMPI, "spawn"},
+                           .env = kOpenMpiEnv,
+                           .deadline_seconds = 30});
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("rank 0 called MPI_Comm_spawn, which gantry run does not support"),
+            std::string::npos)
+      << r.err;
+}
+
+// Through libgantry-pmi.so Open MPI refuses the spawn without asking the launcher: the
+// program's error handler decides, and the default one aborts the job.
+TEST(OpenMpiFailureTest, MpiCommSpawnWithTheDefaultHandlerFailsTheJobThroughFlux) {
+  RunResult r = RunGantry({.args = {"-n", "2", "--mpi", "flux", MISBEHAVE_OPENMPI, "spawn",
+                                    "fatal"},
+                           .env = kOpenMpiEnv,
+                           .deadline_seconds = 30});
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_NE(r.exit_code, 0) << r.err;
+}
+
+// Issue 12, item 2: SIGUSR1/SIGUSR2/SIGALRM killed gantry and left ranks, segments and the
+// PMIx session directory behind.
+TEST(OpenMpiSignalTest, Sigusr1IsForwardedAndTheJobFinishes) {
+  RunResult r = RunGantry({.args = {"-n", "2", MISBEHAVE_OPENMPI, "usr1"},
+                           .env = kOpenMpiEnv,
+                           .signal_when_out_has = "pid",
+                           .signal = SIGUSR1,
+                           .deadline_seconds = 30});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(CountLines(r.out, "got SIGUSR1"), 2) << r.out << r.err;
+  EXPECT_FALSE(SessionDirectoryLeft(r.pid));
+}
+
+TEST(OpenMpiSignalTest, SigalrmEndsTheJobAfterItsRanksAndLeavesNothing) {
+  const int before = CountVaderSegments();
+  RunResult r = RunGantry({.args = {"-n", "2", MISBEHAVE_OPENMPI, "hang"},
+                           .env = kOpenMpiEnv,
+                           .signal_when_out_has = "rank 1 pid",
+                           .signal = SIGALRM,
+                           .deadline_seconds = 30});
+  EXPECT_EQ(r.exit_code, 128 + SIGALRM) << r.err;
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_TRUE(AllGone(PidsIn(r.out))) << r.out;
+  EXPECT_LE(CountVaderSegments(), before);
+  EXPECT_FALSE(SessionDirectoryLeft(r.pid));
 }
 
 TEST(OpenMpiFailureTest, ARankKilledBySignalEndsTheJobAndLeavesNoSegments) {

@@ -2,10 +2,12 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -32,12 +34,19 @@ RunResult RunGantry(const RunRequest& request) {
   auto start = std::chrono::steady_clock::now();
   pid_t pid = fork();
   if (pid == 0) {
+    if (request.max_open_files > 0) {
+      rlimit limit{};
+      getrlimit(RLIMIT_NOFILE, &limit);
+      limit.rlim_cur = static_cast<rlim_t>(request.max_open_files);
+      setrlimit(RLIMIT_NOFILE, &limit);
+    }
     dup2(in[0], 0);
     dup2(out[1], 1);
     dup2(err[1], 2);
     execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }
+  result.pid = pid;
   close(in[0]);
   close(out[1]);
   close(err[1]);
@@ -68,8 +77,16 @@ RunResult RunGantry(const RunRequest& request) {
       }
       sinks[i]->append(buffer, static_cast<size_t>(n));
     }
+    if (fds[0].fd >= 0 && !request.close_out_when_has.empty() &&
+        result.out.find(request.close_out_when_has) != std::string::npos) {
+      close(fds[0].fd);
+      fds[0].fd = -1;
+      --open_fds;
+    }
     if (!signalled && !request.signal_when_out_has.empty() &&
-        result.out.find(request.signal_when_out_has) != std::string::npos) {
+        (request.signal_when_count > 1
+             ? CountLines(result.out, request.signal_when_out_has) >= request.signal_when_count
+             : result.out.find(request.signal_when_out_has) != std::string::npos)) {
       kill(pid, request.signal);
       signalled = true;
     }
@@ -83,6 +100,35 @@ RunResult RunGantry(const RunRequest& request) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
+}
+
+std::vector<int> PidsIn(const std::string& text) {
+  std::vector<int> pids;
+  for (size_t at = text.find("pid "); at != std::string::npos; at = text.find("pid ", at + 4)) {
+    pids.push_back(std::atoi(text.c_str() + at + 4));
+  }
+  return pids;
+}
+
+bool AllGone(const std::vector<int>& pids) {
+  for (int i = 0; i < 1000; ++i) {
+    bool running = false;
+    for (int pid : pids) {
+      std::string stat;
+      if (FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r")) {
+        char buffer[512];
+        size_t n = std::fread(buffer, 1, sizeof(buffer) - 1, f);
+        std::fclose(f);
+        stat.assign(buffer, n);
+      }
+      size_t paren = stat.rfind(')');
+      running = running || (paren != std::string::npos && paren + 2 < stat.size() &&
+                            stat[paren + 2] != 'Z');
+    }
+    if (!running) return true;
+    usleep(10 * 1000);
+  }
+  return false;
 }
 
 int CountLines(const std::string& text, const std::string& needle) {
