@@ -137,6 +137,7 @@ bad_body '"time_limit_seconds":10000000000000' \
 bad_body '"ntasks":2.5' "field 'ntasks' must be a whole number (got 2.5)"
 bad_body '"max_retries":1.9' "field 'max_retries' must be a whole number (got 1.9)"
 bad_body '"ntasks":1e30' "field 'ntasks' is out of range (got 1e+30): must be from 1 to 1000000"
+bad_body '"ntasks":1e400' "invalid JSON: number overflow parsing '1e400'"
 bad_body '"stdout":"/tmp/a\u0000b"' "field 'stdout' contains a NUL byte"
 bad_body '"script_args":["x\u0000y"]' "field 'script_args[0]' contains a NUL byte"
 bad_body '"environment":{"A":"1\u00002"}' "field 'environment.A' contains a NUL byte"
@@ -189,5 +190,11 @@ log "--- the server still runs jobs afterwards"
 j=$(submit -o /dev/null --wrap true) || fail "submit after the bad bodies"
 gwait "$j" || fail "the job after the bad bodies failed"
 expect_eq "$(state_of "$j")" "DONE" "a job submitted after the bad bodies runs"
+# The largest time limit allowed (100 years) is a limit far away, not an instant kill.
+r=$(api POST /v1/jobs "{\"script\":\"#!/bin/sh\\nsleep 0.5\\n\",\"submit_dir\":\"$W\",\"working_dir\":\"$W\",\"stdout\":\"/dev/null\",\"time_limit_seconds\":3153600000}")
+expect_contains "$r" "201 " "a 100-year time limit is accepted"
+j=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["job_id"])' "${r#* }")
+gwait "$j"
+expect_eq "$(state_of "$j")" "DONE" "a job with a 100-year time limit runs to its end"
 
 finish
