@@ -17,6 +17,12 @@ Status CheckLimit(const IntLimit& limit, int64_t value) {
   return {};
 }
 
+Error TooManyTasks(std::string_view field) {
+  return InvalidArgument("field '" + std::string(field) +
+                         "' has too many tasks: an array may have at most " +
+                         std::to_string(kMaxArrayTasks));
+}
+
 Status CheckNicePermission(int64_t nice, bool privileged) {
   if (nice >= 0 || privileged) return {};
   return Fail(PermissionDenied(

@@ -48,6 +48,8 @@ inline constexpr IntLimit kArrayTaskIdLimit{"array.task_ids", 0, kMaxArrayTaskId
 // the caller saw it (a JSON number may be too large for int64: "1e+30").
 Error OutOfRange(const IntLimit& limit, std::string_view got);
 Status CheckLimit(const IntLimit& limit, int64_t value);
+// "field 'array.task_runs' has too many tasks: an array may have at most 1000000".
+Error TooManyTasks(std::string_view field);
 
 // A negative nice raises a job above other users' work, so only a privileged caller (root,
 // the server's own user, an admin) may give one, as sbatch --nice.
