@@ -75,8 +75,8 @@ Result<broker::Caller> Authenticate(const net::HttpRequest& request, const AuthC
     std::string_view auth = request.Header("authorization");
     // RFC 7235: the scheme is case-insensitive ("bearer" too), then one or more spaces.
     constexpr std::string_view kBearer = "Bearer";
-    if (auth.size() <= kBearer.size() || !EqualsIgnoreCase(auth.substr(0, kBearer.size()), kBearer) ||
-        auth[kBearer.size()] != ' ') {
+    if (auth.size() <= kBearer.size() ||
+        !EqualsIgnoreCase(auth.substr(0, kBearer.size()), kBearer) || auth[kBearer.size()] != ' ') {
       return Fail(Unauthenticated(
           "TCP requests need 'Authorization: Bearer <token>'; the token is in "
           "$GANTRY_HOME/token of the user who started the server"));

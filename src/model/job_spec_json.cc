@@ -62,18 +62,16 @@ IntValue ToInt(const json& v) {
 }
 
 Error WrongType(const std::string& field, const json& v, std::string_view expected) {
-  return InvalidArgument("field '" + field + "' has the wrong type (" +
-                         std::string(v.type_name()) + "): expected " + std::string(expected));
+  return InvalidArgument("field '" + field + "' has the wrong type (" + std::string(v.type_name()) +
+                         "): expected " + std::string(expected));
 }
 
 // The value's problem as an error naming `field`; the range is that of `limit`.
-Error IntError(const std::string& field, const json& v, IntProblem problem,
-               const IntLimit& limit) {
+Error IntError(const std::string& field, const json& v, IntProblem problem, const IntLimit& limit) {
   switch (problem) {
     case IntProblem::kWrongType: return WrongType(field, v, "a whole number");
     case IntProblem::kFraction:
-      return InvalidArgument("field '" + field + "' must be a whole number (got " + v.dump() +
-                             ")");
+      return InvalidArgument("field '" + field + "' must be a whole number (got " + v.dump() + ")");
     case IntProblem::kRange:
     case IntProblem::kNone: break;
   }
@@ -219,8 +217,8 @@ Status DecodeRuns(const json& runs, const std::string& path, std::vector<int64_t
       ok = v[k].problem == IntProblem::kNone;
     }
     if (!ok) {
-      return Fail(InvalidArgument(at + " must be [first, last, step] (whole numbers; task ids from "
-                                  "0 to " + std::to_string(kMaxArrayTaskId) + ")"));
+      return Fail(InvalidArgument(at + " must be [first, last, step] (whole numbers; task ids " +
+                                  "from 0 to " + std::to_string(kMaxArrayTaskId) + ")"));
     }
     int64_t first = v[0].value, last = v[1].value, step = v[2].value;
     bool ordered = step >= 1 && last >= first;

@@ -113,7 +113,8 @@ TEST(JobSpecJsonTest, ConformanceFileOfBadBodies) {
   const std::string file = std::string(GANTRY_SOURCE_DIR) + "/src/model/testdata/bad_job_specs.txt";
   std::ifstream in(file);
   ASSERT_TRUE(in.good()) << "cannot open " << file;
-  const json base = {{"script", "#!/bin/sh\ntrue\n"}, {"submit_dir", "/tmp"}, {"working_dir", "/tmp"}};
+  const json base = {
+      {"script", "#!/bin/sh\ntrue\n"}, {"submit_dir", "/tmp"}, {"working_dir", "/tmp"}};
   std::string line;
   int number = 0, cases = 0;
   while (std::getline(in, line)) {
@@ -154,8 +155,7 @@ TEST(JobSpecJsonTest, ArrayRunReachingInt64MaxEndsAndIsRefused) {
   j["array"]["task_runs"] = json::parse("[[9223372036854775806, 9223372036854775807, 1]]");
   auto r = JobSpecFromJson(j);
   ASSERT_TRUE(r) << r.error().message();
-  EXPECT_EQ(r->array->task_ids,
-            (std::vector<int64_t>{9223372036854775806, 9223372036854775807}));
+  EXPECT_EQ(r->array->task_ids, (std::vector<int64_t>{9223372036854775806, 9223372036854775807}));
   EXPECT_FALSE(ValidateJobSpec(*r));
 }
 

@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "base/strings.h"
-#include "model/limits.h"
 #include "classad/expr.h"
 #include "classad/jdl.h"
 #include "classad/unparse.h"
+#include "model/limits.h"
 
 namespace gantry::submit {
 namespace {

@@ -302,10 +302,10 @@ TEST(SubmissionTest, OptionsGantryCannotHonourAreRefused) {
 // The CLI and the API share their bounds: what gantry submit accepts at each edge, the
 // server's ValidateJobSpec accepts too.
 TEST(SubmissionTest, ValuesAtTheCliBoundsPassTheServersValidation) {
-  model::JobSpec spec = Parse(Input("#!/bin/sh\ntrue\n",
-                                    {"-n", "1000000", "--time=52560000", "--nice=-2147483645",
-                                     "--max-retries=100", "--array=0,4000000%1000000",
-                                     "--gpus=1000000", "--mem=1048576T", "--begin=9999-12-31"}));
+  model::JobSpec spec =
+      Parse(Input("#!/bin/sh\ntrue\n", {"-n", "1000000", "--time=52560000", "--nice=-2147483645",
+                                        "--max-retries=100", "--array=0,4000000%1000000",
+                                        "--gpus=1000000", "--mem=1048576T", "--begin=9999-12-31"}));
   EXPECT_EQ(spec.ntasks, model::kMaxCount);
   EXPECT_EQ(spec.time_limit_seconds, model::kMaxTimeLimitSeconds);
   EXPECT_EQ(spec.nice, -model::kMaxNice);
@@ -354,15 +354,18 @@ TEST(SubmissionTest, BadValuesNameTheLineTheOptionAndWhatWasExpected) {
       {"--ntasks-per-node=0", "invalid --ntasks-per-node value '0'"},
       // One past each bound the API applies too (model/limits.h).
       {"-n 1000001", "invalid --ntasks value '1000001': expected a whole number from 1 to 1000000"},
-      {"--time=52560001", "invalid --time value '52560001': time limit too large (at most 100 years)"},
-      {"--nice=2147483646", "invalid --nice value '2147483646': expected a whole number from "
-                            "-2147483645 to 2147483645"},
+      {"--time=52560001",
+       "invalid --time value '52560001': time limit too large (at most 100 years)"},
+      {"--nice=2147483646",
+       "invalid --nice value '2147483646': expected a whole number from "
+       "-2147483645 to 2147483645"},
       {"--nice=-2147483646", "invalid --nice value '-2147483646': expected a whole number"},
       {"--array=4000001", "invalid --array value '4000001': array index 4000001 too large"},
       {"--array=1-5%1000001", "invalid --array value '1-5%1000001': the limit after '%' must be"},
       {"--gpus=1000001", "invalid --gpus value '1000001'"},
-      {"--gres=gpu:600000,gpu:600000", "invalid --gres value 'gpu:600000,gpu:600000': at most "
-                                       "1000000 GPUs in all"},
+      {"--gres=gpu:600000,gpu:600000",
+       "invalid --gres value 'gpu:600000,gpu:600000': at most "
+       "1000000 GPUs in all"},
       {"--mem=1048577T", "invalid --mem value '1048577T': memory size too large"},
   };
   for (const Bad& c : cases) {
