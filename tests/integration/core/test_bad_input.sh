@@ -148,6 +148,8 @@ unchanged
 expect_fail_with "invalid --array value '4000001'" g submit --array=4000001 --wrap true
 expect_fail_with "invalid --time value '52560001': time limit too large (at most 100 years)" \
   g submit --time=52560001 --wrap true
+expect_fail_with "invalid --nice value '2147483646': expected a whole number from -2147483645 to" \
+  g submit --nice=2147483646 --wrap true
 unchanged
 
 # A negative nice: only root and the server's own user. As root, try it as nobody.
