@@ -4,10 +4,13 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <mutex>
 #include <vector>
+
+#include "base/strings.h"
 
 namespace gantry::api {
 namespace {
@@ -70,13 +73,17 @@ Result<broker::Caller> Authenticate(const net::HttpRequest& request, const AuthC
     caller.source = "unix:uid=" + std::to_string(caller.uid);
   } else {
     std::string_view auth = request.Header("authorization");
-    constexpr std::string_view kBearer = "Bearer ";
-    if (auth.substr(0, kBearer.size()) != kBearer) {
+    // RFC 7235: the scheme is case-insensitive ("bearer" too), then one or more spaces.
+    constexpr std::string_view kBearer = "Bearer";
+    if (auth.size() <= kBearer.size() ||
+        !EqualsIgnoreCase(auth.substr(0, kBearer.size()), kBearer) || auth[kBearer.size()] != ' ') {
       return Fail(Unauthenticated(
           "TCP requests need 'Authorization: Bearer <token>'; the token is in "
           "$GANTRY_HOME/token of the user who started the server"));
     }
-    if (config.token.empty() || !ConstantTimeEquals(auth.substr(kBearer.size()), config.token)) {
+    std::string_view presented = auth.substr(kBearer.size());
+    presented.remove_prefix(std::min(presented.find_first_not_of(' '), presented.size()));
+    if (config.token.empty() || !ConstantTimeEquals(presented, config.token)) {
       return Fail(Unauthenticated("the bearer token is not valid for this server"));
     }
     caller.uid = config.server_uid;

@@ -83,6 +83,79 @@ TEST_F(RoutesTest, TcpCallersNeedTheToken) {
   EXPECT_EQ(json::parse(ok.body)["uid"], 500);
 }
 
+// Regression (issue 11): "Authorization: bearer <token>" got 401; RFC 7235 makes the scheme
+// case-insensitive.
+TEST_F(RoutesTest, TheBearerSchemeIsCaseInsensitive) {
+  auto call = [&](std::string header) {
+    net::HttpRequest r;
+    r.method = "GET";
+    r.path = "/v1/whoami";
+    r.peer.kind = net::Peer::Kind::kTcp;
+    r.headers["authorization"] = header;
+    return router_.Dispatch(r).status;
+  };
+  EXPECT_EQ(call("bearer secret"), 200);
+  EXPECT_EQ(call("BEARER secret"), 200);
+  EXPECT_EQ(call("Bearer  secret"), 200);
+  EXPECT_EQ(call("Bearersecret"), 401);
+  EXPECT_EQ(call("bearer"), 401);
+  EXPECT_EQ(call("Basic secret"), 401);
+  EXPECT_EQ(call("bearer wrong"), 401);
+}
+
+// Regression (issue 11): the bodies of the report, each refused with 400 and a message that
+// names the field; the server goes on taking jobs afterwards.
+TEST_F(RoutesTest, TheIssuesBadBodiesGet400NamingTheField) {
+  const std::string head =
+      R"({"script":"#!/bin/sh\ntrue\n","submit_dir":"/tmp","working_dir":"/tmp","hold":true,)";
+  struct Case {
+    std::string fields;
+    std::string error;
+  };
+  const Case cases[] = {
+      {R"("array":{"task_runs":[[9223372036854775806,9223372036854775807,1]]})",
+       "array task id 9223372036854775806 is out of range: task ids must be from 0 to 4000000, "
+       "as for --array"},
+      {R"("array":{"task_runs":[[0,9223372036854775807,1]]})",
+       "field 'array.task_runs' has too many tasks: an array may have at most 1000000"},
+      {R"("time_limit_seconds":10000000000000)",
+       "field 'time_limit_seconds' is out of range (got 10000000000000): must be from 0 to "
+       "3153600000"},
+      {R"("ntasks":2.5)", "field 'ntasks' must be a whole number (got 2.5)"},
+      {R"("max_retries":1.9)", "field 'max_retries' must be a whole number (got 1.9)"},
+      {R"("ntasks":1e30)", "field 'ntasks' is out of range (got 1e+30): must be from 1 to 1000000"},
+      {R"("stdout":"/tmp/a\u0000b")", "field 'stdout' contains a NUL byte"},
+      {R"("script_args":["a\u0000b"])", "field 'script_args[0]' contains a NUL byte"},
+      {R"("environment":{"A":"1\u00002"})", "field 'environment.A' contains a NUL byte"},
+      {R"("array":{"task_ids":[4000001]})",
+       "array task id 4000001 is out of range: task ids must be from 0 to 4000000, as for "
+       "--array"},
+      {R"("nice":-2147483646)",
+       "field 'nice' is out of range (got -2147483646): must be from -2147483645 to 2147483645"},
+  };
+  for (const Case& c : cases) {
+    auto r = Call("POST", "/v1/jobs", head + c.fields + "}");
+    EXPECT_EQ(r.status, 400) << c.fields << ": " << r.body;
+    EXPECT_EQ(json::parse(r.body)["error"], c.error) << c.fields;
+  }
+  auto named_null = Call("POST", "/v1/jobs", head + R"("name":null})");
+  EXPECT_EQ(named_null.status, 201) << named_null.body;
+  EXPECT_EQ(Call("POST", "/v1/jobs", SpecBody()).status, 201);
+}
+
+// Regression (issue 11): any user could give --nice=-2147483645 and overtake everyone.
+TEST_F(RoutesTest, ANegativeNiceIsForbiddenToOrdinaryUsers) {
+  json j = json::parse(SpecBody());
+  j["nice"] = -2147483645;
+  auto r = Call("POST", "/v1/jobs", j.dump(), 1000);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_NE(json::parse(r.body)["error"].get<std::string>().find("negative nice"),
+            std::string::npos)
+      << r.body;
+  EXPECT_EQ(Call("POST", "/v1/jobs", j.dump(), 500).status, 201);  // the server's own user
+  EXPECT_EQ(Call("POST", "/v1/jobs", j.dump(), 0).status, 201);    // root
+}
+
 TEST_F(RoutesTest, OtherUsersCannotSeeOrCancel) {
   auto r = Call("POST", "/v1/jobs", SpecBody(), 1000);
   std::string id = std::to_string(json::parse(r.body)["job_id"].get<int64_t>());

@@ -56,6 +56,10 @@ Result<json> ParseJson(std::string_view text) {
   } catch (const json::parse_error& e) {
     return Fail(InvalidArgument("invalid JSON at byte " + std::to_string(e.byte) + ": " +
                                 std::string(e.what()).substr(std::string(e.what()).find(':') + 2)));
+  } catch (const json::exception& e) {
+    // A number beyond double (1e400) is out_of_range, not parse_error: still the body's fault.
+    std::string what = e.what();
+    return Fail(InvalidArgument("invalid JSON: " + what.substr(what.find(']') + 2)));
   }
 }
 

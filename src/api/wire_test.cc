@@ -37,6 +37,15 @@ TEST(WireTest, InvalidJsonNamesTheByte) {
   EXPECT_NE(r.error().message().find("invalid JSON at byte"), std::string::npos);
 }
 
+// Regression: a number too large even for a double threw past ParseJson, and the handler
+// answered 500 instead of 400.
+TEST(WireTest, ANumberBeyondDoubleIsInvalidJsonNotAnInternalError) {
+  auto r = ParseJson("{\"ntasks\": 1e400}");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(r.error().message(), "invalid JSON: number overflow parsing '1e400'");
+}
+
 TEST(WireTest, TaskRoundTripsWithArrayIndex) {
   model::Task t;
   t.id = 5;

@@ -215,6 +215,25 @@ TEST_F(BrokerTest, BadRequirementsAreRefusedAtSubmission) {
   EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
 }
 
+// Regression (issue 11): --nice=-2147483645 was accepted from any user, and the job overtook
+// everyone else's.
+TEST_F(BrokerTest, NegativeNiceIsRefusedUnlessTheCallerIsPrivileged) {
+  model::JobSpec s = Spec();
+  s.nice = -2147483645;
+  auto r = broker_->Submit(alice_, s);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kPermissionDenied);
+  EXPECT_NE(r.error().message().find("negative nice"), std::string::npos) << r.error().message();
+  Caller admin{0, 0, "root", true, "cli:uid=0"};
+  EXPECT_TRUE(broker_->Submit(admin, s));
+  s.nice = 2147483645;
+  EXPECT_TRUE(broker_->Submit(alice_, s));
+  s.nice = 2147483646;
+  r = broker_->Submit(admin, s);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+}
+
 TEST_F(BrokerTest, RankLeavesAJobForTheAgentItPrefers) {
   model::JobSpec s = Spec();
   s.rank = "TARGET.Memory";

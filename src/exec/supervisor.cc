@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -52,6 +53,18 @@ int64_t MonotonicMicros() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return int64_t{ts.tv_sec} * 1'000'000 + ts.tv_nsec / 1000;
+}
+
+// Deadlines are built from limits the user chose: they saturate at "never" instead of
+// wrapping into the past (a 10^13 s limit used to kill the job at once). Both are >= 0.
+int64_t SecondsToMicros(int64_t seconds) {
+  int64_t micros;
+  return __builtin_mul_overflow(seconds, 1'000'000, &micros) ? INT64_MAX : micros;
+}
+
+int64_t Deadline(int64_t now, int64_t micros) {
+  int64_t at;
+  return __builtin_add_overflow(now, micros, &at) ? INT64_MAX : at;
 }
 
 double Seconds(const timeval& tv) { return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6; }
@@ -182,12 +195,12 @@ Result<ProcessHandle> SupervisorImpl::Start(const SpawnRequest& request, ExitCal
   job.on_exit = std::move(on_exit);
   job.cgroup = std::move(cgroup);
   job.started_at = started_at;
-  job.grace_micros = request.kill_grace_seconds * 1'000'000;
+  job.grace_micros = SecondsToMicros(request.kill_grace_seconds);
   job.status.time_limit_seconds = request.time_limit_seconds;
   job.status.memory_limit_bytes = request.memory_limit_bytes;
   by_pid_[spawned.pid] = id;
   if (request.time_limit_seconds > 0) {
-    job.term_at = started_at + request.time_limit_seconds * 1'000'000;
+    job.term_at = Deadline(started_at, SecondsToMicros(request.time_limit_seconds));
     Schedule(job.term_at, id);
   }
   epoll_event event = {EPOLLIN, {.u64 = Key(kMain, id)}};
@@ -209,7 +222,7 @@ Status SupervisorImpl::Kill(ProcessHandle handle, KillMode mode) {
     return {};
   }
   SignalTree(job, SIGTERM);
-  int64_t kill_at = MonotonicMicros() + job.grace_micros;
+  int64_t kill_at = Deadline(MonotonicMicros(), job.grace_micros);
   if (job.kill_at == 0 || kill_at < job.kill_at) {
     job.kill_at = kill_at;
     Schedule(kill_at, handle);
@@ -416,7 +429,7 @@ void SupervisorImpl::FireTimers(Ready& ready) {
       job.term_at = 0;
       job.status.timed_out = true;
       SignalTree(job, SIGTERM);
-      int64_t kill_at = now + job.grace_micros;
+      int64_t kill_at = Deadline(now, job.grace_micros);
       if (job.kill_at == 0 || kill_at < job.kill_at) {
         job.kill_at = kill_at;
         timers_.emplace(kill_at, id);

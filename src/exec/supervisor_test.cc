@@ -98,6 +98,35 @@ TEST(ProcessSupervisorTest, TimeLimitEndsAWellBehavedProcessWithTerm) {
   EXPECT_EQ(status.signal, SIGTERM);
 }
 
+// Regression (issue 11): "time_limit_seconds":10000000000000 overflowed the deadline into
+// the past and the job was killed at once for exceeding its wall-time limit.
+TEST(ProcessSupervisorTest, AHugeTimeLimitIsNoLimitNotAnInstantKill) {
+  TempDir dir;
+  auto supervisor = MakeSupervisor();
+  for (int64_t limit : {int64_t{10'000'000'000'000}, INT64_MAX}) {
+    auto request = MakeRequest({"sleep", "0.2"}, dir);
+    request.time_limit_seconds = limit;
+    ExitStatus status = RunToEnd(*supervisor, request);
+    EXPECT_FALSE(status.timed_out) << limit << ": " << DescribeExitStatus(status);
+    EXPECT_TRUE(status.Succeeded()) << limit << ": " << DescribeExitStatus(status);
+  }
+}
+
+// The same for the kill grace: a huge one means SIGTERM alone, never an early SIGKILL.
+TEST(ProcessSupervisorTest, AHugeKillGraceDoesNotKillAtOnce) {
+  TempDir dir;
+  auto supervisor = MakeSupervisor();
+  auto request = MakeRequest({"sleep", "30"}, dir);
+  request.kill_grace_seconds = INT64_MAX;
+  ExitWaiter waiter;
+  auto handle = supervisor->Start(request, waiter.Callback());
+  ASSERT_TRUE(handle) << handle.error().message();
+  ASSERT_TRUE(supervisor->Kill(*handle, KillMode::kCancel));
+  ExitStatus status = waiter.Wait();
+  EXPECT_TRUE(status.cancelled);
+  EXPECT_EQ(status.signal, SIGTERM) << DescribeExitStatus(status);
+}
+
 TEST(ProcessSupervisorTest, CgroupMemoryLimitKillsAndReportsOom) {
   CgroupMode mode = CgroupManager::Detect();
   if (mode == CgroupMode::kNone) GTEST_SKIP() << "no writable memory cgroup here";

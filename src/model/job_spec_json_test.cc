@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 namespace gantry::model {
 namespace {
 
@@ -39,7 +41,8 @@ TEST(JobSpecJsonTest, ArrayTaskIdsTravelAsRuns) {
   // One too many: refused before the runs are expanded.
   auto r = JobSpecFromJson(j);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().message(), "an array may have at most 1000000 tasks");
+  EXPECT_EQ(r.error().message(),
+            "field 'array.task_runs' has too many tasks: an array may have at most 1000000");
   s.array->task_ids = {7, 1, 3, 5, 9, 9};
   auto back = JobSpecFromJson(JobSpecToJson(s));
   ASSERT_TRUE(back) << back.error().message();
@@ -54,7 +57,8 @@ TEST(JobSpecJsonTest, BadRunsAreRefusedByName) {
             "first a multiple of step");
   j["array"]["task_runs"] = json::parse("[[0, 1]]");
   EXPECT_EQ(JobSpecFromJson(j).error().message(),
-            "field 'array.task_runs[0]' must be [first, last, step] (integers)");
+            "field 'array.task_runs[0]' must be [first, last, step] (whole numbers; task ids "
+            "from 0 to 4000000)");
   j["array"]["task_ids"] = json::parse("[1]");
   j["array"]["task_runs"] = json::parse("[[0, 1, 1]]");
   EXPECT_EQ(JobSpecFromJson(j).error().message(),
@@ -102,6 +106,57 @@ TEST(JobSpecJsonTest, ValidateCatchesNonsense) {
             "array task ids must be in ascending order without repeats (5 before 3)");
   s.array->task_ids = {1, 3, 3};
   EXPECT_FALSE(ValidateJobSpec(s));
+}
+
+// testdata/bad_job_specs.txt: one POST /v1/jobs body per line and what the server answers.
+TEST(JobSpecJsonTest, ConformanceFileOfBadBodies) {
+  const std::string file = std::string(GANTRY_SOURCE_DIR) + "/src/model/testdata/bad_job_specs.txt";
+  std::ifstream in(file);
+  ASSERT_TRUE(in.good()) << "cannot open " << file;
+  const json base = {
+      {"script", "#!/bin/sh\ntrue\n"}, {"submit_dir", "/tmp"}, {"working_dir", "/tmp"}};
+  std::string line;
+  int number = 0, cases = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.empty() || line[0] == '#') continue;
+    SCOPED_TRACE("bad_job_specs.txt:" + std::to_string(number) + ": " + line);
+    size_t arrow = line.rfind(" => ");
+    ASSERT_NE(arrow, std::string::npos);
+    json body = base;
+    body.update(json::parse(line.substr(0, arrow)));
+    std::string expected = line.substr(arrow + 4);
+    auto spec = JobSpecFromJson(body);
+    Status valid = spec ? ValidateJobSpec(*spec) : Status(std::unexpected(spec.error()));
+    if (expected == "ok") {
+      EXPECT_TRUE(valid) << valid.error().message();
+    } else {
+      ASSERT_TRUE(expected.starts_with("error: ")) << "expected 'ok' or 'error: MESSAGE'";
+      ASSERT_FALSE(valid) << "accepted";
+      EXPECT_EQ(valid.error().code(), ErrorCode::kInvalidArgument);
+      EXPECT_EQ(valid.error().message(), expected.substr(7));
+    }
+    ++cases;
+  }
+  EXPECT_GT(cases, 50);
+}
+
+TEST(JobSpecJsonTest, NullNameIsAbsentNotUnknown) {
+  json j = JobSpecToJson(Sample());
+  j["name"] = nullptr;
+  auto r = JobSpecFromJson(j);
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->name, "");
+}
+
+TEST(JobSpecJsonTest, ArrayRunReachingInt64MaxEndsAndIsRefused) {
+  // Regression: the expansion loop wrapped past INT64_MAX and never ended (std::bad_alloc).
+  json j = JobSpecToJson(Sample());
+  j["array"]["task_runs"] = json::parse("[[9223372036854775806, 9223372036854775807, 1]]");
+  auto r = JobSpecFromJson(j);
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->array->task_ids, (std::vector<int64_t>{9223372036854775806, 9223372036854775807}));
+  EXPECT_FALSE(ValidateJobSpec(*r));
 }
 
 }  // namespace

@@ -75,8 +75,9 @@ Result<model::ArraySpec> ParseArraySpec(std::string_view text) {
   size_t percent = body.find('%');
   if (percent != std::string_view::npos) {
     std::optional<int64_t> max = internal::ParseDigits(body.substr(percent + 1));
-    if (!max || *max <= 0) {
-      return Fail(Bad("the limit after '%' must be a positive whole number of running tasks"));
+    if (!max || *max <= 0 || *max > kMaxArrayTasks) {
+      return Fail(Bad("the limit after '%' must be a whole number of running tasks from 1 to " +
+                      std::to_string(kMaxArrayTasks)));
     }
     spec.max_concurrent = *max;
     body = body.substr(0, percent);

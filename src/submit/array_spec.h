@@ -6,11 +6,12 @@
 
 #include "base/error.h"
 #include "model/job_spec.h"
+#include "model/limits.h"
 
 namespace gantry::submit {
 
-inline constexpr int64_t kMaxArrayTasks = 1'000'000;
-inline constexpr int64_t kMaxArrayTaskId = 4'000'000;
+using model::kMaxArrayTaskId;  // the API's bounds too (model/limits.h)
+using model::kMaxArrayTasks;
 
 // "0-15", "1,3,5-7", "0-15:4", "1-5%2", optionally in brackets ("[0-3]"). Task ids come out
 // sorted and without duplicates (SLURM keeps them in a bitmap); max_concurrent is the number

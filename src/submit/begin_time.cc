@@ -259,6 +259,7 @@ class BeginParser {
                              key(now_.date.month, now_.date.day, now_.hour, now_.minute);
       f.year = now_.date.year + (later_this_year ? 0 : 1);
     }
+    // The API's range too (model::kBeginTimeLimit); it keeps the microseconds in int64.
     if (f.year < 1970 || f.year > 9999) return Fail(Bad("year out of range"));
     if (f.day > internal::DaysInMonth(f.year, f.month)) {
       return Fail(Bad(std::to_string(f.year) + "-" + std::to_string(f.month) + " has only " +

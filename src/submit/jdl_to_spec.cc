@@ -9,6 +9,7 @@
 #include "classad/expr.h"
 #include "classad/jdl.h"
 #include "classad/unparse.h"
+#include "model/limits.h"
 
 namespace gantry::submit {
 namespace {
@@ -16,7 +17,7 @@ namespace {
 namespace ca = gantry::classad;
 
 constexpr std::string_view kParam = "_PARAM_";
-constexpr int64_t kMaxRetries = 100;  // ValidateJobSpec's bound
+using model::kMaxRetries;  // ValidateJobSpec's bound
 
 // Attributes that become JobSpec fields (or are consumed by the expansion) rather than
 // job ClassAd attributes. Lowercase.

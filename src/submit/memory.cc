@@ -3,6 +3,7 @@
 #include <string>
 
 #include "base/strings.h"
+#include "model/limits.h"
 #include "submit/internal/numbers.h"
 
 namespace gantry::submit {
@@ -34,7 +35,7 @@ Result<int64_t> ParseMemory(std::string_view text) {
     return Fail(InvalidArgument(std::string(kExpected)));
   }
   // 2^40 MiB = 1 EiB: anything above is a typo, and the bound keeps later products in range.
-  if (!mb || *mb > (int64_t{1} << 40)) return Fail(InvalidArgument("memory size too large"));
+  if (!mb || *mb > model::kMaxMemoryMb) return Fail(InvalidArgument("memory size too large"));
   return *mb;
 }
 

@@ -3,6 +3,7 @@
 #include <span>
 
 #include "base/strings.h"
+#include "model/limits.h"
 #include "submit/export_env.h"
 #include "submit/internal/directives.h"
 #include "submit/internal/numbers.h"
@@ -88,7 +89,7 @@ Status Finish(const SubmitInput& input, bool wrapped, SubmitState& state) {
     std::optional<int64_t> total =
         internal::CheckedMultiply(state.mem_per_cpu_mb->value, spec.cpus_per_task);
     if (total) total = internal::CheckedMultiply(*total, spec.ntasks);
-    if (!total || *total > (int64_t{1} << 40)) {
+    if (!total || *total > model::kMaxMemoryMb) {
       return Fail(InvalidArgument(state.mem_per_cpu_mb->location +
                                   ": --mem-per-cpu times CPUs per task times tasks is too "
                                   "much memory"));

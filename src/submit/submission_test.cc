@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "base/strings.h"
+#include "model/job_spec_json.h"
+#include "model/limits.h"
 
 namespace gantry::submit {
 namespace {
@@ -297,6 +299,29 @@ TEST(SubmissionTest, OptionsGantryCannotHonourAreRefused) {
             "job.sh:2: heterogeneous jobs (hetjob) are not supported by Gantry");
 }
 
+// The CLI and the API share their bounds: what gantry submit accepts at each edge, the
+// server's ValidateJobSpec accepts too.
+TEST(SubmissionTest, ValuesAtTheCliBoundsPassTheServersValidation) {
+  model::JobSpec spec =
+      Parse(Input("#!/bin/sh\ntrue\n", {"-n", "1000000", "--time=52560000", "--nice=-2147483645",
+                                        "--max-retries=100", "--array=0,4000000%1000000",
+                                        "--gpus=1000000", "--mem=1048576T", "--begin=9999-12-31"}));
+  EXPECT_EQ(spec.ntasks, model::kMaxCount);
+  EXPECT_EQ(spec.time_limit_seconds, model::kMaxTimeLimitSeconds);
+  EXPECT_EQ(spec.nice, -model::kMaxNice);
+  EXPECT_EQ(spec.max_retries, model::kMaxRetries);
+  EXPECT_EQ(spec.array->task_ids.back(), model::kMaxArrayTaskId);
+  EXPECT_EQ(spec.array->max_concurrent, model::kMaxArrayTasks);
+  EXPECT_EQ(spec.gpus, model::kMaxCount);
+  EXPECT_EQ(spec.memory_mb, model::kMaxMemoryMb);
+  Status valid = model::ValidateJobSpec(spec);
+  EXPECT_TRUE(valid) << valid.error().message();
+  auto back = model::JobSpecFromJson(model::JobSpecToJson(spec));
+  ASSERT_TRUE(back) << back.error().message();
+  valid = model::ValidateJobSpec(*back);
+  EXPECT_TRUE(valid) << valid.error().message();
+}
+
 TEST(SubmissionTest, BadValuesNameTheLineTheOptionAndWhatWasExpected) {
   struct Bad {
     std::string directive;
@@ -327,6 +352,21 @@ TEST(SubmissionTest, BadValuesNameTheLineTheOptionAndWhatWasExpected) {
       {"--partition=", "invalid --partition value '': expected a partition name"},
       {"--account=", "invalid --account value '': expected an account name"},
       {"--ntasks-per-node=0", "invalid --ntasks-per-node value '0'"},
+      // One past each bound the API applies too (model/limits.h).
+      {"-n 1000001", "invalid --ntasks value '1000001': expected a whole number from 1 to 1000000"},
+      {"--time=52560001",
+       "invalid --time value '52560001': time limit too large (at most 100 years)"},
+      {"--nice=2147483646",
+       "invalid --nice value '2147483646': expected a whole number from "
+       "-2147483645 to 2147483645"},
+      {"--nice=-2147483646", "invalid --nice value '-2147483646': expected a whole number"},
+      {"--array=4000001", "invalid --array value '4000001': array index 4000001 too large"},
+      {"--array=1-5%1000001", "invalid --array value '1-5%1000001': the limit after '%' must be"},
+      {"--gpus=1000001", "invalid --gpus value '1000001'"},
+      {"--gres=gpu:600000,gpu:600000",
+       "invalid --gres value 'gpu:600000,gpu:600000': at most "
+       "1000000 GPUs in all"},
+      {"--mem=1048577T", "invalid --mem value '1048577T': memory size too large"},
   };
   for (const Bad& c : cases) {
     std::string error = ErrorOf(Input("#!/bin/sh\n# comment\n#SBATCH " + c.directive + "\ntrue\n"));

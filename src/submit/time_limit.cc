@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "base/strings.h"
+#include "model/limits.h"
 #include "submit/internal/numbers.h"
 
 namespace gantry::submit {
@@ -12,8 +13,8 @@ constexpr std::string_view kExpected =
     "expected minutes, minutes:seconds, hours:minutes:seconds, days-hours, days-hours:minutes, "
     "days-hours:minutes:seconds, or UNLIMITED";
 
-// Same bound as a 32-bit SLURM limit in seconds, and far beyond any real wall time.
-constexpr int64_t kMaxSeconds = 100LL * 365 * 86400;
+// The API's bound too (model/limits.h): 100 years, far beyond any real wall time.
+constexpr int64_t kMaxSeconds = model::kMaxTimeLimitSeconds;
 
 Result<std::vector<int64_t>> ParseFields(std::string_view text) {
   std::vector<int64_t> fields;

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "base/strings.h"
+#include "model/limits.h"
 #include "submit/array_spec.h"
 #include "submit/begin_time.h"
 #include "submit/dependency.h"
@@ -14,11 +15,10 @@
 namespace gantry::submit::internal {
 namespace {
 
-// Large enough for any single machine, small enough that products stay in range.
-constexpr int64_t kMaxCount = 1'000'000;
-// SLURM's limit: NICE_OFFSET - 3.
-constexpr int64_t kMaxNice = 2147483645;
-constexpr int64_t kMaxRetries = 100;  // as model::ValidateJobSpec
+// The API's bounds too (model/limits.h), so both refuse the same values.
+using model::kMaxCount;
+using model::kMaxNice;
+using model::kMaxRetries;
 
 Error BadValue(const OptionDef& def, std::string_view value, std::string_view why) {
   return InvalidArgument("invalid --" + std::string(def.long_name) + " value '" +
@@ -158,6 +158,9 @@ Status SetGres(const OptionDef& def, Value value, SubmitState& state) {
       return Fail(BadValue(def, v, "expected gpu[:TYPE][:COUNT]"));
     }
     gpus += count;
+    if (gpus > kMaxCount) {
+      return Fail(BadValue(def, v, "at most " + std::to_string(kMaxCount) + " GPUs in all"));
+    }
   }
   state.spec.gpus = gpus;
   if (!ignored.empty()) {
@@ -208,7 +211,10 @@ Status SetNice(const OptionDef& def, Value value, SubmitState& state) {
   }
   std::optional<int64_t> n = ParseInt(Trim(*value));
   if (!n || *n < -kMaxNice || *n > kMaxNice) {
-    return Fail(BadValue(def, *value, "expected a whole number from -2147483645 to 2147483645"));
+    return Fail(BadValue(def, *value,
+                         "expected a whole number from " + std::to_string(-kMaxNice) + " to " +
+                             std::to_string(kMaxNice) +
+                             " (a negative one only for root or the server's own user)"));
   }
   state.spec.nice = *n;
   return {};

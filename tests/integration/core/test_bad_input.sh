@@ -1,7 +1,8 @@
 #!/bin/bash
 # Bad input is refused with a clear message and leaves no job behind: scripts without #!,
 # bad directive values, unreadable scripts, a missing interpreter, unwritable output, no
-# server, and malformed HTTP requests on the Unix socket.
+# server, malformed HTTP requests on the Unix socket, and (issue 11) out-of-range, fractional
+# and NUL-bearing JobSpec fields, a negative nice from an ordinary user, a lower-case bearer.
 source "$(dirname "$0")/lib.sh"
 
 start_gantry
@@ -112,5 +113,90 @@ python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$W/api.body" &&
 unchanged
 r=$(api GET /v1/whoami)
 expect_contains "$r" "200 " "whoami works on the same socket"
+
+log "--- issue 11: the report's bodies get 400 naming the field, and the server lives on"
+# bad_body FIELDS MESSAGE: POST a held /tmp job with FIELDS added; expect 400 and MESSAGE.
+HEAD='"script":"#!/bin/sh\ntrue\n","submit_dir":"/tmp","working_dir":"/tmp","hold":true'
+bad_body() {
+  local r
+  r=$(api POST /v1/jobs "{$HEAD,$1}")
+  expect_contains "$r" "400 " "$1 -> 400"
+  expect_contains "$r" "$2" "with the message"
+}
+# Regression: this body made the server loop until std::bad_alloc (run decoding wrapped).
+bad_body '"array":{"task_runs":[[9223372036854775806,9223372036854775807,1]]}' \
+  "array task id 9223372036854775806 is out of range: task ids must be from 0 to 4000000"
+# Regression: this one wrapped the task count negative, past the 1,000,000 check.
+bad_body '"array":{"task_runs":[[0,9223372036854775807,1]]}' \
+  "field 'array.task_runs' has too many tasks: an array may have at most 1000000"
+r=$(api GET /v1/whoami)
+expect_contains "$r" "200 " "the server answers after the array bodies"
+# Regression: the deadline overflowed and the job was killed after 0.03 s.
+bad_body '"time_limit_seconds":10000000000000' \
+  "field 'time_limit_seconds' is out of range (got 10000000000000): must be from 0 to 3153600000"
+bad_body '"ntasks":2.5' "field 'ntasks' must be a whole number (got 2.5)"
+bad_body '"max_retries":1.9' "field 'max_retries' must be a whole number (got 1.9)"
+bad_body '"ntasks":1e30' "field 'ntasks' is out of range (got 1e+30): must be from 1 to 1000000"
+bad_body '"ntasks":1e400' "invalid JSON: number overflow parsing '1e400'"
+bad_body '"stdout":"/tmp/a\u0000b"' "field 'stdout' contains a NUL byte"
+bad_body '"script_args":["x\u0000y"]' "field 'script_args[0]' contains a NUL byte"
+bad_body '"environment":{"A":"1\u00002"}' "field 'environment.A' contains a NUL byte"
+bad_body '"array":{"task_ids":[4000001]}' \
+  "array task id 4000001 is out of range: task ids must be from 0 to 4000000, as for --array"
+bad_body '"nice":-2147483646' "field 'nice' is out of range (got -2147483646)"
+unchanged
+expect_fail_with "invalid --array value '4000001'" g submit --array=4000001 --wrap true
+expect_fail_with "invalid --time value '52560001': time limit too large (at most 100 years)" \
+  g submit --time=52560001 --wrap true
+expect_fail_with "invalid --nice value '2147483646': expected a whole number from -2147483645 to" \
+  g submit --nice=2147483646 --wrap true
+unchanged
+
+# A negative nice: only root and the server's own user. As root, try it as nobody.
+if [[ $(id -u) == 0 ]]; then
+  as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+  r=$(as_nobody curl -s -w ' %{http_code}' --unix-socket "$SOCK" -X POST \
+    -H 'Content-Type: application/json' --data-binary "{$HEAD,\"nice\":-2147483645}" \
+    http://gantry/v1/jobs) || fail "curl as nobody"
+  expect_contains "$r" " 403" "a negative nice from nobody -> 403"
+  expect_contains "$r" "a negative nice (-2147483645)" "saying why"
+  expect_fail_with "only root and the server's own user may give one" \
+    as_nobody env GANTRY_HOME="$GANTRY_HOME" "$GANTRY_BIN" submit --nice=-5 -o /dev/null --wrap true
+  unchanged
+else
+  skip "a negative nice from an unprivileged user needs root to switch to nobody"
+fi
+
+# null is the same as absent: accepted (a held job, then cancelled).
+r=$(api POST /v1/jobs "{$HEAD,\"name\":null}")
+expect_contains "$r" "201 " "\"name\":null is accepted as absent"
+held=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["job_id"])' "${r#* }")
+g cancel "$held" >/dev/null || fail "cancel $held"
+# The root user (or the server's own) may give a negative nice.
+r=$(api POST /v1/jobs "{$HEAD,\"nice\":-5}")
+expect_contains "$r" "201 " "the server's own user may give a negative nice"
+held=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["job_id"])' "${r#* }")
+g cancel "$held" >/dev/null || fail "cancel $held"
+
+log "--- the bearer scheme is case-insensitive (RFC 7235)"
+TCP=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tcp"])' "$GANTRY_HOME/server.json")
+TOKEN=$(cat "$GANTRY_HOME/token")
+for scheme in Bearer bearer BEARER; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: $scheme $TOKEN" "$TCP/v1/whoami")
+  expect_eq "$code" "200" "Authorization: $scheme <token> -> 200"
+done
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: bearer wrong" "$TCP/v1/whoami")
+expect_eq "$code" "401" "a wrong token in lower case is still refused"
+
+log "--- the server still runs jobs afterwards"
+j=$(submit -o /dev/null --wrap true) || fail "submit after the bad bodies"
+gwait "$j" || fail "the job after the bad bodies failed"
+expect_eq "$(state_of "$j")" "DONE" "a job submitted after the bad bodies runs"
+# The largest time limit allowed (100 years) is a limit far away, not an instant kill.
+r=$(api POST /v1/jobs "{\"script\":\"#!/bin/sh\\nsleep 0.5\\n\",\"submit_dir\":\"$W\",\"working_dir\":\"$W\",\"stdout\":\"/dev/null\",\"time_limit_seconds\":3153600000}")
+expect_contains "$r" "201 " "a 100-year time limit is accepted"
+j=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["job_id"])' "${r#* }")
+gwait "$j"
+expect_eq "$(state_of "$j")" "DONE" "a job with a 100-year time limit runs to its end"
 
 finish
