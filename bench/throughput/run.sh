@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Throughput of no-op jobs through `gantry up`, end to end (submit to DONE, every transition
-# durable), as one array and as single submissions, against `seq N | xargs -P<cores> -n1 true`
-# and against a private single-node SLURM (bench/slurm/throughput.sh), both measured in the
+# durable), as one array and as single submissions, against `seq N | xargs -P<cores> -n1 SCRIPT`
+# running the same no-op script (`#!/bin/bash` + `true`) that the jobs run, and against a private single-node SLURM (bench/slurm/throughput.sh), both measured in the
 # same run. Prints jobs/s and the ratios. A benchmark, not a test: nothing is asserted.
 set -euo pipefail
 usage() {
@@ -34,12 +34,16 @@ now() { date +%s.%N; }
 rate() { python3 -c "import sys; n,t=float(sys.argv[1]),float(sys.argv[2]); print(f'{n/t:.0f}')" "$1" "$2"; }
 ratio() { python3 -c "import sys; print(f'{float(sys.argv[1])/float(sys.argv[2]):.3f}')" "$1" "$2"; }
 
-t0=$(now); seq "$n" | xargs -P"$cores" -n1 true; t1=$(now)
+export GANTRY_HOME="$(mktemp -d /tmp/gantry-bench.XXXXXX)"
+# The job every measurement runs: the peer and Gantry start the same bash script.
+noop="$GANTRY_HOME/noop.sh"
+printf '#!/bin/bash\ntrue\n' >"$noop"
+chmod +x "$noop"
+t0=$(now); seq "$n" | xargs -P"$cores" -n1 "$noop"; t1=$(now)
 xargs_time=$(python3 -c "print($t1-$t0)")
 xargs_rate=$(rate "$n" "$xargs_time")
-echo "xargs -P$cores -n1 true: $n in ${xargs_time}s = $xargs_rate/s"
+echo "xargs -P$cores -n1 noop.sh: $n in ${xargs_time}s = $xargs_rate/s"
 
-export GANTRY_HOME="$(mktemp -d /tmp/gantry-bench.XXXXXX)"
 "$gantry" up --no-tcp ${up_args[@]+"${up_args[@]}"} >"$GANTRY_HOME/up.log" 2>&1 &
 up_pid=$!
 stop_gantry() { [ -z "$up_pid" ] || { kill "$up_pid" 2>/dev/null; wait "$up_pid" 2>/dev/null; up_pid=; }; }
@@ -48,7 +52,7 @@ for _ in $(seq 100); do [ -S "$GANTRY_HOME/gantry.sock" ] && break; sleep 0.1; d
 cd "$GANTRY_HOME"
 
 t0=$(now)
-id=$("$gantry" submit --parsable --array="0-$((n - 1))" -o /dev/null --wrap true)
+id=$("$gantry" submit --parsable --array="0-$((n - 1))" -o /dev/null "$noop")
 "$gantry" wait -q "$id"
 t1=$(now)
 array_time=$(python3 -c "print($t1-$t0)")
@@ -56,7 +60,7 @@ array_rate=$(rate "$n" "$array_time")
 echo "gantry array of $n: ${array_time}s = $array_rate jobs/s, ratio to xargs $(ratio "$array_rate" "$xargs_rate")"
 
 t0=$(now)
-seq "$n" | xargs -P"$cores" -I{} "$gantry" submit --parsable -o /dev/null --wrap true > ids.txt
+seq "$n" | xargs -P"$cores" -I{} "$gantry" submit --parsable -o /dev/null "$noop" > ids.txt
 xargs "$gantry" wait -q < ids.txt
 t1=$(now)
 single_time=$(python3 -c "print($t1-$t0)")
