@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
@@ -218,6 +219,94 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<std::vector<Task>> ListHistory(const HistoryQuery& q) override {
+    std::vector<std::string> states;
+    for (model::TaskState s : {model::TaskState::kDone, model::TaskState::kFailed,
+                               model::TaskState::kCancelled}) {
+      if (q.states.empty() || std::find(q.states.begin(), q.states.end(), s) != q.states.end()) {
+        states.push_back("'" + std::string(model::StateName(s)) + "'");
+      }
+    }
+    if (states.empty() || q.limit <= 0) return std::vector<Task>();
+    std::lock_guard lock(reader_mu_);
+    std::vector<int64_t> uids;
+    if (q.owner_uid) {
+      uids.push_back(*q.owner_uid);
+    } else if (q.owner_name) {
+      GANTRY_ASSIGN_OR_RETURN(uids, UidsOfLocked(*q.owner_name));
+      if (uids.empty()) return std::vector<Task>();
+    }
+    auto list = [](const std::vector<std::string>& items) {
+      std::string out;
+      for (const std::string& i : items) out += (out.empty() ? "" : ",") + i;
+      return out;
+    };
+    std::vector<std::string> uid_texts;
+    for (int64_t u : uids) uid_texts.push_back(std::to_string(u));
+    // Filters every driver shares: ?1 the cursor, ?2 the limit, ?3 owner name, ?4 job name.
+    std::string common = " AND finished = 1 AND id < ?1";
+    if (q.owner_name) {
+      common += " AND EXISTS(SELECT 1 FROM jobs WHERE jobs.id = tasks.job_id AND "
+                "jobs.owner_name = ?3)";
+    }
+    if (q.name) {
+      common += " AND EXISTS(SELECT 1 FROM jobs WHERE jobs.id = tasks.job_id AND jobs.name = ?4)";
+    }
+    // Drivers: each an index range read in id order, merged below. An IN list on the leading
+    // column would make SQLite sort every match; one range per value stops after `limit`.
+    std::vector<std::string> drivers;
+    std::string owned = uids.empty() ? "" : " AND owner_uid IN (" + list(uid_texts) + ")";
+    std::string in_states = states.size() == 3 ? "" : " AND state IN (" + list(states) + ")";
+    if (!q.jobs.empty()) {
+      for (const model::JobSelector& sel : q.jobs) {
+        std::string id = std::to_string(sel.id);
+        std::string ranges;
+        for (const auto& [first, last] : sel.indexes) {
+          ranges += std::string(ranges.empty() ? "" : " OR ") + "array_index BETWEEN " +
+                    std::to_string(first) + " AND " + std::to_string(last);
+        }
+        if (sel.HasIndexes()) {
+          drivers.push_back("tasks INDEXED BY tasks_job WHERE job_id = " + id + " AND (" +
+                            ranges + ")" + owned + in_states);
+        } else {
+          drivers.push_back("tasks INDEXED BY tasks_job WHERE job_id = " + id + owned + in_states);
+          drivers.push_back("tasks WHERE id = " + id + owned + in_states);  // a task's own id
+        }
+      }
+    } else if (!uids.empty()) {
+      for (const std::string& u : uid_texts) {
+        for (const std::string& state : states) {
+          drivers.push_back("tasks INDEXED BY tasks_history_owner WHERE owner_uid = " + u +
+                            " AND state = " + state);
+        }
+      }
+    } else {
+      for (const std::string& state : states) {
+        drivers.push_back("tasks INDEXED BY tasks_history_state WHERE state = " + state);
+      }
+    }
+    std::vector<Task> out;
+    for (const std::string& driver : drivers) {
+      GANTRY_ASSIGN_OR_RETURN(Statement s, reader_->Prepare(
+          "SELECT " + std::string(kTaskColumns) + " FROM " + driver + common +
+          " ORDER BY id DESC LIMIT ?2"));
+      s.Bind(1, q.before_id).Bind(2, q.limit);
+      if (q.owner_name) s.Bind(3, *q.owner_name);
+      if (q.name) s.Bind(4, *q.name);
+      while (true) {
+        GANTRY_ASSIGN_OR_RETURN(bool row, s.Step());
+        if (!row) break;
+        out.push_back(ReadTask(s));
+      }
+    }
+    std::sort(out.begin(), out.end(), [](const Task& a, const Task& b) { return a.id > b.id; });
+    out.erase(std::unique(out.begin(), out.end(),
+                          [](const Task& a, const Task& b) { return a.id == b.id; }),
+              out.end());
+    if (static_cast<int64_t>(out.size()) > q.limit) out.resize(static_cast<size_t>(q.limit));
+    return out;
+  }
+
   Result<std::vector<Event>> GetEvents(int64_t task_id) override {
     std::lock_guard lock(reader_mu_);
     GANTRY_ASSIGN_OR_RETURN(Statement s, reader_->Prepare(
@@ -322,6 +411,24 @@ class SqliteStore final : public Store {
       t.taken.insert(s.Int(0));
     }
     return {};
+  }
+
+  // The uids jobs were submitted under with this user name (one, unless an account was
+  // renumbered): a skip-scan of jobs_owner, one index seek per uid.
+  Result<std::vector<int64_t>> UidsOfLocked(const std::string& owner_name) {
+    GANTRY_ASSIGN_OR_RETURN(Statement s, reader_->Prepare(
+        "SELECT owner_uid FROM jobs INDEXED BY jobs_owner WHERE owner_name = ?1 AND "
+        "owner_uid > ?2 ORDER BY owner_uid LIMIT 1"));
+    std::vector<int64_t> out;
+    int64_t after = -1;
+    while (true) {
+      s.Reset();
+      s.Bind(1, owner_name).Bind(2, after);
+      GANTRY_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) return out;
+      after = s.Int(0);
+      out.push_back(after);
+    }
   }
 
   Result<int64_t> ScalarLocked(const std::string& sql) {
@@ -437,6 +544,7 @@ Status Migrate(Db& db) {
   Status s;
   if (version < 1) s = db.Exec(kSchemaV1);
   if (s && version < 2) s = db.Exec(kSchemaV2);
+  if (s && version < 3) s = db.Exec(kSchemaV3);
   if (s) s = db.Exec("PRAGMA application_id = " + std::to_string(kApplicationId));
   if (s) s = db.Exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
   if (s) s = db.Exec("COMMIT");
