@@ -104,6 +104,7 @@ CREATE TABLE tail_events(
 // them.
 constexpr std::string_view kSchemaV3 = R"sql(
 CREATE INDEX jobs_owner ON jobs(owner_name, owner_uid);
+CREATE INDEX jobs_name ON jobs(name, id);
 CREATE INDEX tasks_history_owner ON tasks(owner_uid, state, id) WHERE finished = 1;
 CREATE INDEX tasks_history_state ON tasks(state, id) WHERE finished = 1;
 )sql";

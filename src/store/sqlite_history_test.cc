@@ -92,6 +92,9 @@ TEST_F(HistoryTest, FiltersByStateNameAndJobIds) {
             (std::vector<int64_t>{7, 5, 1}));
   EXPECT_EQ(Ids({.states = {TaskState::kRunning}}), (std::vector<int64_t>{}));
   EXPECT_EQ(Ids({.name = "a"}), (std::vector<int64_t>{7, 5, 1}));
+  EXPECT_EQ(Ids({.name = "a", .before_id = 7, .limit = 1}), (std::vector<int64_t>{5}));
+  EXPECT_EQ(Ids({.name = "b"}), (std::vector<int64_t>{4, 3, 2}));  // an array's tasks
+  EXPECT_EQ(Ids({.owner_uid = 1001, .name = "a"}), (std::vector<int64_t>{7}));
   EXPECT_EQ(Ids({.owner_name = "alice", .name = "a", .states = {TaskState::kDone}}),
             (std::vector<int64_t>{1}));
   auto jobs = [](std::vector<model::JobSelector> s) { return HistoryQuery{.jobs = s}; };

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/file.h"
+#include "base/strings.h"
 #include "model/job_spec_json.h"
 #include "store/schema.h"
 #include "store/sqlite_db.h"
@@ -22,6 +23,15 @@ constexpr std::string_view kTaskColumns =
 constexpr std::string_view kAttemptColumns =
     "id, task_id, number, agent, state, scheduled_time, start_time, end_time, exit_code, signal, "
     "user_cpu, system_cpu, wall, max_rss_kb, reason, stdout_path, stderr_path";
+
+// kTaskColumns as "t.id, t.job_id, ...", for queries that join jobs.
+std::string QualifiedTaskColumns() {
+  std::string out;
+  for (const std::string& c : Split(kTaskColumns, ',')) {
+    out += (out.empty() ? "t." : ", t.") + std::string(Trim(c));
+  }
+  return out;
+}
 
 Task ReadTask(const Statement& s) {
   Task t;
@@ -229,67 +239,74 @@ class SqliteStore final : public Store {
     }
     if (states.empty() || q.limit <= 0) return std::vector<Task>();
     std::lock_guard lock(reader_mu_);
-    std::vector<int64_t> uids;
+    std::vector<std::string> uids;
     if (q.owner_uid) {
-      uids.push_back(*q.owner_uid);
-    } else if (q.owner_name) {
-      GANTRY_ASSIGN_OR_RETURN(uids, UidsOfLocked(*q.owner_name));
-      if (uids.empty()) return std::vector<Task>();
+      uids.push_back(std::to_string(*q.owner_uid));
+    } else if (q.owner_name && q.jobs.empty() && !q.name) {
+      GANTRY_ASSIGN_OR_RETURN(std::vector<int64_t> found, UidsOfLocked(*q.owner_name));
+      if (found.empty()) return std::vector<Task>();
+      for (int64_t u : found) uids.push_back(std::to_string(u));
     }
     auto list = [](const std::vector<std::string>& items) {
       std::string out;
       for (const std::string& i : items) out += (out.empty() ? "" : ",") + i;
       return out;
     };
-    std::vector<std::string> uid_texts;
-    for (int64_t u : uids) uid_texts.push_back(std::to_string(u));
     // Filters every driver shares: ?1 the cursor, ?2 the limit, ?3 owner name, ?4 job name.
-    std::string common = " AND finished = 1 AND id < ?1";
+    std::string common = " AND t.finished = 1 AND t.id < ?1";
+    if (q.owner_uid) common += " AND t.owner_uid = " + uids[0];
+    if (states.size() < 3) common += " AND t.state IN (" + list(states) + ")";
     if (q.owner_name) {
-      common += " AND EXISTS(SELECT 1 FROM jobs WHERE jobs.id = tasks.job_id AND "
-                "jobs.owner_name = ?3)";
+      common += " AND EXISTS(SELECT 1 FROM jobs o WHERE o.id = t.job_id AND o.owner_name = ?3)";
     }
     if (q.name) {
-      common += " AND EXISTS(SELECT 1 FROM jobs WHERE jobs.id = tasks.job_id AND jobs.name = ?4)";
+      common += " AND EXISTS(SELECT 1 FROM jobs o WHERE o.id = t.job_id AND o.name = ?4)";
     }
-    // Drivers: each an index range read in id order, merged below. An IN list on the leading
-    // column would make SQLite sort every match; one range per value stops after `limit`.
+    // Drivers: each reads an index range in id order and stops after `limit`; they are
+    // merged below. (An IN list on an index's leading column would make SQLite sort every
+    // match.) Job ids name their rows; else a job name drives (jobs newest first, then their
+    // tasks: a job's tasks have consecutive ids above every earlier job's), else the owner,
+    // else the state.
     std::vector<std::string> drivers;
-    std::string owned = uids.empty() ? "" : " AND owner_uid IN (" + list(uid_texts) + ")";
-    std::string in_states = states.size() == 3 ? "" : " AND state IN (" + list(states) + ")";
+    const std::string order = " ORDER BY t.id DESC";
     if (!q.jobs.empty()) {
       for (const model::JobSelector& sel : q.jobs) {
         std::string id = std::to_string(sel.id);
         std::string ranges;
         for (const auto& [first, last] : sel.indexes) {
-          ranges += std::string(ranges.empty() ? "" : " OR ") + "array_index BETWEEN " +
+          ranges += std::string(ranges.empty() ? "" : " OR ") + "t.array_index BETWEEN " +
                     std::to_string(first) + " AND " + std::to_string(last);
         }
+        std::string by_job = "tasks t INDEXED BY tasks_job WHERE t.job_id = " + id;
         if (sel.HasIndexes()) {
-          drivers.push_back("tasks INDEXED BY tasks_job WHERE job_id = " + id + " AND (" +
-                            ranges + ")" + owned + in_states);
+          drivers.push_back(by_job + " AND (" + ranges + ")" + common + order);
         } else {
-          drivers.push_back("tasks INDEXED BY tasks_job WHERE job_id = " + id + owned + in_states);
-          drivers.push_back("tasks WHERE id = " + id + owned + in_states);  // a task's own id
+          drivers.push_back(by_job + common + order);
+          drivers.push_back("tasks t WHERE t.id = " + id + common);  // a task's own id
         }
       }
+    } else if (q.name) {
+      drivers.push_back(
+          "jobs j INDEXED BY jobs_name CROSS JOIN tasks t INDEXED BY tasks_job "
+          "WHERE j.name = ?4 AND j.id < ?1 AND t.job_id = j.id" + common +
+          " ORDER BY j.id DESC, t.id DESC");
     } else if (!uids.empty()) {
-      for (const std::string& u : uid_texts) {
+      for (const std::string& u : uids) {
         for (const std::string& state : states) {
-          drivers.push_back("tasks INDEXED BY tasks_history_owner WHERE owner_uid = " + u +
-                            " AND state = " + state);
+          drivers.push_back("tasks t INDEXED BY tasks_history_owner WHERE t.owner_uid = " + u +
+                            " AND t.state = " + state + common + order);
         }
       }
     } else {
       for (const std::string& state : states) {
-        drivers.push_back("tasks INDEXED BY tasks_history_state WHERE state = " + state);
+        drivers.push_back("tasks t INDEXED BY tasks_history_state WHERE t.state = " + state +
+                          common + order);
       }
     }
     std::vector<Task> out;
     for (const std::string& driver : drivers) {
       GANTRY_ASSIGN_OR_RETURN(Statement s, reader_->Prepare(
-          "SELECT " + std::string(kTaskColumns) + " FROM " + driver + common +
-          " ORDER BY id DESC LIMIT ?2"));
+          "SELECT " + QualifiedTaskColumns() + " FROM " + driver + " LIMIT ?2"));
       s.Bind(1, q.before_id).Bind(2, q.limit);
       if (q.owner_name) s.Bind(3, *q.owner_name);
       if (q.name) s.Bind(4, *q.name);

@@ -37,8 +37,9 @@ struct TaskFilter {
 };
 
 // A page of finished tasks (history), newest (highest id) first. Every filter is applied in
-// the query, which an index serves: job ids (tasks_job), else the owner (tasks_history_owner,
-// owner names through jobs_owner), else the state (tasks_history_state); see docs/schema.md.
+// the query, which an index serves: job ids (tasks_job), else the job name (jobs_name), else
+// the owner (tasks_history_owner; names through jobs_owner), else the state
+// (tasks_history_state); see docs/schema.md.
 struct HistoryQuery {
   std::optional<uint32_t> owner_uid;       // only this owner's tasks (access)
   std::optional<std::string> owner_name;   // only jobs submitted by this user name
