@@ -7,13 +7,14 @@
 #include "base/strings.h"
 #include "cli/jobs.h"
 #include "cli/text_width.h"
+#include "model/selectors.h"
 #include "model/state.h"
 
 namespace gantry::cli {
 namespace {
 
 using nlohmann::json;
-using Ranges = std::vector<std::pair<int64_t, int64_t>>;
+using Ranges = model::IndexRanges;
 
 bool Pending(std::string_view state) {
   return state == "READY" || state == "WAITING" || state == "HELD" || state == "SUBMITTED";
@@ -31,17 +32,8 @@ void AddRanges(const std::string& text, Ranges& out) {
 }
 
 std::string RangesText(Ranges ranges) {
-  std::sort(ranges.begin(), ranges.end());
-  Ranges merged;
-  for (const auto& r : ranges) {
-    if (!merged.empty() && r.first <= merged.back().second + 1) {
-      merged.back().second = std::max(merged.back().second, r.second);
-    } else {
-      merged.push_back(r);
-    }
-  }
   std::string out;
-  for (const auto& [first, last] : merged) {
+  for (const auto& [first, last] : model::MergeRanges(std::move(ranges))) {
     out += (out.empty() ? "" : ",") + std::to_string(first);
     if (last > first) out += "-" + std::to_string(last);
   }

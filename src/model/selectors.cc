@@ -38,16 +38,7 @@ Result<std::vector<std::pair<int64_t, int64_t>>> ParseRanges(std::string_view bo
     out.emplace_back(*first, *last);
   }
   if (out.size() > kMaxItems) return Fail(BadJob(item, text, "too many ranges"));
-  std::sort(out.begin(), out.end());
-  std::vector<std::pair<int64_t, int64_t>> merged;
-  for (const auto& r : out) {
-    if (!merged.empty() && r.first <= merged.back().second + 1) {
-      merged.back().second = std::max(merged.back().second, r.second);
-    } else {
-      merged.push_back(r);
-    }
-  }
-  return merged;
+  return MergeRanges(std::move(out));
 }
 
 Result<JobSelector> ParseItem(std::string_view item, std::string_view text) {
@@ -69,6 +60,19 @@ Result<JobSelector> ParseItem(std::string_view item, std::string_view text) {
 }
 
 }  // namespace
+
+IndexRanges MergeRanges(IndexRanges ranges) {
+  std::sort(ranges.begin(), ranges.end());
+  IndexRanges merged;
+  for (const auto& r : ranges) {
+    if (!merged.empty() && r.first <= merged.back().second + 1) {
+      merged.back().second = std::max(merged.back().second, r.second);
+    } else {
+      merged.push_back(r);
+    }
+  }
+  return merged;
+}
 
 bool JobSelector::HasIndex(int64_t index) const {
   auto it = std::upper_bound(indexes.begin(), indexes.end(), std::pair{index, INT64_MAX});

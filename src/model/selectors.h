@@ -18,7 +18,7 @@ namespace gantry::model {
 struct JobSelector {
   int64_t id = 0;
   // Inclusive array index ranges, sorted and disjoint; empty: no index given.
-  std::vector<std::pair<int64_t, int64_t>> indexes;
+  std::vector<std::pair<int64_t, int64_t>> indexes;  // an IndexRanges
 
   bool HasIndexes() const { return !indexes.empty(); }
   bool HasIndex(int64_t index) const;
@@ -26,6 +26,11 @@ struct JobSelector {
   bool Selects(const Task& task) const;
   bool operator==(const JobSelector&) const = default;
 };
+
+using IndexRanges = std::vector<std::pair<int64_t, int64_t>>;
+
+// Inclusive ranges sorted, with overlapping and adjacent ones joined.
+IndexRanges MergeRanges(IndexRanges ranges);
 
 // "151,151_1,151_[1-3,5]" (commas inside brackets belong to the item; a "%N" limit after
 // the ranges, as squeue prints it, is ignored). Errors name the bad item.
