@@ -11,6 +11,7 @@
 #include "base/as_user.h"
 #include "base/strings.h"
 #include "model/job_spec_json.h"
+#include "model/selectors.h"
 
 namespace gantry::api {
 namespace {
@@ -20,6 +21,8 @@ using net::HttpResponse;
 
 constexpr int64_t kMaxWaitMs = 60'000;
 constexpr int64_t kMaxOutputChunk = 1 << 20;
+constexpr int64_t kMaxQueueLimit = 100'000;
+constexpr int64_t kDefaultHistoryLimit = 10'000;
 
 HttpResponse JsonReply(const json& body, int status = 200) {
   HttpResponse r;
@@ -81,24 +84,37 @@ Result<int64_t> IntQuery(const HttpRequest& request, std::string_view key, int64
   return *v;
 }
 
+// GET /v1/jobs's parameters (docs/api.md): squeue's state and job-id lists, paging.
 Result<broker::QueueFilter> QueueFilterFrom(const HttpRequest& request) {
   broker::QueueFilter f;
   f.include_finished = request.Query("all") == "1" || request.Query("all") == "true";
   if (auto s = request.Query("state"); !s.empty()) {
-    auto state = model::ParseState(s);
-    if (!state) {
-      return Fail(InvalidArgument("unknown state '" + std::string(s) +
-                                  "': expected one of SUBMITTED, WAITING, READY, SCHEDULED, "
-                                  "RUNNING, DONE, FAILED, CANCELLED, HELD"));
-    }
-    f.state = *state;
-    if (model::IsTerminal(*state)) f.include_finished = true;
+    GANTRY_ASSIGN_OR_RETURN(f.states, model::ParseStateList(s));
+    if (std::any_of(f.states.begin(), f.states.end(), model::IsTerminal)) f.include_finished = true;
   }
   if (auto u = request.Query("user"); !u.empty()) f.user = std::string(u);
   if (auto n = request.Query("name"); !n.empty()) f.name = std::string(n);
   if (auto j = request.Query("job"); !j.empty()) {
-    GANTRY_ASSIGN_OR_RETURN(int64_t id, IntQuery(request, "job", 0));
-    f.job_id = id;
+    GANTRY_ASSIGN_OR_RETURN(f.jobs, model::ParseJobList(j));
+  }
+  if (!request.Query("limit").empty()) {
+    GANTRY_ASSIGN_OR_RETURN(int64_t limit, IntQuery(request, "limit", 0));
+    if (limit < 1 || limit > kMaxQueueLimit) {
+      return Fail(InvalidArgument("query parameter 'limit' must be between 1 and " +
+                                  std::to_string(kMaxQueueLimit) + ", got " +
+                                  std::to_string(limit)));
+    }
+    f.limit = limit;
+  } else if (f.include_finished) {
+    f.limit = kDefaultHistoryLimit;
+  }
+  if (!request.Query("cursor").empty()) {
+    GANTRY_ASSIGN_OR_RETURN(int64_t cursor, IntQuery(request, "cursor", 0));
+    if (cursor < 1) {
+      return Fail(InvalidArgument("query parameter 'cursor' must be a next_cursor this server "
+                                  "gave, got " + std::to_string(cursor)));
+    }
+    f.cursor = cursor;
   }
   return f;
 }
@@ -166,10 +182,12 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
                                                          const Caller& c) -> Result<HttpResponse> {
     GANTRY_ASSIGN_OR_RETURN(broker::QueueFilter filter, QueueFilterFrom(req));
     return Queries().Run([&]() -> Result<HttpResponse> {
-      GANTRY_ASSIGN_OR_RETURN(auto rows, broker.Queue(c, filter));
+      GANTRY_ASSIGN_OR_RETURN(broker::QueuePage page, broker.Queue(c, filter));
       json out = json::array();
-      for (const auto& row : rows) out.push_back(SummaryToJson(row));
-      return JsonReply({{"jobs", out}});
+      for (const auto& row : page.rows) out.push_back(SummaryToJson(row));
+      json reply = {{"jobs", out}};
+      if (page.next_cursor) reply["next_cursor"] = std::to_string(*page.next_cursor);
+      return JsonReply(reply);
     });
   }));
 

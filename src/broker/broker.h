@@ -46,7 +46,9 @@ class Broker {
   Result<int64_t> Hold(const Caller& caller, const model::TaskRef& ref);
   Result<int64_t> Release(const Caller& caller, const model::TaskRef& ref);
 
-  Result<std::vector<TaskSummary>> Queue(const Caller& caller, const QueueFilter& filter);
+  // Unfinished rows come from memory; finished ones (include_finished) from the store's
+  // history query, which runs without the lock.
+  Result<QueuePage> Queue(const Caller& caller, const QueueFilter& filter);
   Result<std::vector<TaskDetail>> Describe(const Caller& caller, const model::TaskRef& ref);
   Result<std::vector<JournalEntry>> Events(const Caller& caller, const model::TaskRef& ref);
   // Blocks until every task ref names has ended, or timeout_ms passes; returns their state
@@ -152,8 +154,14 @@ class Broker {
   void Start(Pending& p, int64_t task_id, const std::shared_ptr<const model::Job>& job,
              const std::string& agent_id, PollResponse& out);
   std::string Why(const model::Task& t, const model::Job& job);
-  TaskSummary Summarize(const model::Task& t, const model::Job& job);
-  TaskSummary SummarizeTail(const model::ArrayTail& tail, const model::Job& job);
+  // Pure: safe without mu_.
+  static TaskSummary Summarize(const model::Task& t, const model::Job& job);
+  static TaskSummary SummarizeTail(const model::ArrayTail& tail, const model::Job& job);
+  struct QueueRow;
+  // The rows of a tail's untouched tasks that filter selects (one row for all, or one per
+  // task when job selectors name some of them), with keys below `before`.
+  static void TailRows(const model::ArrayTail& tail, const model::Job& job, const QueueFilter& filter,
+                int64_t before, std::vector<QueueRow>& out);
   std::vector<TaskSummary> SummarizeSelection(const Selection& s, const model::Job& job);
   bool Visible(const Caller& caller, uint32_t owner_uid) const;
   // The job's ClassAd, built once; null if it cannot be built (refused at submission).

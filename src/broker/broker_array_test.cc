@@ -14,8 +14,8 @@ class BrokerArrayTest : public BrokerTest {
  protected:
   std::vector<TaskSummary> Rows(std::optional<int64_t> job = std::nullopt) {
     QueueFilter f;
-    f.job_id = job;
-    return broker_->Queue(alice_, f).value();
+    if (job) f.jobs = {{*job, {}}};
+    return broker_->Queue(alice_, f).value().rows;
   }
   int64_t Count(const std::vector<TaskSummary>& rows) {
     int64_t n = 0;
@@ -54,9 +54,9 @@ TEST_F(BrokerArrayTest, DispatchTakesTasksInOrderWithAGapFreeJournal) {
     EXPECT_EQ(work.assignments[i].array_task_count, 10);
   }
   auto rows = Rows();
-  ASSERT_EQ(rows.size(), 4u);  // three scheduled, and the rest as one row
-  EXPECT_EQ(rows.back().count, 7);
-  EXPECT_EQ(rows.back().indexes, "13-19");
+  ASSERT_EQ(rows.size(), 4u);  // three scheduled, and the rest as one row (newest first)
+  EXPECT_EQ(rows.front().count, 7);
+  EXPECT_EQ(rows.front().indexes, "13-19");
   auto events = broker_->Events(alice_, TaskRef{id, 10}).value();
   std::vector<TaskState> states;
   for (size_t i = 0; i < events.size(); ++i) {
@@ -104,10 +104,10 @@ TEST_F(BrokerArrayTest, WholeArraySteeringActsOnTheTailAtOnce) {
   EXPECT_EQ(broker_->Hold(alice_, TaskRef{id, {}}).value(), 99'998);
   auto rows = Rows(id);
   ASSERT_EQ(rows.size(), 3u);
-  EXPECT_EQ(rows[2].task.state, TaskState::kHeld);
-  EXPECT_EQ(rows[2].indexes, "3-100000");
+  EXPECT_EQ(rows[0].task.state, TaskState::kHeld);
+  EXPECT_EQ(rows[0].indexes, "3-100000");
   EXPECT_EQ(broker_->Release(alice_, TaskRef{id, {}}).value(), 99'998);
-  EXPECT_EQ(Rows(id)[2].task.state, TaskState::kReady);
+  EXPECT_EQ(Rows(id)[0].task.state, TaskState::kReady);
   // Cancel: the two on the agent are asked to stop, the rest end at once.
   EXPECT_EQ(broker_->Cancel(alice_, TaskRef{id, {}}).value(), 100'000);
   auto waited = broker_->Wait(alice_, TaskRef{id, {}}, 0).value();
@@ -121,8 +121,8 @@ TEST_F(BrokerArrayTest, WholeArraySteeringActsOnTheTailAtOnce) {
   // Finished, its untouched tasks are still listed with --all.
   QueueFilter all;
   all.include_finished = true;
-  all.job_id = id;
-  EXPECT_EQ(Count(broker_->Queue(alice_, all).value()), 100'000);
+  all.jobs = {{id, {}}};
+  EXPECT_EQ(Count(broker_->Queue(alice_, all).value().rows), 100'000);
   EXPECT_EQ(State(std::to_string(id) + "_500"), TaskState::kCancelled);
   EXPECT_EQ(State(std::to_string(id + 499)), TaskState::kCancelled);
 }

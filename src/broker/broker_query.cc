@@ -1,4 +1,7 @@
 // Read-only questions: the queue, one job's status and journal, waiting for the end.
+#include <algorithm>
+#include <set>
+
 #include "base/strings.h"
 #include "broker/broker.h"
 #include "broker/matching.h"
@@ -97,56 +100,143 @@ std::string Broker::Why(const Task& t, const model::Job& job) {
          "; " + std::to_string(ahead) + " job(s) ahead in the queue";
 }
 
-Result<std::vector<TaskSummary>> Broker::Queue(const Caller& caller, const QueueFilter& f) {
-  std::lock_guard lock(mu_);
-  std::vector<TaskSummary> out;
-  auto keep = [&](const Task& t, const model::Job& job) {
-    if (!Visible(caller, t.owner_uid)) return false;
-    if (f.state && t.state != *f.state &&
-        !(*f.state == TaskState::kReady &&
-          (t.state == TaskState::kWaiting || t.state == TaskState::kHeld))) {
-      return false;
+namespace {
+
+// Rows sort newest first by key: 2 * id for a task, 2 * id + 1 for the row of an array's
+// untouched tasks, at its first (whose id no task row has), so every row has its own key and
+// a page cursor (the last key given) never splits or repeats one.
+int64_t TaskKey(const Task& t) { return 2 * t.id; }
+int64_t TailKey(const model::ArrayTail& tail) { return 2 * (tail.job_id + tail.next) + 1; }
+
+bool SelectedByJobs(const QueueFilter& f, const Task& t) {
+  if (f.jobs.empty()) return true;
+  return std::any_of(f.jobs.begin(), f.jobs.end(),
+                     [&](const model::JobSelector& s) { return s.Selects(t); });
+}
+
+// Every filter but the job selectors.
+bool KeepState(const QueueFilter& f, const Task& t, const model::Job& job) {
+  if (!f.states.empty() && std::find(f.states.begin(), f.states.end(), t.state) == f.states.end()) {
+    return false;
+  }
+  if (f.user && job.owner.name != *f.user) return false;
+  if (f.name && job.spec.name != *f.name) return false;
+  return true;
+}
+
+}  // namespace
+
+struct Broker::QueueRow {
+  int64_t key = 0;
+  TaskSummary summary;
+  bool whole_tail = false;  // the row of a tail's untouched tasks
+};
+
+void Broker::TailRows(const model::ArrayTail& tail, const model::Job& job, const QueueFilter& f,
+                      int64_t before, std::vector<QueueRow>& out) {
+  const std::vector<int64_t>& ids = job.spec.array->task_ids;
+  std::optional<int64_t> first = tail.NextPristine();
+  if (!first || !KeepState(f, tail.TaskAt(*first, ids), job)) return;
+  bool whole = f.jobs.empty() ||
+               std::any_of(f.jobs.begin(), f.jobs.end(), [&](const model::JobSelector& s) {
+                 return !s.HasIndexes() && s.id == tail.job_id;
+               });
+  if (whole) {
+    if (TailKey(tail) < before) out.push_back({TailKey(tail), SummarizeTail(tail, job), true});
+    return;
+  }
+  // Some of its tasks, by their own ids or by array index: one row each (q folds them again).
+  std::set<int64_t> positions;
+  for (const model::JobSelector& s : f.jobs) {
+    if (!s.HasIndexes() && tail.Contains(s.id - tail.job_id)) positions.insert(s.id - tail.job_id);
+    if (!s.HasIndexes() || s.id != tail.job_id) continue;
+    for (std::optional<int64_t> p = first; p; p = tail.NextPristine(*p + 1)) {
+      if (s.HasIndex(ids[static_cast<size_t>(*p)])) positions.insert(*p);
     }
-    if (f.user && job.owner.name != *f.user) return false;
-    if (f.name && job.spec.name != *f.name) return false;
-    if (f.job_id && t.job_id != *f.job_id) return false;
-    return true;
-  };
-  if (!f.include_finished) {
+  }
+  for (int64_t p : positions) {
+    Task t = tail.TaskAt(p, ids);
+    if (TaskKey(t) < before) out.push_back({TaskKey(t), Summarize(t, job), false});
+  }
+}
+
+Result<QueuePage> Broker::Queue(const Caller& caller, const QueueFilter& f) {
+  int64_t before = f.cursor.value_or(INT64_MAX);
+  std::vector<QueueRow> rows;
+  {
+    std::lock_guard lock(mu_);
     for (const auto& [id, active] : active_) {
-      if (keep(active.task, *active.job)) out.push_back(Summarize(active.task, *active.job));
-    }
-    for (const auto& [job_id, tail] : tails_) {
-      const model::Job& job = *jobs_.at(job_id);
-      if (keep(tail.TaskAt(*tail.NextPristine(), job.spec.array->task_ids), job)) {
-        out.push_back(SummarizeTail(tail, job));
+      const Task& t = active.task;
+      if (TaskKey(t) < before && Visible(caller, t.owner_uid) && KeepState(f, t, *active.job) &&
+          SelectedByJobs(f, t)) {
+        rows.push_back({TaskKey(t), Summarize(t, *active.job), false});
       }
     }
-    return out;
-  }
-  store::TaskFilter sf;
-  sf.include_finished = true;
-  if (!caller.admin) sf.owner_uid = caller.uid;
-  sf.job_id = f.job_id;
-  GANTRY_ASSIGN_OR_RETURN(std::vector<Task> tasks, store_.ListTasks(sf));
-  std::map<int64_t, std::shared_ptr<const model::Job>> cache;
-  for (Task& t : tasks) {
-    auto a = active_.find(t.id);
-    if (a != active_.end()) t = a->second.task;
-    auto& job = cache[t.job_id];
-    if (!job) {
-      GANTRY_ASSIGN_OR_RETURN(job, JobOf(t.job_id));
-    }
-    if (keep(t, *job)) out.push_back(Summarize(t, *job));
-  }
-  GANTRY_ASSIGN_OR_RETURN(std::vector<model::ArrayTail> tails, store_.ListTails(sf));
-  for (const model::ArrayTail& tail : tails) {
-    GANTRY_ASSIGN_OR_RETURN(auto job, JobOf(tail.job_id));
-    if (keep(tail.TaskAt(*tail.NextPristine(), job->spec.array->task_ids), *job)) {
-      out.push_back(SummarizeTail(tail, *job));
+    for (const auto& [job_id, tail] : tails_) {
+      if (Visible(caller, tail.owner_uid)) TailRows(tail, *jobs_.at(job_id), f, before, rows);
     }
   }
-  return out;
+  if (f.include_finished) {
+    // Finished work lives only in the store, which answers without the broker's lock. A row
+    // that finished since the memory rows were taken comes from both: the store's is newer.
+    std::vector<QueueRow> finished;
+    std::map<int64_t, std::shared_ptr<const model::Job>> jobs;
+    auto job_of = [&](int64_t id) -> Result<std::shared_ptr<const model::Job>> {
+      auto& job = jobs[id];
+      if (!job) {
+        GANTRY_ASSIGN_OR_RETURN(std::optional<model::Job> stored, store_.GetJob(id));
+        if (!stored) return Fail(Internal("job " + std::to_string(id) + " has tasks but no row"));
+        job = std::make_shared<const model::Job>(std::move(*stored));
+      }
+      return job;
+    };
+    store::HistoryQuery q;
+    if (!caller.admin) q.owner_uid = caller.uid;
+    q.owner_name = f.user;
+    q.name = f.name;
+    q.states = f.states;
+    q.jobs = f.jobs;
+    q.before_id = before / 2 + before % 2;  // task keys 2 * id below before
+    q.limit = f.limit ? *f.limit + 1 : INT64_MAX;
+    GANTRY_ASSIGN_OR_RETURN(std::vector<Task> tasks, store_.ListHistory(q));
+    for (const Task& t : tasks) {
+      GANTRY_ASSIGN_OR_RETURN(auto job, job_of(t.job_id));
+      if (KeepState(f, t, *job) && SelectedByJobs(f, t)) {
+        finished.push_back({TaskKey(t), Summarize(t, *job), false});
+      }
+    }
+    // Arrays cancelled with untouched tasks left: few, one row each.
+    store::TaskFilter tf;
+    tf.include_finished = true;
+    if (!caller.admin) tf.owner_uid = caller.uid;
+    GANTRY_ASSIGN_OR_RETURN(std::vector<model::ArrayTail> tails, store_.ListTails(tf));
+    for (const model::ArrayTail& tail : tails) {
+      if (!tail.Finished()) continue;
+      GANTRY_ASSIGN_OR_RETURN(auto job, job_of(tail.job_id));
+      TailRows(tail, *job, f, before, finished);
+    }
+    std::set<int64_t> finished_tasks, finished_tails;
+    for (const QueueRow& r : finished) {
+      (r.whole_tail ? finished_tails : finished_tasks)
+          .insert(r.whole_tail ? r.summary.task.job_id : r.summary.task.id);
+    }
+    std::erase_if(rows, [&](const QueueRow& r) {
+      return r.whole_tail ? finished_tails.count(r.summary.task.job_id) > 0
+                          : finished_tasks.count(r.summary.task.id) > 0;
+    });
+    rows.insert(rows.end(), std::make_move_iterator(finished.begin()),
+                std::make_move_iterator(finished.end()));
+  }
+  std::sort(rows.begin(), rows.end(),
+            [](const QueueRow& a, const QueueRow& b) { return a.key > b.key; });
+  QueuePage page;
+  if (f.limit && static_cast<int64_t>(rows.size()) > *f.limit) {
+    rows.resize(static_cast<size_t>(*f.limit));
+    if (!rows.empty()) page.next_cursor = rows.back().key;
+  }
+  page.rows.reserve(rows.size());
+  for (QueueRow& r : rows) page.rows.push_back(std::move(r.summary));
+  return page;
 }
 
 Result<std::vector<TaskDetail>> Broker::Describe(const Caller& caller, const model::TaskRef& ref) {

@@ -156,8 +156,8 @@ TEST_F(BrokerTest, UsersSeeAndTouchOnlyTheirOwnJobs) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::kPermissionDenied);
   EXPECT_FALSE(broker_->Describe(bob_, TaskRef{id, {}}));
-  EXPECT_TRUE(broker_->Queue(bob_, {}).value().empty());
-  EXPECT_EQ(broker_->Queue(alice_, {}).value().size(), 1u);
+  EXPECT_TRUE(broker_->Queue(bob_, {}).value().rows.empty());
+  EXPECT_EQ(broker_->Queue(alice_, {}).value().rows.size(), 1u);
   EXPECT_EQ(State(std::to_string(id)), TaskState::kReady);
 }
 
@@ -168,7 +168,7 @@ TEST_F(BrokerTest, AFailedCommitChangesNothing) {
   EXPECT_FALSE(broker_->Submit(alice_, Spec()));
   store_->fail_ = false;
   EXPECT_EQ(State(std::to_string(id)), TaskState::kReady);
-  EXPECT_EQ(broker_->Queue(alice_, {}).value().size(), 1u);
+  EXPECT_EQ(broker_->Queue(alice_, {}).value().rows.size(), 1u);
   int64_t next = Submit(Spec());
   EXPECT_EQ(next, id + 1);  // no id was burnt by the failed submission
 }

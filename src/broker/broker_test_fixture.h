@@ -37,6 +37,9 @@ class FlakyStore final : public store::Store {
   Result<std::vector<model::Task>> ListTasks(const store::TaskFilter& f) override {
     return inner_->ListTasks(f);
   }
+  Result<std::vector<model::Task>> ListHistory(const store::HistoryQuery& q) override {
+    return inner_->ListHistory(q);
+  }
   Result<std::vector<model::Event>> GetEvents(int64_t id) override { return inner_->GetEvents(id); }
   Result<std::vector<model::Attempt>> GetAttempts(int64_t id) override {
     return inner_->GetAttempts(id);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "model/selectors.h"
 #include "model/task.h"
 #include "model/task_ref.h"
 
@@ -112,12 +113,21 @@ struct JournalEntry {
   std::string tasks;
 };
 
+// What `gantry q` asks for. Rows come newest first; a page ends after `limit` rows, and the
+// next one starts below its cursor.
 struct QueueFilter {
   bool include_finished = false;
-  std::optional<model::TaskState> state;
+  std::vector<model::TaskState> states;  // empty: any
   std::optional<std::string> user;
   std::optional<std::string> name;
-  std::optional<int64_t> job_id;
+  std::vector<model::JobSelector> jobs;  // empty: any
+  std::optional<int64_t> cursor;         // a QueuePage::next_cursor
+  std::optional<int64_t> limit;          // none: every row
+};
+
+struct QueuePage {
+  std::vector<TaskSummary> rows;
+  std::optional<int64_t> next_cursor;  // set when more rows follow
 };
 
 }  // namespace gantry::broker

@@ -55,10 +55,19 @@ Status Client::CheckStatus(const net::HttpResponse& r) const {
   return Fail(Error(code, message));
 }
 
+Result<net::HttpResponse> Client::Send(std::string_view method, std::string_view path,
+                                       std::string_view body, const net::Headers& headers) {
+  auto r = http_->Request(method, path, body, headers);
+  // No answer at all (no socket, refused, closed): Unavailable, whatever errno said, so
+  // callers can tell "the server is away" from the server's own "no such job" (404).
+  if (!r) return Fail(Unavailable(r.error().message()));
+  return r;
+}
+
 Result<net::HttpResponse> Client::Raw(std::string_view method, std::string_view path) {
   net::Headers headers;
   if (!token_.empty()) headers.emplace_back("Authorization", "Bearer " + token_);
-  GANTRY_ASSIGN_OR_RETURN(net::HttpResponse r, http_->Request(method, path, {}, headers));
+  GANTRY_ASSIGN_OR_RETURN(net::HttpResponse r, Send(method, path, {}, headers));
   GANTRY_RETURN_IF_ERROR(CheckStatus(r));
   return r;
 }
@@ -67,7 +76,7 @@ Result<nlohmann::json> Client::Call(std::string_view method, std::string_view pa
                                     std::string_view body) {
   net::Headers headers;
   if (!token_.empty()) headers.emplace_back("Authorization", "Bearer " + token_);
-  GANTRY_ASSIGN_OR_RETURN(net::HttpResponse r, http_->Request(method, path, body, headers));
+  GANTRY_ASSIGN_OR_RETURN(net::HttpResponse r, Send(method, path, body, headers));
   GANTRY_RETURN_IF_ERROR(CheckStatus(r));
   auto json = nlohmann::json::parse(r.body, nullptr, false);
   if (json.is_discarded()) {

@@ -17,6 +17,8 @@ class Client {
  public:
   static Result<Client> Connect();
 
+  // A request the server never answered (it is down, restarting, or went away meanwhile)
+  // fails with kUnavailable; an answer with an error status fails with its code.
   Result<nlohmann::json> Call(std::string_view method, std::string_view path,
                               std::string_view body = {});
   // For endpoints with raw bodies (output).
@@ -27,6 +29,8 @@ class Client {
   Client(std::unique_ptr<net::HttpClient> http, std::string token)
       : http_(std::move(http)), token_(std::move(token)) {}
   Status CheckStatus(const net::HttpResponse& r) const;
+  Result<net::HttpResponse> Send(std::string_view method, std::string_view path,
+                                 std::string_view body, const net::Headers& headers);
 
   std::unique_ptr<net::HttpClient> http_;
   std::string token_;

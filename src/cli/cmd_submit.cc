@@ -137,7 +137,7 @@ int RunSubmit(int argc, char** argv) {
   }
   std::fflush(stdout);
   if (cmd->flags.wait) {
-    return WaitForJobs(*client, {std::to_string(id)}, true);
+    return WaitForJobs(*client, {std::to_string(id)}, {Output::kQuiet});
   }
   return 0;
 }

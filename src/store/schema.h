@@ -8,7 +8,7 @@ namespace gantry::store {
 
 // PRAGMA application_id of a Gantry database: "GANT".
 constexpr int32_t kApplicationId = 0x47414E54;
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 // Creates version 1 from an empty database.
 constexpr std::string_view kSchemaV1 = R"sql(
@@ -97,6 +97,16 @@ CREATE TABLE tail_events(
   reason TEXT NOT NULL,
   PRIMARY KEY(job_id, seq)
 ) WITHOUT ROWID;
+)sql";
+
+// Version 3: history pages (store::HistoryQuery) read newest first through an index, whatever
+// the filter. The task indexes are partial: an unfinished task's many rewrites never touch
+// them.
+constexpr std::string_view kSchemaV3 = R"sql(
+CREATE INDEX jobs_owner ON jobs(owner_name, owner_uid);
+CREATE INDEX jobs_name ON jobs(name, id);
+CREATE INDEX tasks_history_owner ON tasks(owner_uid, state, id) WHERE finished = 1;
+CREATE INDEX tasks_history_state ON tasks(state, id) WHERE finished = 1;
 )sql";
 
 }  // namespace gantry::store

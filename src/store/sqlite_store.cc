@@ -1,7 +1,9 @@
+#include <algorithm>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "base/file.h"
+#include "base/strings.h"
 #include "model/job_spec_json.h"
 #include "store/schema.h"
 #include "store/sqlite_db.h"
@@ -21,6 +23,15 @@ constexpr std::string_view kTaskColumns =
 constexpr std::string_view kAttemptColumns =
     "id, task_id, number, agent, state, scheduled_time, start_time, end_time, exit_code, signal, "
     "user_cpu, system_cpu, wall, max_rss_kb, reason, stdout_path, stderr_path";
+
+// kTaskColumns as "t.id, t.job_id, ...", for queries that join jobs.
+std::string QualifiedTaskColumns() {
+  std::string out;
+  for (const std::string& c : Split(kTaskColumns, ',')) {
+    out += (out.empty() ? "t." : ", t.") + std::string(Trim(c));
+  }
+  return out;
+}
 
 Task ReadTask(const Statement& s) {
   Task t;
@@ -218,6 +229,101 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<std::vector<Task>> ListHistory(const HistoryQuery& q) override {
+    std::vector<std::string> states;
+    for (model::TaskState s : {model::TaskState::kDone, model::TaskState::kFailed,
+                               model::TaskState::kCancelled}) {
+      if (q.states.empty() || std::find(q.states.begin(), q.states.end(), s) != q.states.end()) {
+        states.push_back("'" + std::string(model::StateName(s)) + "'");
+      }
+    }
+    if (states.empty() || q.limit <= 0) return std::vector<Task>();
+    std::lock_guard lock(reader_mu_);
+    std::vector<std::string> uids;
+    if (q.owner_uid) {
+      uids.push_back(std::to_string(*q.owner_uid));
+    } else if (q.owner_name && q.jobs.empty() && !q.name) {
+      GANTRY_ASSIGN_OR_RETURN(std::vector<int64_t> found, UidsOfLocked(*q.owner_name));
+      if (found.empty()) return std::vector<Task>();
+      for (int64_t u : found) uids.push_back(std::to_string(u));
+    }
+    auto list = [](const std::vector<std::string>& items) {
+      std::string out;
+      for (const std::string& i : items) out += (out.empty() ? "" : ",") + i;
+      return out;
+    };
+    // Filters every driver shares: ?1 the cursor, ?2 the limit, ?3 owner name, ?4 job name.
+    std::string common = " AND t.finished = 1 AND t.id < ?1";
+    if (q.owner_uid) common += " AND t.owner_uid = " + uids[0];
+    if (states.size() < 3) common += " AND t.state IN (" + list(states) + ")";
+    if (q.owner_name) {
+      common += " AND EXISTS(SELECT 1 FROM jobs o WHERE o.id = t.job_id AND o.owner_name = ?3)";
+    }
+    if (q.name) {
+      common += " AND EXISTS(SELECT 1 FROM jobs o WHERE o.id = t.job_id AND o.name = ?4)";
+    }
+    // Drivers: each reads an index range in id order and stops after `limit`; they are
+    // merged below. (An IN list on an index's leading column would make SQLite sort every
+    // match.) Job ids name their rows; else a job name drives (jobs newest first, then their
+    // tasks: a job's tasks have consecutive ids above every earlier job's), else the owner,
+    // else the state.
+    std::vector<std::string> drivers;
+    const std::string order = " ORDER BY t.id DESC";
+    if (!q.jobs.empty()) {
+      for (const model::JobSelector& sel : q.jobs) {
+        std::string id = std::to_string(sel.id);
+        std::string ranges;
+        for (const auto& [first, last] : sel.indexes) {
+          ranges += std::string(ranges.empty() ? "" : " OR ") + "t.array_index BETWEEN " +
+                    std::to_string(first) + " AND " + std::to_string(last);
+        }
+        std::string by_job = "tasks t INDEXED BY tasks_job WHERE t.job_id = " + id;
+        if (sel.HasIndexes()) {
+          drivers.push_back(by_job + " AND (" + ranges + ")" + common + order);
+        } else {
+          drivers.push_back(by_job + common + order);
+          drivers.push_back("tasks t WHERE t.id = " + id + common);  // a task's own id
+        }
+      }
+    } else if (q.name) {
+      drivers.push_back(
+          "jobs j INDEXED BY jobs_name CROSS JOIN tasks t INDEXED BY tasks_job "
+          "WHERE j.name = ?4 AND j.id < ?1 AND t.job_id = j.id" + common +
+          " ORDER BY j.id DESC, t.id DESC");
+    } else if (!uids.empty()) {
+      for (const std::string& u : uids) {
+        for (const std::string& state : states) {
+          drivers.push_back("tasks t INDEXED BY tasks_history_owner WHERE t.owner_uid = " + u +
+                            " AND t.state = " + state + common + order);
+        }
+      }
+    } else {
+      for (const std::string& state : states) {
+        drivers.push_back("tasks t INDEXED BY tasks_history_state WHERE t.state = " + state +
+                          common + order);
+      }
+    }
+    std::vector<Task> out;
+    for (const std::string& driver : drivers) {
+      GANTRY_ASSIGN_OR_RETURN(Statement s, reader_->Prepare(
+          "SELECT " + QualifiedTaskColumns() + " FROM " + driver + " LIMIT ?2"));
+      s.Bind(1, q.before_id).Bind(2, q.limit);
+      if (q.owner_name) s.Bind(3, *q.owner_name);
+      if (q.name) s.Bind(4, *q.name);
+      while (true) {
+        GANTRY_ASSIGN_OR_RETURN(bool row, s.Step());
+        if (!row) break;
+        out.push_back(ReadTask(s));
+      }
+    }
+    std::sort(out.begin(), out.end(), [](const Task& a, const Task& b) { return a.id > b.id; });
+    out.erase(std::unique(out.begin(), out.end(),
+                          [](const Task& a, const Task& b) { return a.id == b.id; }),
+              out.end());
+    if (static_cast<int64_t>(out.size()) > q.limit) out.resize(static_cast<size_t>(q.limit));
+    return out;
+  }
+
   Result<std::vector<Event>> GetEvents(int64_t task_id) override {
     std::lock_guard lock(reader_mu_);
     GANTRY_ASSIGN_OR_RETURN(Statement s, reader_->Prepare(
@@ -322,6 +428,24 @@ class SqliteStore final : public Store {
       t.taken.insert(s.Int(0));
     }
     return {};
+  }
+
+  // The uids jobs were submitted under with this user name (one, unless an account was
+  // renumbered): a skip-scan of jobs_owner, one index seek per uid.
+  Result<std::vector<int64_t>> UidsOfLocked(const std::string& owner_name) {
+    GANTRY_ASSIGN_OR_RETURN(Statement s, reader_->Prepare(
+        "SELECT owner_uid FROM jobs INDEXED BY jobs_owner WHERE owner_name = ?1 AND "
+        "owner_uid > ?2 ORDER BY owner_uid LIMIT 1"));
+    std::vector<int64_t> out;
+    int64_t after = -1;
+    while (true) {
+      s.Reset();
+      s.Bind(1, owner_name).Bind(2, after);
+      GANTRY_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) return out;
+      after = s.Int(0);
+      out.push_back(after);
+    }
   }
 
   Result<int64_t> ScalarLocked(const std::string& sql) {
@@ -437,6 +561,7 @@ Status Migrate(Db& db) {
   Status s;
   if (version < 1) s = db.Exec(kSchemaV1);
   if (s && version < 2) s = db.Exec(kSchemaV2);
+  if (s && version < 3) s = db.Exec(kSchemaV3);
   if (s) s = db.Exec("PRAGMA application_id = " + std::to_string(kApplicationId));
   if (s) s = db.Exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
   if (s) s = db.Exec("COMMIT");

@@ -10,6 +10,7 @@
 
 #include "base/error.h"
 #include "model/array_tail.h"
+#include "model/selectors.h"
 #include "model/task.h"
 
 namespace gantry::store {
@@ -35,6 +36,20 @@ struct TaskFilter {
   int64_t limit = 10000;
 };
 
+// A page of finished tasks (history), newest (highest id) first. Every filter is applied in
+// the query, which an index serves: job ids (tasks_job), else the job name (jobs_name), else
+// the owner (tasks_history_owner; names through jobs_owner), else the state
+// (tasks_history_state); see docs/schema.md.
+struct HistoryQuery {
+  std::optional<uint32_t> owner_uid;       // only this owner's tasks (access)
+  std::optional<std::string> owner_name;   // only jobs submitted by this user name
+  std::optional<std::string> name;         // only jobs of this name
+  std::vector<model::TaskState> states;    // of DONE, FAILED, CANCELLED; empty: all three
+  std::vector<model::JobSelector> jobs;    // empty: any job
+  int64_t before_id = INT64_MAX;           // only ids below (the page cursor)
+  int64_t limit = 100;
+};
+
 // What the broker needs to resume after a restart.
 struct ActiveState {
   std::vector<model::Job> jobs;    // jobs with at least one unfinished task
@@ -56,6 +71,7 @@ class Store {
   virtual Result<std::optional<model::Task>> GetTask(int64_t task_id) = 0;
   virtual Result<std::vector<model::Task>> GetTasksOfJob(int64_t job_id) = 0;
   virtual Result<std::vector<model::Task>> ListTasks(const TaskFilter& filter) = 0;
+  virtual Result<std::vector<model::Task>> ListHistory(const HistoryQuery& query) = 0;
   virtual Result<std::vector<model::Event>> GetEvents(int64_t task_id) = 0;
   virtual Result<std::vector<model::Attempt>> GetAttempts(int64_t task_id) = 0;
   // The tail of the array whose id range holds task_id (job_id <= task_id < job_id + count),
