@@ -52,6 +52,16 @@ Result<bool> Flags::Parse(int argc, char** argv) {
         has_value = true;
       }
       const Option* o = Find(name);
+      // "-j151": a short option with its value attached, as squeue's -j and -t are written.
+      if (!o && word[1] != '-' && word.size() > 2) {
+        const Option* short_option = Find(word.substr(0, 2));
+        if (short_option && short_option->kind != Option::Kind::kBool) {
+          o = short_option;
+          name = word.substr(0, 2);
+          value = word.substr(2);
+          has_value = true;
+        }
+      }
       if (!o) return Fail(InvalidArgument("unknown option '" + name + "'"));
       if (o->kind == Option::Kind::kBool) {
         if (has_value) return Fail(InvalidArgument("option " + name + " takes no value"));

@@ -39,6 +39,7 @@ check_folding "after a restart"
 
 log "--- -j takes squeue's job-id forms"
 expect_eq "$(qids -j "${a}_1")" "${a}_1 HELD" "q -j ARRAY_TASK"
+expect_eq "$(qids "-j${a}_1")" "${a}_1 HELD" "q -jARRAY_TASK (attached, as squeue's man page writes it)"
 expect_eq "$(qids -j "$((a + 2))")" "${a}_3 WAITING" "q -j with an array task's own id"
 expect_eq "$(g q --noheader -j "${a}_[2-3]" | grep -c "${a}_")" "$(qids -j "${a}_[2-3]" | grep -c WAITING)" \
   "q -j ARRAY_[2-3] shows only waiting tasks"
@@ -63,6 +64,7 @@ expect_contains "$(qids -t PD,R)" "$r RUNNING" "q -t PD,R: running"
 expect_contains "$(qids -t PD,R)" "${a}_1 HELD" "q -t PD,R: held is pending"
 expect_eq "$(qids -t pending,running)" "$(qids -t PD,R)" "long names, any case"
 expect_eq "$(qids -t R)" "$r RUNNING" "q -t R"
+expect_eq "$(qids -tR)" "$r RUNNING" "q -tR"
 expect_contains "$(qids -t cd)" "$s DONE" "q -t cd shows finished jobs"
 expect_not_contains "$(qids -t cd)" "RUNNING" "and only them"
 expect_fail_with "unknown state 'BOGUS' in 'R,BOGUS'" g q -t R,BOGUS
