@@ -121,6 +121,11 @@ TEST(SiteTest, AServerCreatesItsIssuerAndAClientThenMintsTokensItAccepts) {
   auto identity = server->verifier.Verify(*token, clock);
   ASSERT_TRUE(identity) << identity.error().message;
   EXPECT_EQ(identity->subject, "alice");
+  // A client without the private key verifies with the public issuer.jwks.
+  auto inspector = LoadSite(home.path(), KeyMode::kPublicOnly);
+  ASSERT_TRUE(inspector) << inspector.error().message();
+  EXPECT_TRUE(inspector->key.private_pem.empty());
+  EXPECT_TRUE(inspector->verifier.Verify(*token, clock));
 }
 
 TEST(SiteTest, TrustsTheIssuersItsConfigNamesAndReadsTheirFiles) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/clock.h"
@@ -18,6 +19,9 @@ struct MintRequest {
   int64_t lifetime_seconds = 3600;
   std::vector<std::string> audience;  // empty: the issuer's default audience
 };
+
+// "90", "90s", "30m", "12h", "7d" -> seconds (positive).
+Result<int64_t> ParseLifetime(std::string_view text);
 
 // A WLCG profile v1.0 token: iss, sub, aud, exp, nbf, iat, a random jti, wlcg.ver,
 // wlcg.groups and scope.

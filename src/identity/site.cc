@@ -32,17 +32,23 @@ Result<Site> LoadSite(const std::string& home, KeyMode mode) {
     GANTRY_ASSIGN_OR_RETURN(site.config, ParseIdentityConfig("", home));
   }
   site.issuer = site.config.issuer.empty() ? DefaultIssuer() : site.config.issuer;
-  if (mode == KeyMode::kMustExist && !FileExists(layout.key())) {
-    return Fail(NotFound(layout.key() + " does not exist: start the server (gantry up or "
-                                        "gantry server) with this GANTRY_HOME first"));
-  }
-  GANTRY_ASSIGN_OR_RETURN(site.key, LoadOrCreateSigningKey(layout.key()));
-  if (mode == KeyMode::kCreate) {
-    GANTRY_RETURN_IF_ERROR(WriteFileAtomic(layout.jwks(), JwksJson({site.key}), 0644));
+  const std::string& needed = mode == KeyMode::kPublicOnly ? layout.jwks() : layout.key();
+  if (mode != KeyMode::kCreate && !FileExists(needed)) {
+    return Fail(NotFound(needed + " does not exist: start the server (gantry up or "
+                                  "gantry server) with this GANTRY_HOME first"));
   }
   std::vector<TrustedIssuer> issuers;
-  GANTRY_ASSIGN_OR_RETURN(std::vector<PublicKey> own, ParseJwks(JwksJson({site.key})));
-  issuers.push_back({site.issuer, std::move(own), ""});
+  if (mode == KeyMode::kPublicOnly) {
+    GANTRY_ASSIGN_OR_RETURN(std::vector<PublicKey> own, LoadJwksFile(layout.jwks()));
+    issuers.push_back({site.issuer, std::move(own), ""});
+  } else {
+    GANTRY_ASSIGN_OR_RETURN(site.key, LoadOrCreateSigningKey(layout.key()));
+    if (mode == KeyMode::kCreate) {
+      GANTRY_RETURN_IF_ERROR(WriteFileAtomic(layout.jwks(), JwksJson({site.key}), 0644));
+    }
+    GANTRY_ASSIGN_OR_RETURN(std::vector<PublicKey> own, ParseJwks(JwksJson({site.key})));
+    issuers.push_back({site.issuer, std::move(own), ""});
+  }
   for (const IdentityConfig::Trust& trust : site.config.trusted) {
     GANTRY_ASSIGN_OR_RETURN(std::vector<PublicKey> keys, LoadJwksFile(trust.jwks_path));
     issuers.push_back({trust.issuer, std::move(keys), trust.vo});

@@ -29,7 +29,7 @@ struct SiteLayout {
 struct Site {
   IdentityConfig config;
   std::string issuer;  // the built-in issuer's name
-  SigningKey key;
+  SigningKey key;      // empty in KeyMode::kPublicOnly
   Verifier verifier;   // trusts the built-in issuer and every configured one
   VoFile vo;
   Policy policy;
@@ -38,7 +38,8 @@ struct Site {
 
 enum class KeyMode {
   kCreate,     // the server: generate the issuer key on first start
-  kMustExist,  // a client: the server must have made it
+  kMustExist,  // a client that mints (gantry token issue): the server must have made it
+  kPublicOnly, // a client that only verifies (gantry token inspect): issuer.jwks, no private key
 };
 
 Result<Site> LoadSite(const std::string& home, KeyMode mode);

@@ -244,5 +244,16 @@ TEST(MintTest, TwoTokensGetDifferentJtis) {
   EXPECT_NE(a->claims.jti, b->claims.jti);
 }
 
+TEST(LifetimeTest, ReadsSecondsMinutesHoursAndDays) {
+  EXPECT_EQ(ParseLifetime("90").value_or(0), 90);
+  EXPECT_EQ(ParseLifetime("90s").value_or(0), 90);
+  EXPECT_EQ(ParseLifetime("30m").value_or(0), 1800);
+  EXPECT_EQ(ParseLifetime("1h").value_or(0), 3600);
+  EXPECT_EQ(ParseLifetime("7d").value_or(0), 7 * 86400);
+  for (const char* bad : {"", "h", "0h", "-1h", "+1h", "1w", "1.5h", "400d"}) {
+    EXPECT_FALSE(ParseLifetime(bad)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace gantry::identity

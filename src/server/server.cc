@@ -67,6 +67,10 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   s->lock_fd_ = open(layout.lock().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (s->lock_fd_ < 0) return Fail(ErrnoError("cannot open " + layout.lock(), errno));
   GANTRY_RETURN_IF_ERROR(LockHome(s->lock_fd_, layout));
+  // The built-in issuer's key is made on first start; `gantry token issue` mints with it.
+  GANTRY_ASSIGN_OR_RETURN(identity::Site site,
+                          identity::LoadSite(options.home, identity::KeyMode::kCreate));
+  s->site_ = std::make_unique<identity::Site>(std::move(site));
   GANTRY_ASSIGN_OR_RETURN(s->store_, store::OpenSqliteStore(layout.database(), options.durability));
   broker::BrokerOptions broker_options;
   if (geteuid() != 0) broker_options.only_uid = geteuid();

@@ -13,6 +13,7 @@
 #include "api/auth.h"
 #include "base/error.h"
 #include "broker/broker.h"
+#include "identity/site.h"
 #include "net/http_server.h"
 #include "net/router.h"
 #include "store/store.h"
@@ -58,6 +59,7 @@ class Server {
 
   ServerOptions options_;
   int lock_fd_ = -1;
+  std::unique_ptr<identity::Site> site_;  // issuer key, trusted issuers, VO/policy files
   std::unique_ptr<store::Store> store_;
   SystemClock clock_;
   std::unique_ptr<broker::Broker> broker_;
