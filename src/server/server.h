@@ -33,7 +33,8 @@ struct HomeLayout {
   std::string home;
   std::string database() const { return home + "/gantry.db"; }
   std::string socket() const { return home + "/gantry.sock"; }
-  std::string token() const { return home + "/token"; }
+  std::string token() const { return home + "/token"; }  // the server user's own token
+  std::string agent_token() const { return home + "/agent.token"; }  // agents' credential
   std::string server_info() const { return home + "/server.json"; }
   std::string lock() const { return home + "/lock"; }
   std::string agent_dir() const { return home + "/agent"; }
@@ -50,7 +51,6 @@ class Server {
   void Stop();
   std::string unix_url() const { return http_->unix_url(); }
   std::string tcp_url() const { return http_->tcp_url(); }
-  const std::string& token() const { return auth_.token; }
   broker::Broker& broker() { return *broker_; }
 
  private:
