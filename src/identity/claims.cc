@@ -131,6 +131,11 @@ std::expected<void, TokenError> ValidateClaims(const Claims& c, const Validation
                                       "the token was issued in the future, at " +
                                           Seconds(*c.iat) + " (now " + Seconds(now) + ")"});
   }
+  if (!c.jti.empty() &&
+      std::find(options.revoked.begin(), options.revoked.end(), c.jti) != options.revoked.end()) {
+    return std::unexpected(
+        TokenError{TokenProblem::kRevoked, "the token " + c.jti + " of " + c.sub + " was revoked"});
+  }
   bool audience_ok = std::any_of(c.aud.begin(), c.aud.end(), [&](const std::string& a) {
     return a == kAnyAudience ||
            std::find(options.audiences.begin(), options.audiences.end(), a) !=

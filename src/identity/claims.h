@@ -40,10 +40,12 @@ std::string ClaimsToJson(const Claims& claims);
 struct ValidationOptions {
   std::vector<std::string> audiences;  // this server's names; kAnyAudience always accepted
   int64_t leeway_seconds = 60;         // clock skew allowed on exp, nbf, iat
+  std::vector<std::string> revoked;    // jtis refused however valid (one agent's credential)
 };
 
 // exp, nbf, iat against clock.Now(); aud against options; presence of iss, sub, exp, iat
-// and aud; wlcg.ver 1.0 when present. The first failure in that order is returned.
+// and aud; wlcg.ver 1.0 when present; jti not revoked. The first failure in that order is
+// returned.
 std::expected<void, TokenError> ValidateClaims(const Claims& claims,
                                                const ValidationOptions& options,
                                                const Clock& clock);

@@ -32,7 +32,7 @@ TEST_P(ValidateClaimsTest, GivesThePreciseProblem) {
   Claims claims = Good();
   GetParam().edit(claims);
   FakeClock clock(kNow * kMicrosPerSecond);
-  auto result = ValidateClaims(claims, ValidationOptions{{"gantry"}, 60}, clock);
+  auto result = ValidateClaims(claims, ValidationOptions{{"gantry"}, 60, {"jti-revoked"}}, clock);
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().problem, GetParam().problem);
   EXPECT_EQ(result.error().message, GetParam().message);
@@ -64,6 +64,8 @@ INSTANTIATE_TEST_SUITE_P(
                    "the token has no 'exp' claim"},
         ClaimsCase{"no_aud", [](Claims& c) { c.aud.clear(); }, TokenProblem::kMissingClaim,
                    "the token has no 'aud' claim"},
+        ClaimsCase{"revoked", [](Claims& c) { c.jti = "jti-revoked"; }, TokenProblem::kRevoked,
+                   "the token jti-revoked of alice was revoked"},
         ClaimsCase{"version_2", [](Claims& c) { c.wlcg_ver = "2.0"; },
                    TokenProblem::kUnsupportedVersion,
                    "wlcg.ver is '2.0'; this server reads 1.0"}),

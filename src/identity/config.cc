@@ -30,14 +30,16 @@ Result<IdentityConfig> ParseIdentityConfig(std::string_view text, std::string_vi
       continue;
     }
     bool known = key == "issuer" || key == "audience" || key == "vo-file" || key == "policy" ||
-                 key == "gridmap";
+                 key == "gridmap" || key == "revoke";
     if (!known) {
       return bad("unknown setting '" + key +
-                 "' (issuer, audience, trust, vo-file, policy, gridmap)");
+                 "' (issuer, audience, trust, vo-file, policy, gridmap, revoke)");
     }
     if (w.size() != 2) return bad("expected '" + key + " VALUE'");
     if (key == "issuer") {
       config.issuer = w[1];
+    } else if (key == "revoke") {
+      config.revoked.push_back(w[1]);
     } else if (key == "audience") {
       config.audiences.push_back(w[1]);
     } else if (key == "vo-file") {

@@ -5,6 +5,7 @@
 //   vo-file  vo                                # local users/groups -> VO groups and roles
 //   policy   policy                            # who sees, submits, steers (policy.h)
 //   gridmap  gridmap                           # token identities -> local accounts
+//   revoke   h-KhVg3ZqeyHGuXtDmEBLQ            # refuse the token with this jti; repeatable
 // Relative paths are relative to the file's directory. Pure. A plain value type.
 #pragma once
 
@@ -26,6 +27,7 @@ struct IdentityConfig {
   std::vector<std::string> audiences;  // empty = {"gantry"}
   std::vector<Trust> trusted;
   std::string vo_file, policy_file, gridmap_file;  // "" = none
+  std::vector<std::string> revoked;                // jtis
 };
 
 inline constexpr std::string_view kDefaultAudience = "gantry";

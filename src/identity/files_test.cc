@@ -6,6 +6,7 @@
 #include "base/temp_dir.h"
 #include "identity/config.h"
 #include "identity/gridmap.h"
+#include "identity/jwt.h"
 #include "identity/mint.h"
 #include "identity/site.h"
 #include "identity/vo_file.h"
@@ -89,6 +90,8 @@ trust    https://other/ /etc/other.jwks
 vo-file  vo
 policy   /etc/gantry/policy
 gridmap  gridmap
+revoke   jti-1
+revoke   jti-2
 )", "/home/g");
   ASSERT_TRUE(config) << config.error().message();
   EXPECT_EQ(config->issuer, "https://gantry.example.org");
@@ -99,10 +102,11 @@ gridmap  gridmap
   EXPECT_EQ(config->trusted[1].jwks_path, "/etc/other.jwks");
   EXPECT_EQ(config->vo_file, "/home/g/vo");
   EXPECT_EQ(config->policy_file, "/etc/gantry/policy");
+  EXPECT_EQ(config->revoked, (std::vector<std::string>{"jti-1", "jti-2"}));
   EXPECT_EQ(ParseIdentityConfig("", "/h")->audiences, (std::vector<std::string>{"gantry"}));
   EXPECT_EQ(ParseIdentityConfig("trusts x y", "/h").error().message(),
             "identity.conf:1: unknown setting 'trusts' (issuer, audience, trust, vo-file, "
-            "policy, gridmap)");
+            "policy, gridmap, revoke)");
 }
 
 TEST(SiteTest, AServerCreatesItsIssuerAndAClientThenMintsTokensItAccepts) {
@@ -147,6 +151,24 @@ TEST(SiteTest, TrustsTheIssuersItsConfigNamesAndReadsTheirFiles) {
   Identity admin;
   AddGroupsAndRoles({"/cms/Role=admin"}, admin);
   EXPECT_TRUE(site->policy.CanSeeJob(admin, *identity));
+}
+
+TEST(SiteTest, OneRevokedAgentCredentialIsRefusedAndTheOthersStillWork) {
+  TempDir home;
+  auto site = LoadSite(home.path(), KeyMode::kCreate);
+  ASSERT_TRUE(site);
+  SystemClock clock;
+  MintRequest agent{"agent-node1", {}, "gantry.agent", 600, {}};
+  std::string first = *MintToken(site->key, site->issuer, agent, clock);
+  std::string second = *MintToken(site->key, site->issuer, agent, clock);
+  ASSERT_TRUE(WriteFileAtomic(home.File("identity.conf"),
+                              "revoke " + DecodeToken(first)->claims.jti + "\n"));
+  auto restarted = LoadSite(home.path(), KeyMode::kCreate);
+  ASSERT_TRUE(restarted) << restarted.error().message();
+  auto refused = restarted->verifier.Verify(first, clock);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().problem, TokenProblem::kRevoked);
+  EXPECT_TRUE(restarted->verifier.Verify(second, clock));
 }
 
 TEST(SiteTest, AMissingConfiguredFileIsAnErrorNamingIt) {

@@ -53,7 +53,8 @@ Result<Site> LoadSite(const std::string& home, KeyMode mode) {
     GANTRY_ASSIGN_OR_RETURN(std::vector<PublicKey> keys, LoadJwksFile(trust.jwks_path));
     issuers.push_back({trust.issuer, std::move(keys), trust.vo});
   }
-  site.verifier = Verifier(std::move(issuers), ValidationOptions{site.config.audiences, 60});
+  site.verifier = Verifier(std::move(issuers),
+                           ValidationOptions{site.config.audiences, 60, site.config.revoked});
   GANTRY_ASSIGN_OR_RETURN(site.vo, ParseOptionalFile<VoFile>(site.config.vo_file));
   GANTRY_ASSIGN_OR_RETURN(site.policy, ParseOptionalFile<Policy>(site.config.policy_file));
   GANTRY_ASSIGN_OR_RETURN(site.gridmap, ParseOptionalFile<Gridmap>(site.config.gridmap_file));

@@ -15,6 +15,7 @@ std::string_view TokenProblemName(TokenProblem problem) {
     case TokenProblem::kNotYetValid: return "not_yet_valid";
     case TokenProblem::kWrongAudience: return "wrong_audience";
     case TokenProblem::kUnsupportedVersion: return "unsupported_version";
+    case TokenProblem::kRevoked: return "revoked";
   }
   return "unknown";
 }

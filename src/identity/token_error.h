@@ -21,6 +21,7 @@ enum class TokenProblem {
   kNotYetValid,       // nbf (or iat) in the future
   kWrongAudience,
   kUnsupportedVersion,  // wlcg.ver other than 1.0
+  kRevoked,           // its jti is listed by a `revoke` line of identity.conf
 };
 
 std::string_view TokenProblemName(TokenProblem problem);

@@ -19,7 +19,11 @@ make_test_dir
 cat >"$TEST_DIR/policy" <<'POLICY'
 submit /cms/Role=production prod
 POLICY
-echo "policy policy" >"$TEST_DIR/identity.conf"
+cat >"$TEST_DIR/vo" <<'VO'
+user gantry-alice /cms /cms/prod
+user gantry-bob   /atlas /atlas/Role=admin
+VO
+printf 'policy policy\nvo-file vo\n' >"$TEST_DIR/identity.conf"
 start_gantry
 TCP=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tcp"])' "$GANTRY_HOME/server.json")
 
@@ -175,6 +179,18 @@ for scheme in bearer BEARER Bearer; do
   expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: $scheme $ALICE" "$TCP/v1/jobs")" "200" \
     "'$scheme <token>' -> 200"
 done
+
+log "--- local callers get their VO memberships from the VO file"
+as() {
+  local u=$1; shift
+  setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups env HOME=/ "$@"
+}
+whoami_unix() {
+  as "$1" curl -s --unix-socket "$GANTRY_HOME/gantry.sock" http://localhost/v1/whoami |
+    python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["kind"], d["subject"], d["vo"], d["groups"], d["roles"])'
+}
+expect_eq "$(whoami_unix gantry-alice)" "local gantry-alice cms ['/cms', '/cms/prod'] []" "alice over the Unix socket is in /cms/prod"
+expect_eq "$(whoami_unix gantry-bob)" "local gantry-bob atlas ['/atlas'] ['/atlas/Role=admin']" "bob holds /atlas/Role=admin"
 
 log "--- the CLI over TCP finds its token by WLCG discovery"
 expect_eq "$(GANTRY_SERVER=$TCP BEARER_TOKEN=$BOB g q --json -a | python3 -c '
