@@ -78,7 +78,14 @@ std::expected<AuthedCaller, AuthError> FromUnixPeer(const net::HttpRequest& requ
   id.issuer = std::string(identity::kLocalIssuer);
   id.local_account = a.caller.name;
   id.scopes = identity::ScopeSet::All();
-  if (config.site) config.site->vo.Apply(id.subject, UnixGroups(id.subject, a.caller.gid), id);
+  if (config.site) {
+    // Group lookups read the group database (files, LDAP): done only when the VO file
+    // has group lines, so a server without them answers q and status as before.
+    const identity::VoFile& vo = config.site->vo;
+    std::vector<std::string> groups;
+    if (vo.NamesUnixGroups()) groups = UnixGroups(id.subject, a.caller.gid);
+    vo.Apply(id.subject, groups, id);
+  }
   a.caller.source = "unix:uid=" + std::to_string(a.caller.uid);
   return a;
 }

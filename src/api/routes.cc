@@ -93,8 +93,8 @@ Status MaySubmit(const AuthConfig& config, const AuthedCaller& a, const std::str
 }
 
 // Wraps a handler body that needs the caller (a broker::Caller, or the AuthedCaller with its
-// identity) and may fail. scope is what a token must hold
-// for this endpoint; the agent protocol's endpoints take kAgent.
+// identity) and may fail. scope is what a token must hold for this endpoint; the agent
+// protocol's endpoints take kAgent.
 template <typename F>
 net::Handler Authed(const AuthConfig& config, identity::Scope scope, F f) {
   return [&config, scope, f](const HttpRequest& request) -> HttpResponse {

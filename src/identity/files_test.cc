@@ -30,6 +30,8 @@ group atlasers  /atlas
   EXPECT_EQ(carol.vo, "cms");
   EXPECT_EQ(carol.roles, (std::vector<std::string>{"/cms/Role=admin"}));
   EXPECT_TRUE(carol.HasGroup("/atlas"));
+  EXPECT_TRUE(vo->NamesUnixGroups());
+  EXPECT_FALSE(VoFile::Parse("user alice /cms\n")->NamesUnixGroups());
   Identity nobody;
   vo->Apply("nobody", {}, nobody);
   EXPECT_TRUE(nobody.groups.empty());

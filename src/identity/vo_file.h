@@ -23,6 +23,8 @@ class VoFile {
   // Adds the memberships of user and of its Unix groups to identity (users' lines first).
   void Apply(std::string_view user, const std::vector<std::string>& unix_groups,
              Identity& identity) const;
+  // Whether any line names a Unix group: only then are a caller's groups worth looking up.
+  bool NamesUnixGroups() const { return !groups_.empty(); }
 
  private:
   std::map<std::string, std::vector<std::string>, std::less<>> users_;
