@@ -180,6 +180,15 @@ for scheme in bearer BEARER Bearer; do
     "'$scheme <token>' -> 200"
 done
 
+log "--- a token's job runs as the account the token maps to"
+mkdir -p "$TEST_DIR/alice"
+chown gantry-alice: "$TEST_DIR/alice"
+run_spec="{\"script\":\"#!/bin/sh\\nid -un\\n\",\"submit_dir\":\"$TEST_DIR/alice\",\"working_dir\":\"$TEST_DIR/alice\"}"
+expect_eq "$(call "$ALICE" POST /v1/jobs "$run_spec")" "201" "alice's token submits a job that runs"
+RJ=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["job_id"])' "$TEST_DIR/last.body")
+gwait "$RJ" || fail "job $RJ: $(g status "$RJ")"
+expect_eq "$(cat "$TEST_DIR/alice/slurm-$RJ.out")" "gantry-alice" "it ran as gantry-alice"
+
 log "--- local callers get their VO memberships from the VO file"
 as() {
   local u=$1; shift
