@@ -132,6 +132,10 @@ std::expected<AuthedCaller, AuthError> FromToken(const net::HttpRequest& request
     return Refuse(PermissionDenied(mapped.error().message()));
   }
   auto account = LookUpAccount(id.local_account);
+  // A server user without a passwd entry (a container's) is named "uid<N>": its own token.
+  if (!account && id.local_account == UserName(config.server_uid)) {
+    account = Account{config.server_uid, config.server_gid};
+  }
   if (!account) {
     return Refuse(PermissionDenied(id.Display() + " maps to the account '" + id.local_account +
                                    "', which does not exist on this server"));

@@ -199,6 +199,14 @@ TEST_F(AuthTest, ARestrictedPartitionTakesOnlyThePolicysSubmitters) {
   EXPECT_EQ(Bearer("POST", "/v1/jobs", Mint("root", All()), SpecBody("prod")).status, 201);
 }
 
+TEST_F(AuthTest, TheServersOwnTokenWorksWithoutAPasswdEntry) {
+  // uid 500 has no entry here (a container's user): its token's subject is "uid500".
+  auto r = Bearer("GET", "/v1/whoami", Mint(UserName(500), All()));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["uid"], 500);
+  EXPECT_EQ(json::parse(r.body)["admin"], true);
+}
+
 TEST_F(AuthTest, AnotherIssuersTokenNeedsTheGridmap) {
   auto token = identity::MintToken(other_, "https://other.example/",
                                    {"8a3e", {"/atlas"}, All(), 600, {}}, clock_);
