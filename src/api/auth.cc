@@ -86,7 +86,7 @@ std::expected<AuthedCaller, AuthError> FromUnixPeer(const net::HttpRequest& requ
     if (vo.NamesUnixGroups()) groups = UnixGroups(id.subject, a.caller.gid);
     vo.Apply(id.subject, groups, id);
   }
-  a.caller.source = "unix:uid=" + std::to_string(a.caller.uid);
+  a.caller.source = "unix:" + id.Display();  // the journal records who: "unix:alice@local"
   return a;
 }
 

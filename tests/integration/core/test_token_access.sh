@@ -189,6 +189,11 @@ RJ=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["job_id"])'
 gwait "$RJ" || fail "job $RJ: $(g status "$RJ")"
 expect_eq "$(cat "$TEST_DIR/alice/slurm-$RJ.out")" "gantry-alice" "it ran as gantry-alice"
 
+log "--- the journal records who did each step"
+expect_contains "$(g events "$BJ")" "token:gantry-bob@$ISS" "bob's submission and cancel: his token identity"
+LJ=$(cd "$TEST_DIR" && g submit --parsable -H --wrap true) || fail "root cannot submit over the socket"
+expect_contains "$(g events "$LJ")" "unix:root@local" "root's submission over the socket: root@local"
+
 log "--- local callers get their VO memberships from the VO file"
 as() {
   local u=$1; shift
