@@ -1,26 +1,158 @@
 #include "api/auth.h"
 
+#include <grp.h>
 #include <pwd.h>
-#include <sys/random.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <chrono>
 #include <map>
 #include <mutex>
 #include <vector>
 
+#include "api/routes.h"
 #include "base/strings.h"
 
 namespace gantry::api {
 namespace {
 
-// Compares without an early exit, so the time taken does not reveal the token.
-bool ConstantTimeEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
+std::unexpected<AuthError> Refuse(Error error,
+                                  std::optional<identity::TokenProblem> problem = std::nullopt) {
+  return std::unexpected(AuthError{std::move(error), problem});
+}
+
+struct Account {
+  uint32_t uid, gid;
+};
+
+std::optional<Account> LookUpAccount(const std::string& name) {
+  std::vector<char> buf(16384);
+  struct passwd pw, *result = nullptr;
+  if (getpwnam_r(name.c_str(), &pw, buf.data(), buf.size(), &result) != 0 || !result) {
+    return std::nullopt;
+  }
+  return Account{pw.pw_uid, pw.pw_gid};
+}
+
+// The names of the Unix groups of user (primary gid included), for the VO file.
+std::vector<std::string> UnixGroups(const std::string& user, uint32_t gid) {
+  std::vector<gid_t> gids(64);
+  int n = static_cast<int>(gids.size());
+  if (getgrouplist(user.c_str(), gid, gids.data(), &n) < 0) {
+    gids.resize(static_cast<size_t>(n));
+    if (getgrouplist(user.c_str(), gid, gids.data(), &n) < 0) n = 0;
+  }
+  std::vector<std::string> names;
+  std::vector<char> buf(16384);
+  for (int i = 0; i < n; ++i) {
+    struct group gr, *result = nullptr;
+    if (getgrgid_r(gids[static_cast<size_t>(i)], &gr, buf.data(), buf.size(), &result) == 0 &&
+        result) {
+      names.emplace_back(gr.gr_name);
+    }
+  }
+  return names;
+}
+
+// "Bearer <token>", the scheme in any case (RFC 7235 section 2.1).
+std::optional<std::string_view> BearerToken(std::string_view header) {
+  constexpr std::string_view kBearer = "bearer";
+  if (header.size() <= kBearer.size() || header[kBearer.size()] != ' ' ||
+      !EqualsIgnoreCase(header.substr(0, kBearer.size()), kBearer)) {
+    return std::nullopt;
+  }
+  return Trim(header.substr(kBearer.size() + 1));
+}
+
+std::expected<AuthedCaller, AuthError> FromUnixPeer(const net::HttpRequest& request,
+                                              const AuthConfig& config) {
+  if (request.peer.uid == net::Peer::kUnknownId) {
+    return Refuse(Unauthenticated("the Unix socket peer has no credentials"));
+  }
+  AuthedCaller a;
+  a.caller.uid = request.peer.uid;
+  a.caller.gid = request.peer.gid;
+  a.caller.name = UserName(a.caller.uid);
+  identity::Identity& id = a.identity;
+  id.kind = identity::Kind::kLocal;
+  id.subject = a.caller.name;
+  id.issuer = std::string(identity::kLocalIssuer);
+  id.local_account = a.caller.name;
+  id.scopes = identity::ScopeSet::All();
+  if (config.site) {
+    // Group lookups read the group database (files, LDAP): done only when the VO file
+    // has group lines, so a server without them answers q and status as before.
+    const identity::VoFile& vo = config.site->vo;
+    std::vector<std::string> groups;
+    if (vo.NamesUnixGroups()) groups = UnixGroups(id.subject, a.caller.gid);
+    vo.Apply(id.subject, groups, id);
+  }
+  a.caller.source = "unix:" + id.Display();  // the journal records who: "unix:alice@local"
+  return a;
+}
+
+std::expected<AuthedCaller, AuthError> FromToken(const net::HttpRequest& request,
+                                           const AuthConfig& config) {
+  std::string_view header = request.Header("authorization");
+  if (header.empty()) {
+    return Refuse(Unauthenticated("TCP requests need 'Authorization: Bearer <token>' (see "
+                                  "gantry token issue and docs/security.md)"),
+                  identity::TokenProblem::kMissing);
+  }
+  auto token = BearerToken(header);
+  if (!token) {
+    return Refuse(Unauthenticated("the Authorization header is not 'Bearer <token>'"),
+                  identity::TokenProblem::kMalformed);
+  }
+  if (!config.site) return Refuse(Unauthenticated("this server accepts no tokens"));
+  SystemClock system_clock;
+  const Clock& clock = config.clock ? *config.clock : system_clock;
+  auto verified = config.site->verifier.Verify(*token, clock);
+  if (!verified) return Refuse(verified.error().ToError(), verified.error().problem);
+  AuthedCaller a;
+  a.identity = std::move(*verified);
+  identity::Identity& id = a.identity;
+  a.caller.source = "token:" + id.Display();
+  if (id.scopes.Has(identity::Scope::kAgent)) {
+    // An agent's credential: the agent protocol only, as no user.
+    id.kind = identity::Kind::kAgent;
+    a.caller.uid = config.server_uid;
+    a.caller.gid = config.server_gid;
+    a.caller.name = id.subject;
+    a.caller.source = "agent:" + id.Display();
+    return a;
+  }
+  // The account work runs as: the gridmap's, else (for the server's own issuer, whose
+  // tokens only the server's user can mint) the subject as a login name.
+  auto mapped = config.site->gridmap.Map(id);
+  if (mapped) {
+    id.local_account = *mapped;
+  } else if (id.issuer == config.site->issuer) {
+    id.local_account = id.subject;
+  } else {
+    return Refuse(PermissionDenied(mapped.error().message()));
+  }
+  auto account = LookUpAccount(id.local_account);
+  // A server user without a passwd entry (a container's) is named "uid<N>": its own token.
+  if (!account && id.local_account == UserName(config.server_uid)) {
+    account = Account{config.server_uid, config.server_gid};
+  }
+  if (!account) {
+    return Refuse(PermissionDenied(id.Display() + " maps to the account '" + id.local_account +
+                                   "', which does not exist on this server"));
+  }
+  a.caller.uid = account->uid;
+  a.caller.gid = account->gid;
+  a.caller.name = id.local_account;
+  return a;
+}
+
+std::string QuotedString(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
 }
 
 }  // namespace
@@ -48,51 +180,34 @@ std::string UserName(uint32_t uid) {
   return name;
 }
 
-Result<std::string> NewToken() {
-  unsigned char bytes[32];
-  if (getrandom(bytes, sizeof bytes, 0) != sizeof bytes) {
-    return Fail(Internal("cannot read random bytes for the access token"));
-  }
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
+std::expected<AuthedCaller, AuthError> Authenticate(const net::HttpRequest& request,
+                                              const AuthConfig& config) {
+  auto authed = request.peer.kind == net::Peer::Kind::kUnix ? FromUnixPeer(request, config)
+                                                            : FromToken(request, config);
+  if (!authed) return authed;
+  broker::Caller& c = authed->caller;
+  c.admin = authed->identity.kind != identity::Kind::kAgent &&
+            (c.uid == 0 || c.uid == config.server_uid ||
+             (config.site && config.site->policy.IsAdmin(authed->identity)));
+  return authed;
 }
 
-Result<broker::Caller> Authenticate(const net::HttpRequest& request, const AuthConfig& config) {
-  broker::Caller caller;
-  if (request.peer.kind == net::Peer::Kind::kUnix) {
-    if (request.peer.uid == net::Peer::kUnknownId) {
-      return Fail(Unauthenticated("the Unix socket peer has no credentials"));
-    }
-    caller.uid = request.peer.uid;
-    caller.gid = request.peer.gid;
-    caller.source = "unix:uid=" + std::to_string(caller.uid);
-  } else {
-    std::string_view auth = request.Header("authorization");
-    // RFC 7235: the scheme is case-insensitive ("bearer" too), then one or more spaces.
-    constexpr std::string_view kBearer = "Bearer";
-    if (auth.size() <= kBearer.size() ||
-        !EqualsIgnoreCase(auth.substr(0, kBearer.size()), kBearer) || auth[kBearer.size()] != ' ') {
-      return Fail(Unauthenticated(
-          "TCP requests need 'Authorization: Bearer <token>'; the token is in "
-          "$GANTRY_HOME/token of the user who started the server"));
-    }
-    std::string_view presented = auth.substr(kBearer.size());
-    presented.remove_prefix(std::min(presented.find_first_not_of(' '), presented.size()));
-    if (config.token.empty() || !ConstantTimeEquals(presented, config.token)) {
-      return Fail(Unauthenticated("the bearer token is not valid for this server"));
-    }
-    caller.uid = config.server_uid;
-    caller.gid = config.server_gid;
-    caller.source = "tcp:" + request.peer.address;
+Status RequireScope(const identity::Identity& who, identity::Scope scope) {
+  if (who.scopes.Has(scope)) return {};
+  std::string held = who.scopes.ToString();
+  return Fail(PermissionDenied("the token of " + who.Display() + " lacks the scope " +
+                               std::string(identity::ScopeName(scope)) + " (it holds: " +
+                               (held.empty() ? "none" : held) + ")"));
+}
+
+net::HttpResponse AuthErrorReply(const AuthError& error) {
+  net::HttpResponse reply = ErrorReply(error.error);
+  if (reply.status == 401) {
+    reply.headers.emplace_back("WWW-Authenticate",
+                               "Bearer error=\"invalid_token\", error_description=" +
+                                   QuotedString(error.error.message()));
   }
-  caller.name = UserName(caller.uid);
-  caller.admin = caller.uid == 0 || caller.uid == config.server_uid;
-  return caller;
+  return reply;
 }
 
 }  // namespace gantry::api

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <semaphore>
 #include <thread>
+#include <type_traits>
 
 #include "api/wire.h"
 #include "base/as_user.h"
@@ -57,13 +58,62 @@ QueryLimit& Queries() {
   return limit;
 }
 
-// Wraps a handler body that needs the caller and may fail.
+// What each endpoint needs of a token (docs/security.md).
+constexpr identity::Scope kRead = identity::Scope::kComputeRead;
+constexpr identity::Scope kCreate = identity::Scope::kComputeCreate;
+constexpr identity::Scope kCancel = identity::Scope::kComputeCancel;
+constexpr identity::Scope kAgent = identity::Scope::kAgent;
+
+// Whether an authenticated caller may use an endpoint that needs scope.
+Status Permit(AuthedCaller& authed, identity::Scope scope) {
+  const identity::Identity& who = authed.identity;
+  bool agent = who.kind == identity::Kind::kAgent;
+  if (scope == identity::Scope::kAgent) {
+    if (agent) {
+      // The agent routes check Caller::admin; an agent's credential passes them, and no
+      // other route lets it in (below).
+      authed.caller.admin = true;
+      return {};
+    }
+    if (!authed.caller.admin) {
+      return Fail(PermissionDenied(
+          "only the server's own user (or root) or an agent credential may run an agent"));
+    }
+    return {};
+  }
+  if (agent) {
+    return Fail(PermissionDenied("the agent credential of " + who.Display() +
+                                 " may only use the agent protocol"));
+  }
+  return RequireScope(who, scope);
+}
+
+// The policy's submit rules for the job's partition (docs/security.md); admins pass.
+Status MaySubmit(const AuthConfig& config, const AuthedCaller& a, const std::string& partition) {
+  if (!config.site || a.caller.admin) return {};
+  identity::Decision decision = config.site->policy.CanSubmit(a.identity, partition);
+  if (!decision) return Fail(PermissionDenied(decision.reason));
+  return {};
+}
+
+// Wraps a handler body that needs the caller (a broker::Caller, or the AuthedCaller with its
+// identity) and may fail. scope is what a token must hold for this endpoint; the agent
+// protocol's endpoints take kAgent.
 template <typename F>
-net::Handler Authed(const AuthConfig& config, F f) {
-  return [&config, f](const HttpRequest& request) -> HttpResponse {
-    auto caller = Authenticate(request, config);
-    if (!caller) return ErrorReply(caller.error());
-    Result<HttpResponse> reply = f(request, *caller);
+net::Handler Authed(const AuthConfig& config, identity::Scope scope, F f) {
+  return [&config, scope, f](const HttpRequest& request) -> HttpResponse {
+    auto authed = Authenticate(request, config);
+    if (!authed) return AuthErrorReply(authed.error());
+    if (auto permitted = Permit(*authed, scope); !permitted) {
+      return ErrorReply(permitted.error());
+    }
+    Result<HttpResponse> reply = [&] {
+      if constexpr (std::is_invocable_v<F, const HttpRequest&, const AuthedCaller&>) {
+        return f(request, *authed);
+      } else {
+        return f(request, authed->caller);
+      }
+    }();
     if (!reply) return ErrorReply(reply.error());
     return *reply;
   };
@@ -165,20 +215,36 @@ HttpResponse ErrorReply(const Error& error) {
 
 void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& config) {
   using broker::Caller;
-  router.Add("GET", "/v1/whoami", Authed(config, [](const HttpRequest&, const Caller& c)
-                                             -> Result<HttpResponse> {
-    return JsonReply({{"uid", c.uid}, {"user", c.name}, {"admin", c.admin}});
-  }));
+  // Any caller, an agent's credential too: it says who the server thinks you are.
+  router.Add("GET", "/v1/whoami", [&config](const HttpRequest& request) -> HttpResponse {
+    auto authed = Authenticate(request, config);
+    if (!authed) return AuthErrorReply(authed.error());
+    const broker::Caller& c = authed->caller;
+    const identity::Identity& id = authed->identity;
+    return JsonReply({{"uid", c.uid},
+                      {"user", c.name},
+                      {"admin", c.admin},
+                      {"kind", identity::KindName(id.kind)},
+                      {"subject", id.subject},
+                      {"issuer", id.issuer},
+                      {"vo", id.vo},
+                      {"groups", id.groups},
+                      {"roles", id.roles},
+                      {"scopes", id.scopes.ToString()}});
+  });
 
-  router.Add("POST", "/v1/jobs", Authed(config, [&broker](const HttpRequest& req,
-                                                          const Caller& c) -> Result<HttpResponse> {
+  router.Add("POST", "/v1/jobs", Authed(config, kCreate, [&broker, &config](
+                                                          const HttpRequest& req,
+                                                          const AuthedCaller& a)
+                                                          -> Result<HttpResponse> {
     GANTRY_ASSIGN_OR_RETURN(json body, ParseJson(req.body));
     GANTRY_ASSIGN_OR_RETURN(model::JobSpec spec, model::JobSpecFromJson(body));
-    GANTRY_ASSIGN_OR_RETURN(broker::SubmitResult result, broker.Submit(c, std::move(spec)));
+    GANTRY_RETURN_IF_ERROR(MaySubmit(config, a, spec.partition));
+    GANTRY_ASSIGN_OR_RETURN(broker::SubmitResult result, broker.Submit(a.caller, std::move(spec)));
     return JsonReply(SubmitResultToJson(result), 201);
   }));
 
-  router.Add("GET", "/v1/jobs", Authed(config, [&broker](const HttpRequest& req,
+  router.Add("GET", "/v1/jobs", Authed(config, kRead, [&broker](const HttpRequest& req,
                                                          const Caller& c) -> Result<HttpResponse> {
     GANTRY_ASSIGN_OR_RETURN(broker::QueueFilter filter, QueueFilterFrom(req));
     return Queries().Run([&]() -> Result<HttpResponse> {
@@ -191,7 +257,7 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
     });
   }));
 
-  router.Add("GET", "/v1/jobs/{id}", Authed(config, [&broker](const HttpRequest& req,
+  router.Add("GET", "/v1/jobs/{id}", Authed(config, kRead, [&broker](const HttpRequest& req,
                                                               const Caller& c)
                                                        -> Result<HttpResponse> {
     GANTRY_ASSIGN_OR_RETURN(model::TaskRef ref, RefParam(req));
@@ -203,7 +269,7 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
     });
   }));
 
-  router.Add("GET", "/v1/jobs/{id}/events", Authed(config, [&broker](const HttpRequest& req,
+  router.Add("GET", "/v1/jobs/{id}/events", Authed(config, kRead, [&broker](const HttpRequest& req,
                                                                      const Caller& c)
                                                               -> Result<HttpResponse> {
     GANTRY_ASSIGN_OR_RETURN(model::TaskRef ref, RefParam(req));
@@ -216,7 +282,7 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
     return JsonReply({{"events", out}});
   }));
 
-  router.Add("GET", "/v1/jobs/{id}/wait", Authed(config, [&broker](const HttpRequest& req,
+  router.Add("GET", "/v1/jobs/{id}/wait", Authed(config, kRead, [&broker](const HttpRequest& req,
                                                                    const Caller& c)
                                                             -> Result<HttpResponse> {
     GANTRY_ASSIGN_OR_RETURN(model::TaskRef ref, RefParam(req));
@@ -233,7 +299,7 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
   }));
 
   // Output is returned raw; the next offset and whether more can come are in headers.
-  router.Add("GET", "/v1/jobs/{id}/output", Authed(config, [&broker](const HttpRequest& req,
+  router.Add("GET", "/v1/jobs/{id}/output", Authed(config, kRead, [&broker](const HttpRequest& req,
                                                                      const Caller& c)
                                                               -> Result<HttpResponse> {
     GANTRY_ASSIGN_OR_RETURN(model::TaskRef ref, RefParam(req));
@@ -275,28 +341,30 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
     return r;
   }));
 
-  auto steer = [&](std::string_view verb,
+  auto steer = [&](std::string_view verb, identity::Scope scope,
                    Result<int64_t> (broker::Broker::*method)(const Caller&, const model::TaskRef&)) {
     router.Add("POST", "/v1/jobs/{id}/" + std::string(verb),
-               Authed(config, [&broker, method](const HttpRequest& req, const Caller& c)
+               Authed(config, scope, [&broker, method](const HttpRequest& req, const Caller& c)
                                   -> Result<HttpResponse> {
                  GANTRY_ASSIGN_OR_RETURN(model::TaskRef ref, RefParam(req));
                  GANTRY_ASSIGN_OR_RETURN(int64_t n, (broker.*method)(c, ref));
                  return JsonReply({{"changed", n}});
                }));
   };
-  steer("cancel", &broker::Broker::Cancel);
-  steer("hold", &broker::Broker::Hold);
-  steer("release", &broker::Broker::Release);
+  steer("cancel", identity::Scope::kComputeCancel, &broker::Broker::Cancel);
+  steer("hold", identity::Scope::kComputeModify, &broker::Broker::Hold);
+  steer("release", identity::Scope::kComputeModify, &broker::Broker::Release);
 
-  router.Add("POST", "/v1/cancel-all", Authed(config, [&broker](const HttpRequest&,
+  router.Add("POST", "/v1/cancel-all",
+             Authed(config, kCancel, [&broker](const HttpRequest&,
                                                                 const Caller& c)
                                                          -> Result<HttpResponse> {
     GANTRY_ASSIGN_OR_RETURN(int64_t n, broker.CancelAll(c));
     return JsonReply({{"changed", n}});
   }));
 
-  router.Add("POST", "/v1/agents/{name}/poll", Authed(config, [&broker](const HttpRequest& req,
+  router.Add("POST", "/v1/agents/{name}/poll",
+             Authed(config, kAgent, [&broker](const HttpRequest& req,
                                                                         const Caller& c)
                                                                  -> Result<HttpResponse> {
     if (!c.admin) {
@@ -310,7 +378,8 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
     return JsonReply(PollResponseToJson(out));
   }));
 
-  router.Add("POST", "/v1/agents/{name}/leave", Authed(config, [&broker](const HttpRequest& req,
+  router.Add("POST", "/v1/agents/{name}/leave",
+             Authed(config, kAgent, [&broker](const HttpRequest& req,
                                                                          const Caller& c)
                                                                   -> Result<HttpResponse> {
     if (!c.admin) {
@@ -320,7 +389,8 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
     return JsonReply(json::object());
   }));
 
-  router.Add("POST", "/v1/agents/{name}/wake", Authed(config, [&broker](const HttpRequest& req,
+  router.Add("POST", "/v1/agents/{name}/wake",
+             Authed(config, kAgent, [&broker](const HttpRequest& req,
                                                                         const Caller& c)
                                                                  -> Result<HttpResponse> {
     if (!c.admin) {

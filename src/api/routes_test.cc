@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "api/wire.h"
+#include "identity/mint.h"
 #include "model/job_spec_json.h"
 
 namespace gantry::api {
@@ -17,7 +18,8 @@ class RoutesTest : public ::testing::Test {
     std::string dir = mkdtemp(tmpl);
     store_ = store::OpenSqliteStore(dir + "/db").value();
     broker_ = broker::Broker::Create(*store_, clock_, {}).value();
-    config_ = {500, 500, "secret"};
+    site_ = identity::LoadSite(dir, identity::KeyMode::kCreate).value();
+    config_ = {500, 500, &site_, &clock_};
     AddRoutes(router_, *broker_, config_);
   }
   net::HttpResponse Call(std::string method, std::string path, std::string body = "",
@@ -45,6 +47,7 @@ class RoutesTest : public ::testing::Test {
   FakeClock clock_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<broker::Broker> broker_;
+  identity::Site site_;
   AuthConfig config_;
   net::Router router_;
 };
@@ -78,9 +81,12 @@ TEST_F(RoutesTest, BadBodiesGet400WithAMessage) {
 TEST_F(RoutesTest, TcpCallersNeedTheToken) {
   EXPECT_EQ(Call("GET", "/v1/whoami", "", 0, /*tcp=*/true).status, 401);
   EXPECT_EQ(Call("GET", "/v1/whoami", "", 0, true, "wrong").status, 401);
-  auto ok = Call("GET", "/v1/whoami", "", 0, true, "secret");
-  ASSERT_EQ(ok.status, 200);
-  EXPECT_EQ(json::parse(ok.body)["uid"], 500);
+  auto token = identity::MintToken(site_.key, site_.issuer,
+                                   {"root", {}, identity::ScopeSet::All().ToString(), 600, {}},
+                                   clock_);
+  auto ok = Call("GET", "/v1/whoami", "", 0, true, *token);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(json::parse(ok.body)["uid"], 0);
 }
 
 // Regression (issue 11): "Authorization: bearer <token>" got 401; RFC 7235 makes the scheme

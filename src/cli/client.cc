@@ -1,9 +1,12 @@
 #include "cli/client.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "base/file.h"
 #include "base/strings.h"
+#include "identity/discovery.h"
 #include "server/server.h"
 
 namespace gantry::cli {
@@ -15,12 +18,19 @@ Result<Client> Client::Connect() {
   std::string home = server::DefaultHome();
   if (url.empty()) url = "unix://" + server::HomeLayout(home).socket();
   if (url.rfind("http", 0) == 0) {
+    // GANTRY_TOKEN, then WLCG Bearer Token Discovery, then the server user's own token.
+    auto discovered = identity::DiscoverBearerToken(getenv, getuid());
     if (const char* t = getenv("GANTRY_TOKEN"); t && *t) {
       token = t;
+    } else if (discovered) {
+      token = discovered->token;
+    } else if (discovered.error().code() != ErrorCode::kNotFound) {
+      return Fail(discovered.error());
     } else {
       auto file = ReadFile(server::HomeLayout(home).token());
       if (!file) {
-        return Fail(Unauthenticated("a TCP server needs a token: set GANTRY_TOKEN or make " +
+        return Fail(Unauthenticated("a TCP server needs a token: set BEARER_TOKEN or "
+                                    "BEARER_TOKEN_FILE, or make " +
                                     server::HomeLayout(home).token() + " readable (" +
                                     file.error().message() + ")"));
       }

@@ -172,7 +172,9 @@ int RunAgent(int argc, char** argv) {
           "Runs a Gantry agent: pulls work from the server at URL (unix:///path/gantry.sock or\n"
           "http(s)://HOST:PORT; TCP needs --token-file) and runs it on this node.");
   f.String("--server", &r.server_url, "URL", "the server to pull work from (required)");
-  f.String("--token-file", &r.token_file, "FILE", "file holding the server's access token");
+  f.String("--token-file", &r.token_file, "FILE",
+           "the agent credential: the server's $GANTRY_HOME/agent.token, or one from "
+           "gantry token issue --scope gantry.agent");
   f.String("--ca-file", &r.ca_file, "FILE",
            "PEM CA certificates that an https:// server's certificate must chain to "
            "(default $GANTRY_CA_FILE, else the system's)");

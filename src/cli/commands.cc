@@ -18,6 +18,7 @@ int RunRelease(int argc, char** argv);
 int RunEvents(int argc, char** argv);
 int RunClassad(int argc, char** argv);
 int RunRun(int argc, char** argv);
+int RunToken(int argc, char** argv);
 
 std::span<const Command> Commands() {
   static const Command kCommands[] = {
@@ -36,6 +37,7 @@ std::span<const Command> Commands() {
       {"version", "print the version", RunVersion},
       {"classad", "evaluate ClassAd expressions and test matches locally", RunClassad},
       {"run", "start N ranks of an MPI program here (PMI-1, PMIx)", RunRun},
+      {"token", "issue and inspect bearer tokens of the built-in issuer", RunToken},
   };
   return kCommands;
 }

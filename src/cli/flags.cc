@@ -17,6 +17,11 @@ void Flags::Int(std::string names, int64_t* out, std::string metavar, std::strin
   options_.push_back({Split(names, ','), Option::Kind::kInt, out, std::move(metavar),
                       std::move(help)});
 }
+void Flags::Strings(std::string names, std::vector<std::string>* out, std::string metavar,
+                    std::string help) {
+  options_.push_back({Split(names, ','), Option::Kind::kStrings, out, std::move(metavar),
+                      std::move(help)});
+}
 void Flags::Positionals(std::vector<std::string>* out, std::string metavar, size_t min_count,
                         size_t max_count) {
   positionals_ = out;
@@ -74,6 +79,8 @@ Result<bool> Flags::Parse(int argc, char** argv) {
       }
       if (o->kind == Option::Kind::kString) {
         *static_cast<std::string*>(o->out) = value;
+      } else if (o->kind == Option::Kind::kStrings) {
+        static_cast<std::vector<std::string>*>(o->out)->push_back(value);
       } else {
         auto v = ParseInt(value);
         if (!v) {

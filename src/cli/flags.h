@@ -18,6 +18,9 @@ class Flags {
   void Bool(std::string names, bool* out, std::string help);
   void String(std::string names, std::string* out, std::string metavar, std::string help);
   void Int(std::string names, int64_t* out, std::string metavar, std::string help);
+  // May be given many times; each value is appended.
+  void Strings(std::string names, std::vector<std::string>* out, std::string metavar,
+               std::string help);
   // Words that are not options land here (in order).
   void Positionals(std::vector<std::string>* out, std::string metavar, size_t min_count,
                    size_t max_count);
@@ -29,7 +32,7 @@ class Flags {
  private:
   struct Option {
     std::vector<std::string> names;  // "--all", "-a"
-    enum class Kind { kBool, kString, kInt } kind;
+    enum class Kind { kBool, kString, kInt, kStrings } kind;
     void* out;
     std::string metavar;
     std::string help;

@@ -13,6 +13,8 @@
 #include "base/file.h"
 #include "base/log.h"
 #include "base/strings.h"
+#include "identity/jwt.h"
+#include "identity/mint.h"
 
 namespace gantry::server {
 
@@ -56,6 +58,27 @@ Status LockHome(int fd, const HomeLayout& layout) {
   return busy();
 }
 
+constexpr int64_t kTokenLifetime = 30 * 86400;
+
+// Writes a fresh token for request to path (0600) unless the one there still verifies, is
+// for the same subject and scope, and has more than half its lifetime left.
+Status KeepToken(const identity::Site& site, const std::string& path,
+                 const identity::MintRequest& request, const Clock& clock) {
+  if (auto existing = ReadFile(path)) {
+    std::string token(Trim(*existing));
+    auto identity = site.verifier.Verify(token, clock);
+    auto decoded = identity::DecodeToken(token);
+    if (identity && decoded && identity->subject == request.subject &&
+        decoded->claims.scope == request.scope && decoded->claims.exp &&
+        *decoded->claims.exp - clock.Now() / kMicrosPerSecond > request.lifetime_seconds / 2) {
+      return {};
+    }
+  }
+  GANTRY_ASSIGN_OR_RETURN(std::string token,
+                          identity::MintToken(site.key, site.issuer, request, clock));
+  return WriteFileAtomic(path, token + "\n", 0600);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
@@ -78,20 +101,28 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   s->lock_fd_ = open(layout.lock().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (s->lock_fd_ < 0) return Fail(ErrnoError("cannot open " + layout.lock(), errno));
   GANTRY_RETURN_IF_ERROR(LockHome(s->lock_fd_, layout));
+  // The built-in issuer's key is made on first start; `gantry token issue` mints with it.
+  GANTRY_ASSIGN_OR_RETURN(identity::Site site,
+                          identity::LoadSite(options.home, identity::KeyMode::kCreate));
+  s->site_ = std::make_unique<identity::Site>(std::move(site));
   GANTRY_ASSIGN_OR_RETURN(s->store_, store::OpenSqliteStore(layout.database(), options.durability));
   broker::BrokerOptions broker_options;
   if (geteuid() != 0) broker_options.only_uid = geteuid();
   broker_options.agent_timeout_seconds = options.agent_timeout_seconds;
   GANTRY_ASSIGN_OR_RETURN(s->broker_, broker::Broker::Create(*s->store_, s->clock_, broker_options));
 
-  // The token: kept across restarts so clients need not be told again.
-  auto existing = ReadFile(layout.token());
-  if (existing && existing->size() >= 32) {
-    s->auth_.token = std::string(Trim(*existing));
-  } else {
-    GANTRY_ASSIGN_OR_RETURN(s->auth_.token, api::NewToken());
-    GANTRY_RETURN_IF_ERROR(WriteFileAtomic(layout.token(), s->auth_.token + "\n", 0600));
-  }
+  // The tokens: one for this server's own user (not a shared secret that makes any holder
+  // admin) and one credential for agents that may only poll and report. Both are kept across
+  // restarts while they have more than half their life left.
+  const std::string user = api::UserName(geteuid());
+  const std::string all = identity::ScopeSet::All().ToString();
+  const std::string agent(identity::ScopeName(identity::Scope::kAgent));
+  GANTRY_RETURN_IF_ERROR(KeepToken(*s->site_, layout.token(),
+                                   {user, {}, all, kTokenLifetime, {}}, s->clock_));
+  GANTRY_RETURN_IF_ERROR(KeepToken(*s->site_, layout.agent_token(),
+                                   {"agent:" + user, {}, agent, kTokenLifetime, {}}, s->clock_));
+  s->auth_.site = s->site_.get();
+  s->auth_.clock = &s->clock_;
   s->auth_.server_uid = geteuid();
   s->auth_.server_gid = getegid();
   api::AddRoutes(s->router_, *s->broker_, s->auth_);

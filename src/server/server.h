@@ -13,6 +13,7 @@
 #include "api/auth.h"
 #include "base/error.h"
 #include "broker/broker.h"
+#include "identity/site.h"
 #include "net/http_server.h"
 #include "net/router.h"
 #include "store/store.h"
@@ -35,7 +36,8 @@ struct HomeLayout {
   std::string home;
   std::string database() const { return home + "/gantry.db"; }
   std::string socket() const { return home + "/gantry.sock"; }
-  std::string token() const { return home + "/token"; }
+  std::string token() const { return home + "/token"; }  // the server user's own token
+  std::string agent_token() const { return home + "/agent.token"; }  // agents' credential
   std::string server_info() const { return home + "/server.json"; }
   std::string lock() const { return home + "/lock"; }
   std::string agent_dir() const { return home + "/agent"; }
@@ -52,7 +54,6 @@ class Server {
   void Stop();
   std::string unix_url() const { return http_->unix_url(); }
   std::string tcp_url() const { return http_->tcp_url(); }
-  const std::string& token() const { return auth_.token; }
   broker::Broker& broker() { return *broker_; }
 
  private:
@@ -61,6 +62,7 @@ class Server {
 
   ServerOptions options_;
   int lock_fd_ = -1;
+  std::unique_ptr<identity::Site> site_;  // issuer key, trusted issuers, VO/policy files
   std::unique_ptr<store::Store> store_;
   SystemClock clock_;
   std::unique_ptr<broker::Broker> broker_;

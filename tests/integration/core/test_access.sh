@@ -1,7 +1,7 @@
 #!/bin/bash
 # Access control with two real users (root only): jobs run as their submitter, other users
 # can neither see nor steer them, cancel --all is per user, root sees everyone, and TCP
-# needs the server's token.
+# needs a token (the server's own user's, not a shared admin secret).
 source "$(dirname "$0")/lib.sh"
 
 if [[ $(id -u) != 0 ]]; then
@@ -105,6 +105,11 @@ expect_eq "$(code -H "Authorization: Bearer $(cat "$GANTRY_HOME/token")" "$TCP/v
   "right token -> 200"
 expect_eq "$(code "$TCP/v1/jobs" -d '{}')" "401" "no token on POST /v1/jobs -> 401"
 expect_eq "$(stat -c %a "$GANTRY_HOME/token")" "600" "the token file is private (0600)"
+expect_eq "$(g token inspect --json "$(cat "$GANTRY_HOME/token")" |
+  python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["valid"], d["claims"]["sub"])')" \
+  "True root" "the token is a token of the built-in issuer for the server's user only"
+expect_eq "$(curl -s -H "Authorization: Bearer $(cat "$GANTRY_HOME/agent.token")" "$TCP/v1/jobs" -o /dev/null -w '%{http_code}')" \
+  "403" "the agents' credential cannot read jobs"
 expect_fail_with "Permission denied" as gantry-bob cat "$GANTRY_HOME/token"
 
 finish

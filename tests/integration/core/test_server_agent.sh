@@ -98,7 +98,7 @@ echo "not-the-token" >"$TEST_DIR/badtoken"
 BAD_PID=$!
 EXTRA_PIDS+=("$BAD_PID")
 for ((i = 0; i < 100; i++)); do grep -q 401 "$TEST_DIR/badagent.log" && break; sleep 0.05; done
-expect_contains "$(cat "$TEST_DIR/badagent.log")" "token is not valid" "the agent reports the bad token"
+expect_contains "$(cat "$TEST_DIR/badagent.log")" "the token is malformed" "the agent reports the bad token"
 j3=$(submit --wrap true) || fail "submit"
 sleep 0.5
 expect_eq "$(state_of "$j3")" "READY" "an unauthenticated agent gets no work"
