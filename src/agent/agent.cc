@@ -219,10 +219,12 @@ void Agent::OnExit(int64_t attempt_id, const exec::ExitStatus& status) {
       script = it->second.script;
       r.stdout_path = it->second.stdout_path;
       r.stderr_path = it->second.stderr_path;
+      r.start_time = it->second.start_time;
       it->second.reservation = exec::Reservation();  // free the cores now
     }
     task_wall_ms_ = task_wall_ms_ < 0 ? wall_ms : 0.8 * task_wall_ms_ + 0.2 * wall_ms;
     reports_.push_back(std::move(r));
+    unsent_starts_.erase(attempt_id);  // no longer urgent: it goes with the end
     wake_needed_ = true;
     cores_cv_.notify_all();
     // The waker and the loop sleep until the reports are due: they need a nudge for the
@@ -348,6 +350,7 @@ void Agent::Launch(Prepared& p, exec::Reservation reservation) {
     entry.script = p.script;
     entry.stdout_path = p.request.stdout_path;
     entry.stderr_path = p.request.stderr_path;
+    entry.start_time = NowMicros();
   }
   auto handle = supervisor_->Start(p.request, [this, attempt_id](const exec::ExitStatus& s) {
     OnExit(attempt_id, s);
@@ -360,13 +363,23 @@ void Agent::Launch(Prepared& p, exec::Reservation reservation) {
   if (entry == running_.end()) return;
   entry->second.handle = *handle;
   bool kill = entry->second.kill_requested;
-  broker::AttemptReport started = NewReport(broker::AttemptReport::Type::kStarted, attempt_id);
-  started.stdout_path = p.request.stdout_path;
-  started.stderr_path = p.request.stderr_path;
-  // The exit may already be queued: the start must come first.
-  auto pos = std::find_if(reports_.begin(), reports_.end(),
-                          [&](const broker::AttemptReport& r) { return r.attempt_id == attempt_id; });
-  reports_.insert(pos, std::move(started));
+  // Its end may be queued or on its way already: that report carries the start time.
+  bool ended = std::any_of(reports_.begin(), reports_.end(), [&](const broker::AttemptReport& r) {
+    return r.attempt_id == attempt_id;
+  });
+  if (!ended) {
+    broker::AttemptReport started = NewReport(broker::AttemptReport::Type::kStarted, attempt_id);
+    started.time = entry->second.start_time;
+    started.stdout_path = p.request.stdout_path;
+    started.stderr_path = p.request.stderr_path;
+    reports_.push_back(std::move(started));
+    // A start is sent at once, or within start_linger_ms with others (ReportsDueLocked): the
+    // server must see RUNNING while it runs, and count it as started if the agent dies.
+    bool first = unsent_starts_.empty();
+    unsent_starts_[attempt_id] = entry->second.start_time;
+    wake_needed_ = true;
+    if (first || reports_.size() == 1) report_cv_.notify_all();
+  }
   lock.unlock();
   if (kill) (void)supervisor_->Kill(*handle, exec::KillMode::kCancel);
 }
@@ -389,13 +402,21 @@ bool Agent::ReportsDueLocked() const {
   if (reports_.empty() || stopped_ || options_.report_linger_ms <= 0) return true;
   // Less than a node's worth queued: it will soon want more work, and a round trip takes time.
   if (QueuedCoresLocked() <= ledger_.total().cores) return true;
-  return NowMicros() >= reports_.front().time + options_.report_linger_ms * 1000;
+  return NowMicros() >= ReportsDueTimeLocked();
+}
+
+TimeMicros Agent::ReportsDueTimeLocked() const {
+  if (reports_.empty()) return 0;
+  TimeMicros due = reports_.front().time + options_.report_linger_ms * 1000;
+  int64_t start_linger_us = std::min(options_.start_linger_ms, options_.report_linger_ms) * 1000;
+  for (const auto& [id, started] : unsent_starts_) {
+    due = std::min(due, started + start_linger_us);
+  }
+  return due;
 }
 
 std::chrono::steady_clock::time_point Agent::ReportsDueAtLocked() const {
-  int64_t left = reports_.empty() ? 0
-                                  : reports_.front().time + options_.report_linger_ms * 1000 -
-                                        NowMicros();
+  int64_t left = ReportsDueTimeLocked() - NowMicros();
   return std::chrono::steady_clock::now() + std::chrono::microseconds(std::max<int64_t>(left, 0));
 }
 
@@ -468,6 +489,8 @@ Status Agent::Run() {
         for (size_t i = 0; i < sent; ++i) {
           if (req.reports[i].type != broker::AttemptReport::Type::kStarted) {
             running_.erase(req.reports[i].attempt_id);
+          } else {
+            unsent_starts_.erase(req.reports[i].attempt_id);
           }
         }
         reports_.erase(reports_.begin(), reports_.begin() + static_cast<long>(sent));

@@ -42,6 +42,9 @@ struct AgentOptions {
   // While the queue keeps the cores busy, reports wait up to this long for company, so that
   // one commit carries many; 0: sent at once.
   int64_t report_linger_ms = 20;
+  // A start waits at most this long for company (at most report_linger_ms), so that `q`
+  // and the journal see RUNNING promptly while starts that happen together share a commit.
+  int64_t start_linger_ms = 5;
   bool subreaper = true;
 };
 
@@ -68,6 +71,7 @@ class Agent {
     std::string attempt_dir;
     std::string script;
     bool kill_requested = false;  // a kill order came while it was being started
+    TimeMicros start_time = 0;    // when it was spawned; sent with its end too
     // Sent with the end too: it may be reported before its start is.
     std::string stdout_path;
     std::string stderr_path;
@@ -109,6 +113,7 @@ class Agent {
   // Whether the unsent reports should go now (see report_linger_ms), and when they will.
   bool ReportsDueLocked() const;
   std::chrono::steady_clock::time_point ReportsDueAtLocked() const;
+  TimeMicros ReportsDueTimeLocked() const;
   // Whether an attempt this big can start now (or never could: Launch refuses it).
   bool StartableLocked(int64_t cpus, int64_t memory_mb) const;
   void OnExit(int64_t attempt_id, const exec::ExitStatus& status);
@@ -137,6 +142,8 @@ class Agent {
   std::chrono::steady_clock::time_point paused_until_;  // GUARDED_BY(mu_)
   bool wake_needed_ = false;                       // GUARDED_BY(mu_)
   std::vector<broker::AttemptReport> reports_;     // GUARDED_BY(mu_), not yet acknowledged
+  // Attempts running whose start report has not been sent: when each started.
+  std::map<int64_t, TimeMicros> unsent_starts_;    // GUARDED_BY(mu_)
   std::map<int64_t, Running> running_;             // GUARDED_BY(mu_)
   std::deque<broker::Assignment> queued_;          // GUARDED_BY(mu_), received, not started
   int64_t preparing_cores_ = 0;  // GUARDED_BY(mu_), the starters' attempts in hand

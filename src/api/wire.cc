@@ -217,6 +217,7 @@ json PollRequestToJson(const broker::PollRequest& r) {
     reports.push_back({{"type", ReportTypeName(rep.type)},
                        {"attempt_id", rep.attempt_id},
                        {"time", rep.time},
+                       {"start_time", rep.start_time},
                        {"exit_code", rep.exit_code},
                        {"signal", rep.signal},
                        {"timed_out", rep.timed_out},
@@ -263,6 +264,7 @@ Result<broker::PollRequest> PollRequestFromJson(const json& j) {
                                     : broker::AttemptReport::Type::kFailedToStart;
       a.attempt_id = rep.at("attempt_id").get<int64_t>();
       a.time = rep.at("time").get<int64_t>();
+      a.start_time = rep.value("start_time", int64_t{0});  // optional: older agents omit it
       a.exit_code = rep.at("exit_code").get<int>();
       a.signal = rep.at("signal").get<int>();
       a.timed_out = rep.at("timed_out").get<bool>();

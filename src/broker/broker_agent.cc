@@ -54,9 +54,11 @@ void Broker::FinishAttempt(Pending& p, const AttemptReport& r, const std::string
     return;
   }
   if (r.type == AttemptReport::Type::kFinished && t.state == TaskState::kScheduled) {
-    // It ran, but its start was never reported: record the start first.
-    a.start_time = now;
-    t.start_time = now;
+    // It ran, but its start was not reported (it ended first): record the start first, at
+    // the time the agent says it started.
+    TimeMicros started = r.start_time > 0 && r.start_time <= now ? r.start_time : now;
+    a.start_time = started;
+    t.start_time = started;
     Transition(p, t, TaskState::kRunning, "state",
                "attempt " + std::to_string(a.number) + " started on " + a.agent, source);
   }

@@ -52,6 +52,9 @@ struct AttemptReport {
   Type type = Type::kStarted;
   int64_t attempt_id = 0;
   TimeMicros time = 0;
+  // kFinished: when the attempt started (0: unknown). Its end may reach the server before
+  // its start report does, or instead of it.
+  TimeMicros start_time = 0;
   int exit_code = -1;
   int signal = 0;
   bool timed_out = false;

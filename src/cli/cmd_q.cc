@@ -1,4 +1,5 @@
 // gantry q: squeue.
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -43,7 +44,9 @@ std::vector<Row> Rows(const json& jobs) {
     r.user = t["owner"].get<std::string>();
     r.state = std::string(state);
     int64_t start = t["start_time"].get<int64_t>(), end = t["end_time"].get<int64_t>();
-    int64_t secs = start == 0 ? 0 : ((end > start ? end : now) - start) / kMicrosPerSecond;
+    // A finished task's time is its recorded run, never counted from the clock.
+    int64_t run = start == 0 ? 0 : std::max<int64_t>((end != 0 ? end : now) - start, 0);
+    int64_t secs = run / kMicrosPerSecond;
     r.time = SqueueTime(secs);
     r.nodes = "1";
     r.reason = state == "RUNNING" || state == "SCHEDULED" ? "local" : "(" + t["reason"].get<std::string>() + ")";
