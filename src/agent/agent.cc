@@ -167,13 +167,20 @@ void Agent::StarterLoop() {
     if (p) {
       auto cancelled = [&] {
         auto it = running_.find(p->attempt_id);
-        return it == running_.end() || it->second.kill_requested;
+        return it == running_.end() || it->second.kill_requested ||
+               it->second.withdraw_requested;
+      };
+      auto withdrawn = [&] {
+        auto it = running_.find(p->attempt_id);
+        return it != running_.end() && !it->second.kill_requested &&
+               it->second.withdraw_requested;
       };
       cores_cv_.wait(lock, [&] {
         return stopped_ || cancelled() ||
                (turn == current_turn_ && StartableLocked(p->cpus, p->memory_mb));
       });
       bool stopping = stopped_, start = !stopping && !cancelled();
+      bool give_back = !stopping && withdrawn();
       // Reserved here, under mu_: another starter must not take the same cores.
       Result<exec::Reservation> reservation = Fail(FailedPrecondition("not started"));
       if (start) reservation = ledger_.Reserve(static_cast<int>(p->cpus), p->memory_mb);
@@ -187,6 +194,8 @@ void Agent::StarterLoop() {
         FailStart(*p, reservation.error().message());
       } else if (stopping) {
         Unprepare(*p);
+      } else if (give_back) {
+        Withdraw(*p);
       } else {
         FailStart(*p, "cancelled before it started");
       }
@@ -258,10 +267,23 @@ void Agent::Unprepare(const Prepared& p) {
 
 void Agent::FailStart(const Prepared& p, const std::string& why) {
   Unprepare(p);
-  broker::AttemptReport r = NewReport(broker::AttemptReport::Type::kFailedToStart, p.attempt_id);
-  r.reason = why;
   std::lock_guard lock(mu_);
   running_.erase(p.attempt_id);
+  ReportUnstartedLocked(p.attempt_id, broker::AttemptReport::Type::kFailedToStart, why);
+}
+
+void Agent::Withdraw(const Prepared& p) {
+  Unprepare(p);
+  std::lock_guard lock(mu_);
+  running_.erase(p.attempt_id);
+  ReportUnstartedLocked(p.attempt_id, broker::AttemptReport::Type::kWithdrawn,
+                        "taken back before it started");
+}
+
+void Agent::ReportUnstartedLocked(int64_t attempt_id, broker::AttemptReport::Type type,
+                                  const std::string& why) {
+  broker::AttemptReport r = NewReport(type, attempt_id);
+  r.reason = why;
   reports_.push_back(std::move(r));
   wake_needed_ = true;
   report_cv_.notify_all();
@@ -499,16 +521,30 @@ Status Agent::Run() {
             kills.push_back(id);
           }
         }
-        // Queued work to kill never starts: it ends here, and says so.
-        for (int64_t id : resp->kill_attempts) {
+        // Queued work to kill or give back never starts: it ends here, and says so.
+        auto unqueue = [&](int64_t id) {
           auto it = std::find_if(queued_.begin(), queued_.end(),
                                  [&](const broker::Assignment& a) { return a.attempt.id == id; });
-          if (it == queued_.end()) continue;
+          if (it == queued_.end()) return false;
           queued_.erase(it);
-          broker::AttemptReport r = NewReport(broker::AttemptReport::Type::kFailedToStart, id);
-          r.reason = "cancelled before it started";
-          reports_.push_back(std::move(r));
-          wake_needed_ = true;
+          return true;
+        };
+        for (int64_t id : resp->kill_attempts) {
+          if (unqueue(id)) {
+            ReportUnstartedLocked(id, broker::AttemptReport::Type::kFailedToStart,
+                                  "cancelled before it started");
+          }
+        }
+        // One a starter holds is given back unless it is already being spawned; one that
+        // runs or ended is answered by its start or end report.
+        for (int64_t id : resp->withdraw_attempts) {
+          if (unqueue(id)) {
+            ReportUnstartedLocked(id, broker::AttemptReport::Type::kWithdrawn,
+                                  "taken back before it started");
+          } else if (auto it = running_.find(id); it != running_.end() && it->second.handle == 0) {
+            it->second.withdraw_requested = true;
+            cores_cv_.notify_all();
+          }
         }
         for (broker::Assignment& a : resp->assignments) queued_.push_back(std::move(a));
         if (!resp->assignments.empty()) queue_cv_.notify_all();

@@ -71,6 +71,7 @@ class Agent {
     std::string attempt_dir;
     std::string script;
     bool kill_requested = false;  // a kill order came while it was being started
+    bool withdraw_requested = false;  // the server wants it back if it has not started
     TimeMicros start_time = 0;    // when it was spawned; sent with its end too
     // Sent with the end too: it may be reported before its start is.
     std::string stdout_path;
@@ -102,6 +103,11 @@ class Agent {
   void Launch(Prepared& prepared, exec::Reservation reservation);
   // Undoes Prepare; reports kFailedToStart with why.
   void FailStart(const Prepared& prepared, const std::string& why);
+  // Undoes Prepare; reports kWithdrawn (the server asked for it back before it started).
+  void Withdraw(const Prepared& prepared);
+  // Queues the report that ends a queued attempt that never started.
+  void ReportUnstartedLocked(int64_t attempt_id, broker::AttemptReport::Type type,
+                             const std::string& why);
   // Undoes Prepare; the attempt goes back to the server unreported (the disk is full).
   void HandBack(const Prepared& prepared, const std::string& why);
   void Unprepare(const Prepared& prepared);

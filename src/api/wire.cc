@@ -12,6 +12,7 @@ std::string_view ReportTypeName(broker::AttemptReport::Type t) {
     case broker::AttemptReport::Type::kStarted: return "started";
     case broker::AttemptReport::Type::kFinished: return "finished";
     case broker::AttemptReport::Type::kFailedToStart: return "failed_to_start";
+    case broker::AttemptReport::Type::kWithdrawn: return "withdrawn";
   }
   return "?";
 }
@@ -259,9 +260,10 @@ Result<broker::PollRequest> PollRequestFromJson(const json& j) {
     for (const json& rep : j.at("reports")) {
       broker::AttemptReport a;
       std::string type = rep.at("type").get<std::string>();
-      a.type = type == "started"    ? broker::AttemptReport::Type::kStarted
-               : type == "finished" ? broker::AttemptReport::Type::kFinished
-                                    : broker::AttemptReport::Type::kFailedToStart;
+      a.type = type == "started"     ? broker::AttemptReport::Type::kStarted
+               : type == "finished"  ? broker::AttemptReport::Type::kFinished
+               : type == "withdrawn" ? broker::AttemptReport::Type::kWithdrawn
+                                     : broker::AttemptReport::Type::kFailedToStart;
       a.attempt_id = rep.at("attempt_id").get<int64_t>();
       a.time = rep.at("time").get<int64_t>();
       a.start_time = rep.value("start_time", int64_t{0});  // optional: older agents omit it
@@ -295,13 +297,18 @@ json PollResponseToJson(const broker::PollResponse& r) {
                            {"job", job},
                            {"array_task_count", a.array_task_count}});
   }
-  return {{"assignments", assignments}, {"kill_attempts", r.kill_attempts}};
+  return {{"assignments", assignments},
+          {"kill_attempts", r.kill_attempts},
+          {"withdraw_attempts", r.withdraw_attempts}};
 }
 
 Result<broker::PollResponse> PollResponseFromJson(const json& j) {
   broker::PollResponse r;
   try {
     r.kill_attempts = j.at("kill_attempts").get<std::vector<int64_t>>();
+    if (j.contains("withdraw_attempts")) {
+      r.withdraw_attempts = j.at("withdraw_attempts").get<std::vector<int64_t>>();
+    }
     // An array's tasks share their job: it is decoded once (its ids may be a million).
     std::map<int64_t, std::shared_ptr<const model::Job>> jobs;
     for (const json& a : j.at("assignments")) {

@@ -79,6 +79,7 @@ class Broker {
     AgentStatus status;
     TimeMicros last_seen = 0;
     std::set<int64_t> kill_orders;
+    std::set<int64_t> withdraw_orders;
     bool wake = false;
     int64_t generation = 0;  // bumped by Leave and loss: polls begun before return empty-handed
     bool lost = false;       // declared lost by Tick; its next poll makes it live again
@@ -98,6 +99,16 @@ class Broker {
   struct Zombie {
     std::string agent;
     int64_t task_id = 0;
+  };
+  // An attempt the server asked its agent to take back unstarted (PollResponse::
+  // withdraw_attempts), until the agent answers (withdrawn, or started or ended after all).
+  struct Withdrawal {
+    enum class Purpose { kHold, kPriority };  // then HELD, or READY behind a better job
+    enum class Outcome { kPending, kWithdrawn, kStarted };
+    Purpose purpose = Purpose::kPriority;
+    std::string by, source;  // who held it
+    Outcome outcome = Outcome::kPending;
+    bool awaited = false;  // a Hold call waits for the outcome (and forgets it)
   };
 
   // What a TaskRef names: its tasks as memory knows them (an untouched task of a tail is
@@ -165,6 +176,19 @@ class Broker {
   bool Fenced(int64_t task_id) const;
   // Forgets the zombies of agent_id (it left or was lost: nobody can say what still runs).
   void DropZombies(const std::string& agent_id);
+  // Waits (releasing lock) until the agents answered the withdrawals of attempts, or a few
+  // seconds; returns how many were taken back.
+  int64_t AwaitWithdrawals(std::unique_lock<std::mutex>& lock, const std::vector<int64_t>& attempts);
+  // Asks the attempt's agent to take it back unstarted (a hold outranks a priority request).
+  void AskWithdraw(const model::Attempt& attempt, Withdrawal w);
+  // Notes what the reports of a committed poll say of pending withdrawals.
+  // `ended`: attempts the commit ended (lost ones among them).
+  void ResolveWithdrawals(const std::vector<AttemptReport>& reports,
+                          const std::vector<model::Attempt>& ended);
+  // Asks agent_id to take back its queued, unstarted attempts of lower priority than key
+  // (a job that waits for this agent's cores), so they do not start before it.
+  void WithdrawBehind(const std::string& agent_id, const std::tuple<int64_t, int64_t, int64_t>& key);
+  std::tuple<int64_t, int64_t, int64_t> ReadyKey(int64_t task_id, const model::Job& job) const;
 
   store::Store& store_;
   const Clock& clock_;
@@ -189,6 +213,7 @@ class Broker {
   std::map<int64_t, model::Attempt> attempts_;             // unfinished attempts by id
   std::map<std::string, AgentRecord> agents_;
   std::map<int64_t, Zombie> zombies_;                      // by attempt id
+  std::map<int64_t, Withdrawal> withdrawals_;              // by attempt id
   std::map<int64_t, std::shared_ptr<const classad::ClassAd>> job_ads_;  // jobs with constraints
 };
 

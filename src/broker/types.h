@@ -48,7 +48,8 @@ struct AgentStatus {
 
 // What an agent tells the server about one attempt.
 struct AttemptReport {
-  enum class Type { kStarted, kFinished, kFailedToStart };
+  // kWithdrawn: taken back unstarted from the agent's queue, as the server asked.
+  enum class Type { kStarted, kFinished, kFailedToStart, kWithdrawn };
   Type type = Type::kStarted;
   int64_t attempt_id = 0;
   TimeMicros time = 0;
@@ -83,6 +84,9 @@ struct PollRequest {
 struct PollResponse {
   std::vector<Assignment> assignments;
   std::vector<int64_t> kill_attempts;
+  // Attempts to take back if they have not started (a hold, a better job waiting): each
+  // is answered by a kWithdrawn report, or by its start or end if it has started.
+  std::vector<int64_t> withdraw_attempts;
 };
 
 // One row of `gantry q`: one task, or the untouched tasks of an array (model::ArrayTail),
