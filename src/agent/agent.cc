@@ -351,6 +351,9 @@ std::optional<Agent::Prepared> Agent::Prepare(const broker::Assignment& a) {
   req.working_dir = std::move(plan.working_dir);
   req.stdout_path = std::move(plan.stdout_path);
   req.stderr_path = std::move(plan.stderr_path);
+  req.output_mode = a.job->spec.open_mode == model::JobSpec::OpenMode::kAppend
+                        ? exec::SpawnRequest::OutputMode::kAppend
+                        : exec::SpawnRequest::OutputMode::kTruncate;
   if (hand_over) {
     req.uid = owner;
     req.gid = a.job->owner.gid;
