@@ -1,6 +1,8 @@
 #include "agent/agent.h"
 
+#include <fcntl.h>
 #include <pwd.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -49,19 +51,32 @@ Result<std::unique_ptr<Agent>> Agent::Create(AgentOptions options,
   GANTRY_ASSIGN_OR_RETURN(std::string ad, BuildResourceAd(facts, options.ad_extra));
   GANTRY_RETURN_IF_ERROR(MakeDirs(options.work_dir + "/attempts", 0755));
   GANTRY_RETURN_IF_ERROR(MakeDirs(options.work_dir + "/scripts", 0755));
+  // Two agents on one work dir would kill each other's attempts as leftovers.
+  std::string lock_path = options.work_dir + "/agent.lock";
+  int lock_fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd < 0) return Fail(ErrnoError("cannot open " + lock_path, errno));
+  if (flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    close(lock_fd);
+    return Fail(FailedPrecondition("another agent is running on work dir " + options.work_dir +
+                                   " (" + lock_path + " is locked)"));
+  }
+  int64_t instance = 0;
+  if (auto saved = ReadFile(options.work_dir + "/instance")) {
+    instance = std::strtoll(saved->c_str(), nullptr, 10);
+  }
   // A previous agent on this work_dir that crashed may have left attempts running; the server
   // requeues them, so they must be gone before this agent starts anything.
   KillLeftoverAttempts(options.work_dir + "/attempts");
   exec::ProcessSupervisor::Options sup;
   sup.subreaper = options.subreaper;
   GANTRY_ASSIGN_OR_RETURN(auto supervisor, exec::ProcessSupervisor::Create(sup));
-  return std::unique_ptr<Agent>(new Agent(std::move(options), total, std::move(ad),
-                                          std::move(link),
+  return std::unique_ptr<Agent>(new Agent(std::move(options), total, std::move(ad), lock_fd,
+                                          instance, std::move(link),
                                           std::move(waker), std::move(supervisor)));
 }
 
-Agent::Agent(AgentOptions options, exec::NodeResources total, std::string ad,
-             std::unique_ptr<ServerLink> link,
+Agent::Agent(AgentOptions options, exec::NodeResources total, std::string ad, int lock_fd,
+             int64_t instance, std::unique_ptr<ServerLink> link,
              std::unique_ptr<ServerLink> waker, std::unique_ptr<exec::ProcessSupervisor> supervisor)
     : options_(std::move(options)),
       hostname_(Hostname()),
@@ -71,7 +86,9 @@ Agent::Agent(AgentOptions options, exec::NodeResources total, std::string ad,
       waker_link_(std::move(waker)),
       supervisor_(std::move(supervisor)),
       scripts_(options_.work_dir + "/scripts"),
-      scratch_(options_.work_dir + "/attempts") {
+      scratch_(options_.work_dir + "/attempts"),
+      instance_(instance),
+      lock_fd_(lock_fd) {
   waker_ = std::thread([this] { WakerLoop(); });
   // Several starters: a spawn blocks its thread until the child has exec-ed.
   int starters = std::clamp(static_cast<int>(ledger_.total().cores), 1, kMaxStarters);
@@ -82,6 +99,7 @@ Agent::~Agent() {
   Stop();
   if (waker_.joinable()) waker_.join();
   for (std::thread& starter : starters_) starter.join();
+  if (lock_fd_ >= 0) close(lock_fd_);
 }
 
 void Agent::Stop() {
@@ -95,8 +113,14 @@ void Agent::Stop() {
   // Jobs die with the agent: a restarted server requeues them, and two copies of one job
   // must never run at once.
   supervisor_->Shutdown();
+  int64_t instance;
+  {
+    std::lock_guard lock(mu_);
+    instance = instance_;
+  }
+  if (instance == 0) return;  // never registered (or refused): nothing of ours to leave
   (void)waker_link_->Wake(options_.name);
-  auto left = waker_link_->Leave(options_.name);
+  auto left = waker_link_->Leave(options_.name, instance);
   if (!left) LogWarning("agent: could not tell the server it is leaving: " + left.error().message());
 }
 
@@ -475,6 +499,7 @@ Status Agent::Run() {
       while (!ReportsDueLocked()) report_cv_.wait_until(lock, ReportsDueAtLocked());
       if (stopped_) return {};
       req.status = StatusLocked();
+      req.instance = instance_;
       int64_t free_cores = req.status.free_cpus;
       req.reports = reports_;
       for (const auto& [id, r] : running_) req.running_attempts.push_back(id);
@@ -504,11 +529,17 @@ Status Agent::Run() {
         // until it does. Only a refusal ends the agent, or errors that persist.
         bool transient = code == ErrorCode::kResourceExhausted || code == ErrorCode::kUnavailable;
         if (code == ErrorCode::kUnauthenticated || code == ErrorCode::kPermissionDenied ||
+            code == ErrorCode::kAlreadyExists ||
             (!transient && ++failures > 30)) {
           return Fail(resp.error());
         }
       } else {
         failures = 0;
+        if (resp->instance != 0 && resp->instance != instance_) {
+          instance_ = resp->instance;
+          auto saved = WriteFileAtomic(options_.work_dir + "/instance", std::to_string(instance_));
+          if (!saved) LogWarning("agent: cannot keep its instance: " + saved.error().message());
+        }
         // Acknowledged: drop what was sent, and forget attempts that ended.
         size_t sent = req.reports.size();
         for (size_t i = 0; i < sent; ++i) {

@@ -86,8 +86,8 @@ class Agent {
   };
   Owner OwnerOf(uid_t uid);
 
-  Agent(AgentOptions options, exec::NodeResources total, std::string ad,
-        std::unique_ptr<ServerLink> link,
+  Agent(AgentOptions options, exec::NodeResources total, std::string ad, int lock_fd,
+        int64_t instance, std::unique_ptr<ServerLink> link,
         std::unique_ptr<ServerLink> waker, std::unique_ptr<exec::ProcessSupervisor> supervisor);
   // An attempt made ready to spawn: scratch dir, script, request.
   struct Prepared {
@@ -143,6 +143,10 @@ class Agent {
   std::condition_variable report_cv_;  // the loop and the waker: reports due, poll over, stop
   void NotifyAllLocked();
   bool stopped_ = false;                           // GUARDED_BY(mu_)
+  // The server's name for this agent process (0 until its first poll is answered), kept in
+  // work_dir/instance so that a restarted agent is known as the same one.
+  int64_t instance_ = 0;                           // GUARDED_BY(mu_)
+  int lock_fd_ = -1;  // flock on work_dir/agent.lock: one agent per work dir
   bool in_long_poll_ = false;                      // GUARDED_BY(mu_)
   // Until then the agent offers no cores: its own disk was full when it prepared an attempt.
   std::chrono::steady_clock::time_point paused_until_;  // GUARDED_BY(mu_)

@@ -84,7 +84,7 @@ class FakeLink final : public ServerLink {
     server_->Wake();
     return {};
   }
-  Status Leave(const std::string&) override { return {}; }
+  Status Leave(const std::string&, int64_t) override { return {}; }
 
  private:
   FakeServer* server_;

@@ -239,6 +239,7 @@ json PollRequestToJson(const broker::PollRequest& r) {
             {"queue_cpus", s.queue_cpus},
             {"queue_memory_mb", s.queue_memory_mb},
             {"ad", s.ad}}},
+          {"instance", r.instance},
           {"reports", reports},
           {"running_attempts", r.running_attempts},
           {"max_wait_ms", r.max_wait_ms}};
@@ -279,6 +280,7 @@ Result<broker::PollRequest> PollRequestFromJson(const json& j) {
     }
     r.running_attempts = j.at("running_attempts").get<std::vector<int64_t>>();
     r.max_wait_ms = j.at("max_wait_ms").get<int64_t>();
+    r.instance = j.value("instance", int64_t{0});
     return r;
   });
 }
@@ -297,7 +299,8 @@ json PollResponseToJson(const broker::PollResponse& r) {
                            {"job", job},
                            {"array_task_count", a.array_task_count}});
   }
-  return {{"assignments", assignments},
+  return {{"instance", r.instance},
+          {"assignments", assignments},
           {"kill_attempts", r.kill_attempts},
           {"withdraw_attempts", r.withdraw_attempts}};
 }
@@ -306,6 +309,7 @@ Result<broker::PollResponse> PollResponseFromJson(const json& j) {
   broker::PollResponse r;
   try {
     r.kill_attempts = j.at("kill_attempts").get<std::vector<int64_t>>();
+    r.instance = j.value("instance", int64_t{0});
     if (j.contains("withdraw_attempts")) {
       r.withdraw_attempts = j.at("withdraw_attempts").get<std::vector<int64_t>>();
     }

@@ -60,7 +60,8 @@ class Broker {
   // Makes the agent's pending Poll return now (it has reports to send).
   void Wake(const std::string& agent_id);
   // The agent is going away (clean shutdown): it is no longer live, and what it ran is lost.
-  Status Leave(const std::string& agent_id);
+  // instance: the leaving agent's (0: unchecked); a stale instance leaves nothing.
+  Status Leave(const std::string& agent_id, int64_t instance = 0);
 
   // Timers: --begin times, lost agents. Called about once a second.
   void Tick();
@@ -83,6 +84,8 @@ class Broker {
     bool wake = false;
     int64_t generation = 0;  // bumped by Leave and loss: polls begun before return empty-handed
     bool lost = false;       // declared lost by Tick; its next poll makes it live again
+    int64_t instance = 0;    // the agent process holding the name (0: none known yet)
+    bool confirmed = false;  // a poll came back with it: the agent knows it
     std::shared_ptr<const classad::ClassAd> ad;  // parsed status.ad
     bool ad_constrains = false;                  // it has START/Requirements or Rank
   };
@@ -173,6 +176,9 @@ class Broker {
   // agent that has room and a higher Rank.
   bool MatchesHere(const model::Job& job, const std::string& agent_id);
   bool AgentLive(const AgentRecord& agent) const;
+  // Gives the poll's agent the name's instance, or refuses it: another live agent holds it.
+  Status Register(const PollRequest& request, AgentRecord& agent);
+  PollResponse EmptyHanded(const PollRequest& request);  // no work, but the instance
   bool Fenced(int64_t task_id) const;
   // Forgets the zombies of agent_id (it left or was lost: nobody can say what still runs).
   void DropZombies(const std::string& agent_id);
@@ -200,6 +206,7 @@ class Broker {
   int64_t waiting_polls_ = 0;
   int64_t next_id_ = 1;
   int64_t next_attempt_id_ = 1;
+  int64_t last_instance_ = 0;
   std::map<int64_t, ActiveTask> active_;                   // unfinished tasks by id
   std::map<int64_t, std::shared_ptr<const model::Job>> jobs_;  // jobs with unfinished tasks
   std::map<int64_t, int64_t> active_per_job_;  // active tasks, +1 for an unfinished tail

@@ -313,6 +313,7 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
   std::unique_lock lock(mu_);
   std::string source = "agent:" + req.agent_id;
   AgentRecord& agent = agents_[req.agent_id];
+  GANTRY_RETURN_IF_ERROR(Register(req, agent));
   if (!agent.ad || req.status.ad != agent.status.ad) {
     GANTRY_ASSIGN_OR_RETURN(classad::ClassAd ad, ParseAgentAd(req.status.ad));
     agent.ad_constrains = ad.Lookup("Requirements") || ad.Lookup("START") || ad.Lookup("Rank");
@@ -384,7 +385,7 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
       req.max_wait_ms, std::max<int64_t>(options_.agent_timeout_seconds * 1000 / 3, 200));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(max_wait_ms);
   while (true) {
-    if (agents_[req.agent_id].generation != generation) return PollResponse();  // it left
+    if (agents_[req.agent_id].generation != generation) return EmptyHanded(req);  // it left
     Pending assign;
     if (out.assignments.empty()) Assign(assign, req.agent_id, req.status, out);
     if (!assign.batch.empty() || !assign.tasks.empty()) {
@@ -407,7 +408,7 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
     bool timed_out = cv_.wait_until(lock, deadline) == std::cv_status::timeout;
     --waiting_polls_;
     if (timed_out) {
-      if (agents_[req.agent_id].generation != generation) return PollResponse();
+      if (agents_[req.agent_id].generation != generation) return EmptyHanded(req);
       Pending last;
       Assign(last, req.agent_id, req.status, out);
       if (!out.assignments.empty()) GANTRY_RETURN_IF_ERROR(CommitLocked(last));
@@ -415,13 +416,50 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
     }
   }
   agents_[req.agent_id].wake = false;
+  out.instance = agents_[req.agent_id].instance;
   return out;
 }
 
-Status Broker::Leave(const std::string& agent_id) {
+PollResponse Broker::EmptyHanded(const PollRequest& req) {
+  PollResponse out;
+  out.instance = agents_[req.agent_id].instance;
+  return out;
+}
+
+Status Broker::Register(const PollRequest& req, AgentRecord& agent) {
+  if (agent.instance != 0 && req.instance == agent.instance) {
+    agent.confirmed = true;
+    return {};
+  }
+  // A record without an instance was made by a restart (Load) or is new: the poll claims it.
+  // One held by another instance passes on only once that agent left or was lost. An
+  // instance whose answer never arrived (a failed commit) is not held: its agent asks again.
+  bool held = agent.instance != 0 && agent.confirmed && agent.last_seen != 0 && !agent.lost &&
+              AgentLive(agent);
+  if (held) {
+    int64_t ago = (clock_.Now() - agent.last_seen) / kMicrosPerSecond;
+    return Fail(AlreadyExists(
+        "agent name '" + req.agent_id + "' is taken by a live agent on " +
+        agent.status.hostname + " (its last poll " + std::to_string(ago) +
+        " s ago): give this agent another name (gantry agent --name), or stop the other one"));
+  }
+  agent.confirmed = req.instance != 0;
+  if (req.instance != 0) {
+    agent.instance = req.instance;  // the server restarted, or the name's holder is gone
+    last_instance_ = std::max(last_instance_, req.instance);
+  } else {
+    agent.instance = last_instance_ = std::max(last_instance_ + 1, clock_.Now());
+  }
+  return {};
+}
+
+Status Broker::Leave(const std::string& agent_id, int64_t instance) {
   std::lock_guard lock(mu_);
   auto agent = agents_.find(agent_id);
   if (agent == agents_.end()) return {};
+  if (instance != 0 && agent->second.instance != 0 && instance != agent->second.instance) {
+    return {};  // it no longer holds the name: what runs there is another agent's
+  }
   Pending p;
   for (int64_t id : AttemptsOn(agent_id)) LoseAttempt(p, id, "agent " + agent_id + " shut down");
   GANTRY_RETURN_IF_ERROR(CommitLocked(p));

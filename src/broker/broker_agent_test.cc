@@ -54,6 +54,38 @@ TEST_F(BrokerTest, AStartedAttemptLostAtEachRestartIsADeepRetryUntilTheJobFails)
   EXPECT_TRUE(Poll().assignments.empty());
 }
 
+// Regression (issue 10): two agents with the same name (the default `local`) wrote off each
+// other's attempts. The first holds the name; a second one is refused while it lives.
+TEST_F(BrokerTest, ASecondLiveAgentWithATakenNameIsRefused) {
+  int64_t id = Submit(Spec());
+  auto work = Poll();
+  ASSERT_EQ(work.assignments.size(), 1u);
+  int64_t first = work.assignments[0].attempt.id;
+  EXPECT_NE(work.instance, 0);
+  Poll({Report(first, Type::kStarted)});  // the first agent knows its instance now
+  PollRequest other = Request();  // a new process: no instance, lists nothing
+  auto refused = broker_->Poll(other);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), ErrorCode::kAlreadyExists);
+  EXPECT_NE(refused.error().message().find("taken by a live agent"), std::string::npos);
+  EXPECT_EQ(State(std::to_string(id)), TaskState::kRunning) << "its attempt was not written off";
+  ASSERT_TRUE(broker_->Leave("a1", work.instance + 1));  // a stale instance leaves nothing
+  EXPECT_EQ(State(std::to_string(id)), TaskState::kRunning);
+  ASSERT_TRUE(broker_->Leave("a1", work.instance));  // the holder goes: the name is free
+  auto taken = broker_->Poll(other);
+  ASSERT_TRUE(taken) << taken.error().message();
+  EXPECT_NE(taken->instance, work.instance);
+}
+
+// A server restart forgets instances: the agent that polls first with its own keeps it.
+TEST_F(BrokerTest, AfterARestartTheAgentKeepsItsInstance) {
+  auto first = Poll();
+  Poll();
+  Open();
+  auto again = Poll();
+  EXPECT_EQ(again.instance, first.instance);
+}
+
 model::JobSpec Array(model::JobSpec s, int64_t n, int64_t nice = 0) {
   s.array = model::ArraySpec{};
   for (int64_t i = 1; i <= n; ++i) s.array->task_ids.push_back(i);
@@ -69,7 +101,7 @@ class BrokerQueueTest : public BrokerTest {
     req.status.queue_cpus = queue;
     req.status.queue_memory_mb = 8000;
     req.running_attempts = running_;
-    PollResponse r = broker_->Poll(req).value();
+    PollResponse r = Send(req).value();
     for (const auto& a : r.assignments) running_.push_back(a.attempt.id);
     return r;
   }
@@ -82,7 +114,7 @@ TEST_F(BrokerTest, HoldTakesBackArrayTasksQueuedOnTheAgentButNotStarted) {
   PollRequest req = Request(2);
   req.status.queue_cpus = 2;
   req.status.queue_memory_mb = 8000;
-  auto work = broker_->Poll(req).value();
+  auto work = Send(req).value();
   ASSERT_EQ(work.assignments.size(), 4u);
   for (const auto& a : work.assignments) running_.push_back(a.attempt.id);
   int64_t first = work.assignments[0].attempt.id, second = work.assignments[1].attempt.id;

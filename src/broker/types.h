@@ -75,6 +75,9 @@ struct Assignment {
 
 struct PollRequest {
   std::string agent_id;
+  // The identity the server gave this agent process at its first poll (0: none yet). A name
+  // is held by one live instance: another agent polling with it is refused.
+  int64_t instance = 0;
   AgentStatus status;
   std::vector<AttemptReport> reports;
   std::vector<int64_t> running_attempts;
@@ -82,6 +85,7 @@ struct PollRequest {
 };
 
 struct PollResponse {
+  int64_t instance = 0;  // the agent's instance: sent with its later polls and its leave
   std::vector<Assignment> assignments;
   std::vector<int64_t> kill_attempts;
   // Attempts to take back if they have not started (a hold, a better job waiting): each
