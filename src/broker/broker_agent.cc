@@ -219,7 +219,7 @@ void Broker::Assign(Pending& p, const std::string& agent_id, const AgentStatus& 
       WithdrawBehind(agent_id, *it);
       break;
     }
-    ++it;  // before Start: a READY task leaves ready_ only at the commit, but be safe
+    ++it;  // ready_ changes only at the commit: the iterator stays valid
     if (active_.count(task_id)) {
       Start(p, task_id, job, agent_id, out);
       ++assigned[job_id];

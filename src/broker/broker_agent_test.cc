@@ -95,6 +95,14 @@ model::JobSpec Array(model::JobSpec s, int64_t n, int64_t nice = 0) {
 
 class BrokerQueueTest : public BrokerTest {
  protected:
+  // A job on all 4 cores of the agent; returns its attempt (0 if it was not sent).
+  int64_t Fill() {
+    model::JobSpec wide = Spec("fill");
+    wide.cpus_per_task = 4;
+    Submit(wide);
+    auto fill = Poll();
+    return fill.assignments.size() == 1 ? fill.assignments[0].attempt.id : 0;
+  }
   // A poll from a full agent (cores busy) with room for `queue` more cores in its queue.
   PollResponse PollFull(int64_t queue) {
     PollRequest req = Request(0);
@@ -148,12 +156,8 @@ TEST_F(BrokerTest, HoldTakesBackArrayTasksQueuedOnTheAgentButNotStarted) {
 // Regression (issue 11 item 3): array tasks filled the agent's queue ahead of a better
 // single job waiting for its cores, and refilled it as they ran: the single job ran last.
 TEST_F(BrokerQueueTest, ABetterSingleJobIsNotOvertakenByArrayTasksQueuedOnTheAgent) {
-  model::JobSpec wide = Spec("fill");
-  wide.cpus_per_task = 4;
-  Submit(wide);
-  auto fill = Poll();
-  ASSERT_EQ(fill.assignments.size(), 1u);
-  int64_t filler = fill.assignments[0].attempt.id;
+  int64_t filler = Fill();
+  ASSERT_NE(filler, 0);
   Poll({Report(filler, Type::kStarted)}, 0);
   int64_t arr = Submit(Array(Spec("arr"), 20, 1000));
   auto queued = PollFull(2);
@@ -186,12 +190,8 @@ TEST_F(BrokerQueueTest, ABetterSingleJobIsNotOvertakenByArrayTasksQueuedOnTheAge
 // With equal nice, submission order decides: a single job submitted before an array runs
 // before the array's later tasks, though the array could fill the agent's queue.
 TEST_F(BrokerQueueTest, WithEqualNiceASingleJobSubmittedFirstRunsBeforeTheArrayBehindIt) {
-  model::JobSpec wide = Spec("fill");
-  wide.cpus_per_task = 4;
-  Submit(wide);
-  auto fill = Poll();
-  ASSERT_EQ(fill.assignments.size(), 1u);
-  int64_t filler = fill.assignments[0].attempt.id;
+  int64_t filler = Fill();
+  ASSERT_NE(filler, 0);
   int64_t single = Submit(Spec("single"));
   int64_t arr = Submit(Array(Spec("arr"), 20));
   EXPECT_TRUE(PollFull(4).assignments.empty());
