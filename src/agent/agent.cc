@@ -1,6 +1,8 @@
 #include "agent/agent.h"
 
+#include <fcntl.h>
 #include <pwd.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -49,19 +51,32 @@ Result<std::unique_ptr<Agent>> Agent::Create(AgentOptions options,
   GANTRY_ASSIGN_OR_RETURN(std::string ad, BuildResourceAd(facts, options.ad_extra));
   GANTRY_RETURN_IF_ERROR(MakeDirs(options.work_dir + "/attempts", 0755));
   GANTRY_RETURN_IF_ERROR(MakeDirs(options.work_dir + "/scripts", 0755));
+  // Two agents on one work dir would kill each other's attempts as leftovers.
+  std::string lock_path = options.work_dir + "/agent.lock";
+  int lock_fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd < 0) return Fail(ErrnoError("cannot open " + lock_path, errno));
+  if (flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    close(lock_fd);
+    return Fail(FailedPrecondition("another agent is running on work dir " + options.work_dir +
+                                   " (" + lock_path + " is locked)"));
+  }
+  int64_t instance = 0;
+  if (auto saved = ReadFile(options.work_dir + "/instance")) {
+    instance = std::strtoll(saved->c_str(), nullptr, 10);
+  }
   // A previous agent on this work_dir that crashed may have left attempts running; the server
   // requeues them, so they must be gone before this agent starts anything.
   KillLeftoverAttempts(options.work_dir + "/attempts");
   exec::ProcessSupervisor::Options sup;
   sup.subreaper = options.subreaper;
   GANTRY_ASSIGN_OR_RETURN(auto supervisor, exec::ProcessSupervisor::Create(sup));
-  return std::unique_ptr<Agent>(new Agent(std::move(options), total, std::move(ad),
-                                          std::move(link),
+  return std::unique_ptr<Agent>(new Agent(std::move(options), total, std::move(ad), lock_fd,
+                                          instance, std::move(link),
                                           std::move(waker), std::move(supervisor)));
 }
 
-Agent::Agent(AgentOptions options, exec::NodeResources total, std::string ad,
-             std::unique_ptr<ServerLink> link,
+Agent::Agent(AgentOptions options, exec::NodeResources total, std::string ad, int lock_fd,
+             int64_t instance, std::unique_ptr<ServerLink> link,
              std::unique_ptr<ServerLink> waker, std::unique_ptr<exec::ProcessSupervisor> supervisor)
     : options_(std::move(options)),
       hostname_(Hostname()),
@@ -71,7 +86,9 @@ Agent::Agent(AgentOptions options, exec::NodeResources total, std::string ad,
       waker_link_(std::move(waker)),
       supervisor_(std::move(supervisor)),
       scripts_(options_.work_dir + "/scripts"),
-      scratch_(options_.work_dir + "/attempts") {
+      scratch_(options_.work_dir + "/attempts"),
+      instance_(instance),
+      lock_fd_(lock_fd) {
   waker_ = std::thread([this] { WakerLoop(); });
   // Several starters: a spawn blocks its thread until the child has exec-ed.
   int starters = std::clamp(static_cast<int>(ledger_.total().cores), 1, kMaxStarters);
@@ -82,6 +99,7 @@ Agent::~Agent() {
   Stop();
   if (waker_.joinable()) waker_.join();
   for (std::thread& starter : starters_) starter.join();
+  if (lock_fd_ >= 0) close(lock_fd_);
 }
 
 void Agent::Stop() {
@@ -95,8 +113,14 @@ void Agent::Stop() {
   // Jobs die with the agent: a restarted server requeues them, and two copies of one job
   // must never run at once.
   supervisor_->Shutdown();
+  int64_t instance;
+  {
+    std::lock_guard lock(mu_);
+    instance = instance_;
+  }
+  if (instance == 0) return;  // never registered (or refused): nothing of ours to leave
   (void)waker_link_->Wake(options_.name);
-  auto left = waker_link_->Leave(options_.name);
+  auto left = waker_link_->Leave(options_.name, instance);
   if (!left) LogWarning("agent: could not tell the server it is leaving: " + left.error().message());
 }
 
@@ -167,13 +191,20 @@ void Agent::StarterLoop() {
     if (p) {
       auto cancelled = [&] {
         auto it = running_.find(p->attempt_id);
-        return it == running_.end() || it->second.kill_requested;
+        return it == running_.end() || it->second.kill_requested ||
+               it->second.withdraw_requested;
+      };
+      auto withdrawn = [&] {
+        auto it = running_.find(p->attempt_id);
+        return it != running_.end() && !it->second.kill_requested &&
+               it->second.withdraw_requested;
       };
       cores_cv_.wait(lock, [&] {
         return stopped_ || cancelled() ||
                (turn == current_turn_ && StartableLocked(p->cpus, p->memory_mb));
       });
       bool stopping = stopped_, start = !stopping && !cancelled();
+      bool give_back = !stopping && withdrawn();
       // Reserved here, under mu_: another starter must not take the same cores.
       Result<exec::Reservation> reservation = Fail(FailedPrecondition("not started"));
       if (start) reservation = ledger_.Reserve(static_cast<int>(p->cpus), p->memory_mb);
@@ -187,6 +218,8 @@ void Agent::StarterLoop() {
         FailStart(*p, reservation.error().message());
       } else if (stopping) {
         Unprepare(*p);
+      } else if (give_back) {
+        Withdraw(*p);
       } else {
         FailStart(*p, "cancelled before it started");
       }
@@ -219,10 +252,12 @@ void Agent::OnExit(int64_t attempt_id, const exec::ExitStatus& status) {
       script = it->second.script;
       r.stdout_path = it->second.stdout_path;
       r.stderr_path = it->second.stderr_path;
+      r.start_time = it->second.start_time;
       it->second.reservation = exec::Reservation();  // free the cores now
     }
     task_wall_ms_ = task_wall_ms_ < 0 ? wall_ms : 0.8 * task_wall_ms_ + 0.2 * wall_ms;
     reports_.push_back(std::move(r));
+    unsent_starts_.erase(attempt_id);  // no longer urgent: it goes with the end
     wake_needed_ = true;
     cores_cv_.notify_all();
     // The waker and the loop sleep until the reports are due: they need a nudge for the
@@ -256,10 +291,23 @@ void Agent::Unprepare(const Prepared& p) {
 
 void Agent::FailStart(const Prepared& p, const std::string& why) {
   Unprepare(p);
-  broker::AttemptReport r = NewReport(broker::AttemptReport::Type::kFailedToStart, p.attempt_id);
-  r.reason = why;
   std::lock_guard lock(mu_);
   running_.erase(p.attempt_id);
+  ReportUnstartedLocked(p.attempt_id, broker::AttemptReport::Type::kFailedToStart, why);
+}
+
+void Agent::Withdraw(const Prepared& p) {
+  Unprepare(p);
+  std::lock_guard lock(mu_);
+  running_.erase(p.attempt_id);
+  ReportUnstartedLocked(p.attempt_id, broker::AttemptReport::Type::kWithdrawn,
+                        "taken back before it started");
+}
+
+void Agent::ReportUnstartedLocked(int64_t attempt_id, broker::AttemptReport::Type type,
+                                  const std::string& why) {
+  broker::AttemptReport r = NewReport(type, attempt_id);
+  r.reason = why;
   reports_.push_back(std::move(r));
   wake_needed_ = true;
   report_cv_.notify_all();
@@ -327,6 +375,9 @@ std::optional<Agent::Prepared> Agent::Prepare(const broker::Assignment& a) {
   req.working_dir = std::move(plan.working_dir);
   req.stdout_path = std::move(plan.stdout_path);
   req.stderr_path = std::move(plan.stderr_path);
+  req.output_mode = a.job->spec.open_mode == model::JobSpec::OpenMode::kAppend
+                        ? exec::SpawnRequest::OutputMode::kAppend
+                        : exec::SpawnRequest::OutputMode::kTruncate;
   if (hand_over) {
     req.uid = owner;
     req.gid = a.job->owner.gid;
@@ -348,6 +399,7 @@ void Agent::Launch(Prepared& p, exec::Reservation reservation) {
     entry.script = p.script;
     entry.stdout_path = p.request.stdout_path;
     entry.stderr_path = p.request.stderr_path;
+    entry.start_time = NowMicros();
   }
   auto handle = supervisor_->Start(p.request, [this, attempt_id](const exec::ExitStatus& s) {
     OnExit(attempt_id, s);
@@ -360,13 +412,23 @@ void Agent::Launch(Prepared& p, exec::Reservation reservation) {
   if (entry == running_.end()) return;
   entry->second.handle = *handle;
   bool kill = entry->second.kill_requested;
-  broker::AttemptReport started = NewReport(broker::AttemptReport::Type::kStarted, attempt_id);
-  started.stdout_path = p.request.stdout_path;
-  started.stderr_path = p.request.stderr_path;
-  // The exit may already be queued: the start must come first.
-  auto pos = std::find_if(reports_.begin(), reports_.end(),
-                          [&](const broker::AttemptReport& r) { return r.attempt_id == attempt_id; });
-  reports_.insert(pos, std::move(started));
+  // Its end may be queued or on its way already: that report carries the start time.
+  bool ended = std::any_of(reports_.begin(), reports_.end(), [&](const broker::AttemptReport& r) {
+    return r.attempt_id == attempt_id;
+  });
+  if (!ended) {
+    broker::AttemptReport started = NewReport(broker::AttemptReport::Type::kStarted, attempt_id);
+    started.time = entry->second.start_time;
+    started.stdout_path = p.request.stdout_path;
+    started.stderr_path = p.request.stderr_path;
+    reports_.push_back(std::move(started));
+    // A start is sent at once, or within start_linger_ms with others (ReportsDueLocked): the
+    // server must see RUNNING while it runs, and count it as started if the agent dies.
+    bool first = unsent_starts_.empty();
+    unsent_starts_[attempt_id] = entry->second.start_time;
+    wake_needed_ = true;
+    if (first || reports_.size() == 1) report_cv_.notify_all();
+  }
   lock.unlock();
   if (kill) (void)supervisor_->Kill(*handle, exec::KillMode::kCancel);
 }
@@ -389,13 +451,21 @@ bool Agent::ReportsDueLocked() const {
   if (reports_.empty() || stopped_ || options_.report_linger_ms <= 0) return true;
   // Less than a node's worth queued: it will soon want more work, and a round trip takes time.
   if (QueuedCoresLocked() <= ledger_.total().cores) return true;
-  return NowMicros() >= reports_.front().time + options_.report_linger_ms * 1000;
+  return NowMicros() >= ReportsDueTimeLocked();
+}
+
+TimeMicros Agent::ReportsDueTimeLocked() const {
+  if (reports_.empty()) return 0;
+  TimeMicros due = reports_.front().time + options_.report_linger_ms * 1000;
+  int64_t start_linger_us = std::min(options_.start_linger_ms, options_.report_linger_ms) * 1000;
+  for (const auto& [id, started] : unsent_starts_) {
+    due = std::min(due, started + start_linger_us);
+  }
+  return due;
 }
 
 std::chrono::steady_clock::time_point Agent::ReportsDueAtLocked() const {
-  int64_t left = reports_.empty() ? 0
-                                  : reports_.front().time + options_.report_linger_ms * 1000 -
-                                        NowMicros();
+  int64_t left = ReportsDueTimeLocked() - NowMicros();
   return std::chrono::steady_clock::now() + std::chrono::microseconds(std::max<int64_t>(left, 0));
 }
 
@@ -429,6 +499,7 @@ Status Agent::Run() {
       while (!ReportsDueLocked()) report_cv_.wait_until(lock, ReportsDueAtLocked());
       if (stopped_) return {};
       req.status = StatusLocked();
+      req.instance = instance_;
       int64_t free_cores = req.status.free_cpus;
       req.reports = reports_;
       for (const auto& [id, r] : running_) req.running_attempts.push_back(id);
@@ -458,16 +529,24 @@ Status Agent::Run() {
         // until it does. Only a refusal ends the agent, or errors that persist.
         bool transient = code == ErrorCode::kResourceExhausted || code == ErrorCode::kUnavailable;
         if (code == ErrorCode::kUnauthenticated || code == ErrorCode::kPermissionDenied ||
+            code == ErrorCode::kAlreadyExists ||
             (!transient && ++failures > 30)) {
           return Fail(resp.error());
         }
       } else {
         failures = 0;
+        if (resp->instance != 0 && resp->instance != instance_) {
+          instance_ = resp->instance;
+          auto saved = WriteFileAtomic(options_.work_dir + "/instance", std::to_string(instance_));
+          if (!saved) LogWarning("agent: cannot keep its instance: " + saved.error().message());
+        }
         // Acknowledged: drop what was sent, and forget attempts that ended.
         size_t sent = req.reports.size();
         for (size_t i = 0; i < sent; ++i) {
           if (req.reports[i].type != broker::AttemptReport::Type::kStarted) {
             running_.erase(req.reports[i].attempt_id);
+          } else {
+            unsent_starts_.erase(req.reports[i].attempt_id);
           }
         }
         reports_.erase(reports_.begin(), reports_.begin() + static_cast<long>(sent));
@@ -476,16 +555,30 @@ Status Agent::Run() {
             kills.push_back(id);
           }
         }
-        // Queued work to kill never starts: it ends here, and says so.
-        for (int64_t id : resp->kill_attempts) {
+        // Queued work to kill or give back never starts: it ends here, and says so.
+        auto unqueue = [&](int64_t id) {
           auto it = std::find_if(queued_.begin(), queued_.end(),
                                  [&](const broker::Assignment& a) { return a.attempt.id == id; });
-          if (it == queued_.end()) continue;
+          if (it == queued_.end()) return false;
           queued_.erase(it);
-          broker::AttemptReport r = NewReport(broker::AttemptReport::Type::kFailedToStart, id);
-          r.reason = "cancelled before it started";
-          reports_.push_back(std::move(r));
-          wake_needed_ = true;
+          return true;
+        };
+        for (int64_t id : resp->kill_attempts) {
+          if (unqueue(id)) {
+            ReportUnstartedLocked(id, broker::AttemptReport::Type::kFailedToStart,
+                                  "cancelled before it started");
+          }
+        }
+        // One a starter holds is given back unless it is already being spawned; one that
+        // runs or ended is answered by its start or end report.
+        for (int64_t id : resp->withdraw_attempts) {
+          if (unqueue(id)) {
+            ReportUnstartedLocked(id, broker::AttemptReport::Type::kWithdrawn,
+                                  "taken back before it started");
+          } else if (auto it = running_.find(id); it != running_.end() && it->second.handle == 0) {
+            it->second.withdraw_requested = true;
+            cores_cv_.notify_all();
+          }
         }
         for (broker::Assignment& a : resp->assignments) queued_.push_back(std::move(a));
         if (!resp->assignments.empty()) queue_cv_.notify_all();

@@ -42,6 +42,9 @@ struct AgentOptions {
   // While the queue keeps the cores busy, reports wait up to this long for company, so that
   // one commit carries many; 0: sent at once.
   int64_t report_linger_ms = 20;
+  // A start waits at most this long for company (at most report_linger_ms), so that `q`
+  // and the journal see RUNNING promptly while starts that happen together share a commit.
+  int64_t start_linger_ms = 5;
   bool subreaper = true;
 };
 
@@ -68,6 +71,8 @@ class Agent {
     std::string attempt_dir;
     std::string script;
     bool kill_requested = false;  // a kill order came while it was being started
+    bool withdraw_requested = false;  // the server wants it back if it has not started
+    TimeMicros start_time = 0;    // when it was spawned; sent with its end too
     // Sent with the end too: it may be reported before its start is.
     std::string stdout_path;
     std::string stderr_path;
@@ -81,8 +86,8 @@ class Agent {
   };
   Owner OwnerOf(uid_t uid);
 
-  Agent(AgentOptions options, exec::NodeResources total, std::string ad,
-        std::unique_ptr<ServerLink> link,
+  Agent(AgentOptions options, exec::NodeResources total, std::string ad, int lock_fd,
+        int64_t instance, std::unique_ptr<ServerLink> link,
         std::unique_ptr<ServerLink> waker, std::unique_ptr<exec::ProcessSupervisor> supervisor);
   // An attempt made ready to spawn: scratch dir, script, request.
   struct Prepared {
@@ -98,6 +103,11 @@ class Agent {
   void Launch(Prepared& prepared, exec::Reservation reservation);
   // Undoes Prepare; reports kFailedToStart with why.
   void FailStart(const Prepared& prepared, const std::string& why);
+  // Undoes Prepare; reports kWithdrawn (the server asked for it back before it started).
+  void Withdraw(const Prepared& prepared);
+  // Queues the report that ends a queued attempt that never started.
+  void ReportUnstartedLocked(int64_t attempt_id, broker::AttemptReport::Type type,
+                             const std::string& why);
   // Undoes Prepare; the attempt goes back to the server unreported (the disk is full).
   void HandBack(const Prepared& prepared, const std::string& why);
   void Unprepare(const Prepared& prepared);
@@ -109,6 +119,7 @@ class Agent {
   // Whether the unsent reports should go now (see report_linger_ms), and when they will.
   bool ReportsDueLocked() const;
   std::chrono::steady_clock::time_point ReportsDueAtLocked() const;
+  TimeMicros ReportsDueTimeLocked() const;
   // Whether an attempt this big can start now (or never could: Launch refuses it).
   bool StartableLocked(int64_t cpus, int64_t memory_mb) const;
   void OnExit(int64_t attempt_id, const exec::ExitStatus& status);
@@ -132,11 +143,17 @@ class Agent {
   std::condition_variable report_cv_;  // the loop and the waker: reports due, poll over, stop
   void NotifyAllLocked();
   bool stopped_ = false;                           // GUARDED_BY(mu_)
+  // The server's name for this agent process (0 until its first poll is answered), kept in
+  // work_dir/instance so that a restarted agent is known as the same one.
+  int64_t instance_ = 0;                           // GUARDED_BY(mu_)
+  int lock_fd_ = -1;  // flock on work_dir/agent.lock: one agent per work dir
   bool in_long_poll_ = false;                      // GUARDED_BY(mu_)
   // Until then the agent offers no cores: its own disk was full when it prepared an attempt.
   std::chrono::steady_clock::time_point paused_until_;  // GUARDED_BY(mu_)
   bool wake_needed_ = false;                       // GUARDED_BY(mu_)
   std::vector<broker::AttemptReport> reports_;     // GUARDED_BY(mu_), not yet acknowledged
+  // Attempts running whose start report has not been sent: when each started.
+  std::map<int64_t, TimeMicros> unsent_starts_;    // GUARDED_BY(mu_)
   std::map<int64_t, Running> running_;             // GUARDED_BY(mu_)
   std::deque<broker::Assignment> queued_;          // GUARDED_BY(mu_), received, not started
   int64_t preparing_cores_ = 0;  // GUARDED_BY(mu_), the starters' attempts in hand

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "base/file.h"
 #include "base/temp_dir.h"
 
 namespace gantry::agent {
@@ -35,10 +36,15 @@ class FakeServer {
       pending_.clear();
       return response;
     }
-    auto wait = std::chrono::milliseconds(std::min<int64_t>(request.max_wait_ms, 200));
+    auto wait = std::chrono::milliseconds(std::min<int64_t>(request.max_wait_ms, max_wait_ms_));
     cv_.wait_for(lock, wait, [&] { return woken_; });
     woken_ = false;
     return response;
+  }
+  // Polls wait at most this long (the agent's long-poll asks for 20 s).
+  void SetMaxWaitMs(int64_t ms) {
+    std::lock_guard lock(mu_);
+    max_wait_ms_ = ms;
   }
   void Wake() {
     std::lock_guard lock(mu_);
@@ -65,6 +71,7 @@ class FakeServer {
   std::vector<broker::Assignment> pending_;
   std::vector<broker::AttemptReport> reports_;
   bool woken_ = false;
+  int64_t max_wait_ms_ = 200;
 };
 
 class FakeLink final : public ServerLink {
@@ -77,7 +84,7 @@ class FakeLink final : public ServerLink {
     server_->Wake();
     return {};
   }
-  Status Leave(const std::string&) override { return {}; }
+  Status Leave(const std::string&, int64_t) override { return {}; }
 
  private:
   FakeServer* server_;
@@ -125,6 +132,18 @@ class AgentLoopTest : public ::testing::Test {
     ADD_FAILURE() << "no report for attempt " << attempt_id;
     return 0;
   }
+  // When the attempt started: its start report's time, or (if it ended first and sent no
+  // start report) the start time its end report carries.
+  int64_t StartOf(int64_t attempt_id) {
+    for (const auto& r : server_.WaitFor(Type::kStarted, 0)) {
+      if (r.attempt_id == attempt_id) return r.time;
+    }
+    for (const auto& r : server_.WaitFor(Type::kFinished, 0)) {
+      if (r.attempt_id == attempt_id) return r.start_time;
+    }
+    ADD_FAILURE() << "no start for attempt " << attempt_id;
+    return 0;
+  }
 
   TempDir work_{"agent_test"};
   TempDir jobs_{"agent_test_jobs"};
@@ -140,10 +159,9 @@ TEST_F(AgentLoopTest, QueuedTasksTakeCoresInQueueOrder) {
                 Task(3, 1, "#!/bin/sh\ntrue\n")});
   std::vector<broker::AttemptReport> finished = server_.WaitFor(Type::kFinished, 3);
   ASSERT_EQ(finished.size(), 3u);
-  std::vector<broker::AttemptReport> started = server_.WaitFor(Type::kStarted, 3);
   for (const auto& r : finished) EXPECT_EQ(r.exit_code, 0) << r.reason;
-  EXPECT_GE(TimeOf(started, 102), TimeOf(finished, 101)) << "the 2-core task waits for both cores";
-  EXPECT_GE(TimeOf(started, 103), TimeOf(finished, 101)) << "the 1-core task waits its turn";
+  EXPECT_GE(StartOf(102), TimeOf(finished, 101)) << "the 2-core task waits for both cores";
+  EXPECT_GE(StartOf(103), TimeOf(finished, 101)) << "the 1-core task waits its turn";
 }
 
 // Attempts of one job share its script; their scratch dirs are reused; nothing is left.
@@ -162,6 +180,36 @@ TEST_F(AgentLoopTest, ManyShortTasksRunAndLeaveNothingBehind) {
   agent_.reset();
   EXPECT_TRUE(std::filesystem::is_empty(work_.path() + "/attempts"));
   EXPECT_TRUE(std::filesystem::is_empty(work_.path() + "/scripts"));
+}
+
+// Regression: a start reached the server only with the next poll, which a long-poll held
+// back until the job ended, so a running job stayed SCHEDULED and a crash found it unstarted.
+TEST_F(AgentLoopTest, AStartIsReportedWhileTheAttemptRuns) {
+  server_.SetMaxWaitMs(60'000);  // as a real server: nothing ends the long-poll but a wake
+  std::string go = jobs_.path() + "/go";
+  server_.Give({Task(1, 1, "#!/bin/sh\nwhile [ ! -e " + go + " ]; do sleep 0.01; done\n")});
+  std::vector<broker::AttemptReport> started = server_.WaitFor(Type::kStarted, 1);
+  ASSERT_EQ(started.size(), 1u) << "no start report while the attempt runs";
+  EXPECT_EQ(started[0].attempt_id, 101);
+  EXPECT_TRUE(server_.WaitFor(Type::kFinished, 0).empty()) << "it cannot have ended yet";
+  ASSERT_TRUE(WriteFileAtomic(go, "").has_value());
+  std::vector<broker::AttemptReport> finished = server_.WaitFor(Type::kFinished, 1);
+  ASSERT_EQ(finished.size(), 1u);
+  EXPECT_EQ(finished[0].start_time, started[0].time) << "the end carries the same start";
+}
+
+// Regression: when an end reached the server before its start, the server took the end's
+// time as the start (a finished job then showed no run time, and `q` counted up from it).
+TEST_F(AgentLoopTest, EveryEndReportCarriesItsStartTime) {
+  std::vector<broker::Assignment> work;
+  for (int64_t id = 1; id <= 10; ++id) work.push_back(Task(id, 1, "#!/bin/sh\nsleep 0.01\n"));
+  server_.Give(std::move(work));
+  std::vector<broker::AttemptReport> finished = server_.WaitFor(Type::kFinished, 10);
+  ASSERT_EQ(finished.size(), 10u);
+  for (const auto& r : finished) {
+    EXPECT_GT(r.start_time, 0) << "attempt " << r.attempt_id;
+    EXPECT_LT(r.start_time, r.time) << "attempt " << r.attempt_id << " ran for 10 ms";
+  }
 }
 
 }  // namespace

@@ -21,10 +21,11 @@ class HttpServerLink final : public ServerLink {
     return api::PollResponseFromJson(body);
   }
 
-  Status Leave(const std::string& agent_id) override {
+  Status Leave(const std::string& agent_id, int64_t instance) override {
+    api::json body = {{"instance", instance}};
     GANTRY_ASSIGN_OR_RETURN(net::HttpResponse r,
-                            client_->Request("POST", "/v1/agents/" + agent_id + "/leave", "{}",
-                                             Headers()));
+                            client_->Request("POST", "/v1/agents/" + agent_id + "/leave",
+                                             body.dump(), Headers()));
     return Check(r);
   }
 
@@ -48,6 +49,7 @@ class HttpServerLink final : public ServerLink {
     // A refused identity will not change by retrying: those end the agent.
     ErrorCode code = r.status == 401   ? ErrorCode::kUnauthenticated
                      : r.status == 403 ? ErrorCode::kPermissionDenied
+                     : r.status == 409 ? ErrorCode::kAlreadyExists  // its name is taken
                                        : ErrorCode::kUnavailable;
     return Fail(Error(code, "server " + client_->url() + " answered " + std::to_string(r.status) +
                                 ": " + message));

@@ -17,8 +17,9 @@ class ServerLink {
   virtual Result<broker::PollResponse> Poll(const std::string& agent_id,
                                             const broker::PollRequest& request) = 0;
   virtual Status Wake(const std::string& agent_id) = 0;
-  // Tells the server this agent is going away (its attempts have been killed).
-  virtual Status Leave(const std::string& agent_id) = 0;
+  // Tells the server this agent (instance, from its polls' answers) is going away (its
+  // attempts have been killed).
+  virtual Status Leave(const std::string& agent_id, int64_t instance) = 0;
 };
 
 // url: unix:///path or http://127.0.0.1:PORT; token: sent as a bearer token over TCP.

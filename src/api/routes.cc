@@ -385,7 +385,14 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
     if (!c.admin) {
       return Fail(PermissionDenied("only the server's own user (or root) may run an agent"));
     }
-    GANTRY_RETURN_IF_ERROR(broker.Leave(std::string(req.Param("name"))));
+    int64_t instance = 0;  // older agents send {}
+    if (!req.body.empty()) {
+      GANTRY_ASSIGN_OR_RETURN(json body, ParseJson(req.body));
+      if (body.is_object() && body.contains("instance") && body["instance"].is_number_integer()) {
+        instance = body["instance"].get<int64_t>();
+      }
+    }
+    GANTRY_RETURN_IF_ERROR(broker.Leave(std::string(req.Param("name")), instance));
     return JsonReply(json::object());
   }));
 

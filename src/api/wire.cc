@@ -12,6 +12,7 @@ std::string_view ReportTypeName(broker::AttemptReport::Type t) {
     case broker::AttemptReport::Type::kStarted: return "started";
     case broker::AttemptReport::Type::kFinished: return "finished";
     case broker::AttemptReport::Type::kFailedToStart: return "failed_to_start";
+    case broker::AttemptReport::Type::kWithdrawn: return "withdrawn";
   }
   return "?";
 }
@@ -221,6 +222,7 @@ json PollRequestToJson(const broker::PollRequest& r) {
     reports.push_back({{"type", ReportTypeName(rep.type)},
                        {"attempt_id", rep.attempt_id},
                        {"time", rep.time},
+                       {"start_time", rep.start_time},
                        {"exit_code", rep.exit_code},
                        {"signal", rep.signal},
                        {"timed_out", rep.timed_out},
@@ -241,6 +243,7 @@ json PollRequestToJson(const broker::PollRequest& r) {
             {"queue_cpus", s.queue_cpus},
             {"queue_memory_mb", s.queue_memory_mb},
             {"ad", s.ad}}},
+          {"instance", r.instance},
           {"reports", reports},
           {"running_attempts", r.running_attempts},
           {"max_wait_ms", r.max_wait_ms}};
@@ -262,11 +265,13 @@ Result<broker::PollRequest> PollRequestFromJson(const json& j) {
     for (const json& rep : j.at("reports")) {
       broker::AttemptReport a;
       std::string type = rep.at("type").get<std::string>();
-      a.type = type == "started"    ? broker::AttemptReport::Type::kStarted
-               : type == "finished" ? broker::AttemptReport::Type::kFinished
-                                    : broker::AttemptReport::Type::kFailedToStart;
+      a.type = type == "started"     ? broker::AttemptReport::Type::kStarted
+               : type == "finished"  ? broker::AttemptReport::Type::kFinished
+               : type == "withdrawn" ? broker::AttemptReport::Type::kWithdrawn
+                                     : broker::AttemptReport::Type::kFailedToStart;
       a.attempt_id = rep.at("attempt_id").get<int64_t>();
       a.time = rep.at("time").get<int64_t>();
+      a.start_time = rep.value("start_time", int64_t{0});  // optional: older agents omit it
       a.exit_code = rep.at("exit_code").get<int>();
       a.signal = rep.at("signal").get<int>();
       a.timed_out = rep.at("timed_out").get<bool>();
@@ -279,6 +284,7 @@ Result<broker::PollRequest> PollRequestFromJson(const json& j) {
     }
     r.running_attempts = j.at("running_attempts").get<std::vector<int64_t>>();
     r.max_wait_ms = j.at("max_wait_ms").get<int64_t>();
+    r.instance = j.value("instance", int64_t{0});
     return r;
   });
 }
@@ -297,13 +303,20 @@ json PollResponseToJson(const broker::PollResponse& r) {
                            {"job", job},
                            {"array_task_count", a.array_task_count}});
   }
-  return {{"assignments", assignments}, {"kill_attempts", r.kill_attempts}};
+  return {{"instance", r.instance},
+          {"assignments", assignments},
+          {"kill_attempts", r.kill_attempts},
+          {"withdraw_attempts", r.withdraw_attempts}};
 }
 
 Result<broker::PollResponse> PollResponseFromJson(const json& j) {
   broker::PollResponse r;
   try {
     r.kill_attempts = j.at("kill_attempts").get<std::vector<int64_t>>();
+    r.instance = j.value("instance", int64_t{0});
+    if (j.contains("withdraw_attempts")) {
+      r.withdraw_attempts = j.at("withdraw_attempts").get<std::vector<int64_t>>();
+    }
     // An array's tasks share their job: it is decoded once (its ids may be a million).
     std::map<int64_t, std::shared_ptr<const model::Job>> jobs;
     for (const json& a : j.at("assignments")) {

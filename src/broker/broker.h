@@ -62,7 +62,8 @@ class Broker {
   // Makes the agent's pending Poll return now (it has reports to send).
   void Wake(const std::string& agent_id);
   // The agent is going away (clean shutdown): it is no longer live, and what it ran is lost.
-  Status Leave(const std::string& agent_id);
+  // instance: the leaving agent's (0: unchecked); a stale instance leaves nothing.
+  Status Leave(const std::string& agent_id, int64_t instance = 0);
 
   // Timers: --begin times, lost agents. Called about once a second.
   void Tick();
@@ -81,9 +82,12 @@ class Broker {
     AgentStatus status;
     TimeMicros last_seen = 0;
     std::set<int64_t> kill_orders;
+    std::set<int64_t> withdraw_orders;
     bool wake = false;
     int64_t generation = 0;  // bumped by Leave and loss: polls begun before return empty-handed
     bool lost = false;       // declared lost by Tick; its next poll makes it live again
+    int64_t instance = 0;    // the agent process holding the name (0: none known yet)
+    bool confirmed = false;  // a poll came back with it: the agent knows it
     std::shared_ptr<const classad::ClassAd> ad;  // parsed status.ad
     bool ad_constrains = false;                  // it has START/Requirements or Rank
   };
@@ -100,6 +104,16 @@ class Broker {
   struct Zombie {
     std::string agent;
     int64_t task_id = 0;
+  };
+  // An attempt the server asked its agent to take back unstarted (PollResponse::
+  // withdraw_attempts), until the agent answers (withdrawn, or started or ended after all).
+  struct Withdrawal {
+    enum class Purpose { kHold, kPriority };  // then HELD, or READY behind a better job
+    enum class Outcome { kPending, kWithdrawn, kStarted };
+    Purpose purpose = Purpose::kPriority;
+    std::string by, source;  // who held it
+    Outcome outcome = Outcome::kPending;
+    bool awaited = false;  // a Hold call waits for the outcome (and forgets it)
   };
 
   // What a TaskRef names: its tasks as memory knows them (an untouched task of a tail is
@@ -170,9 +184,25 @@ class Broker {
   // agent that has room and a higher Rank.
   bool MatchesHere(const model::Job& job, const std::string& agent_id);
   bool AgentLive(const AgentRecord& agent) const;
+  // Gives the poll's agent the name's instance, or refuses it: another live agent holds it.
+  Status Register(const PollRequest& request, AgentRecord& agent);
+  PollResponse EmptyHanded(const PollRequest& request);  // no work, but the instance
   bool Fenced(int64_t task_id) const;
   // Forgets the zombies of agent_id (it left or was lost: nobody can say what still runs).
   void DropZombies(const std::string& agent_id);
+  // Waits (releasing lock) until the agents answered the withdrawals of attempts, or a few
+  // seconds; returns how many were taken back.
+  int64_t AwaitWithdrawals(std::unique_lock<std::mutex>& lock, const std::vector<int64_t>& attempts);
+  // Asks the attempt's agent to take it back unstarted (a hold outranks a priority request).
+  void AskWithdraw(const model::Attempt& attempt, Withdrawal w);
+  // Notes what the reports of a committed poll say of pending withdrawals.
+  // `ended`: attempts the commit ended (lost ones among them).
+  void ResolveWithdrawals(const std::vector<AttemptReport>& reports,
+                          const std::vector<model::Attempt>& ended);
+  // Asks agent_id to take back its queued, unstarted attempts of lower priority than key
+  // (a job that waits for this agent's cores), so they do not start before it.
+  void WithdrawBehind(const std::string& agent_id, const std::tuple<int64_t, int64_t, int64_t>& key);
+  std::tuple<int64_t, int64_t, int64_t> ReadyKey(int64_t task_id, const model::Job& job) const;
 
   store::Store& store_;
   const Clock& clock_;
@@ -184,6 +214,7 @@ class Broker {
   int64_t waiting_polls_ = 0;
   int64_t next_id_ = 1;
   int64_t next_attempt_id_ = 1;
+  int64_t last_instance_ = 0;
   std::map<int64_t, ActiveTask> active_;                   // unfinished tasks by id
   std::map<int64_t, std::shared_ptr<const model::Job>> jobs_;  // jobs with unfinished tasks
   std::map<int64_t, int64_t> active_per_job_;  // active tasks, +1 for an unfinished tail
@@ -197,6 +228,7 @@ class Broker {
   std::map<int64_t, model::Attempt> attempts_;             // unfinished attempts by id
   std::map<std::string, AgentRecord> agents_;
   std::map<int64_t, Zombie> zombies_;                      // by attempt id
+  std::map<int64_t, Withdrawal> withdrawals_;              // by attempt id
   std::map<int64_t, std::shared_ptr<const classad::ClassAd>> job_ads_;  // jobs with constraints
 };
 

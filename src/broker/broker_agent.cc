@@ -53,10 +53,34 @@ void Broker::FinishAttempt(Pending& p, const AttemptReport& r, const std::string
                "attempt " + std::to_string(a.number) + " started on " + a.agent, source);
     return;
   }
+  if (r.type == AttemptReport::Type::kWithdrawn) {
+    if (a.state != AttemptState::kScheduled) return;  // it had started: not withdrawn
+    auto w = withdrawals_.find(a.id);
+    bool hold = w != withdrawals_.end() && w->second.purpose == Withdrawal::Purpose::kHold;
+    a.state = AttemptState::kEnded;
+    a.end_time = now;
+    a.reason = "taken back unstarted from the queue of agent " + a.agent +
+               (hold ? " to be held" : ": a job of higher priority waits for its cores");
+    p.batch.attempts.push_back(a);
+    t.current_attempt = 0;
+    if (t.cancel_requested) {
+      t.end_time = now;
+      Transition(p, t, TaskState::kCancelled, "state", "cancelled; " + a.reason, source);
+    } else if (hold) {
+      Transition(p, t, TaskState::kHeld, "state", "held by " + w->second.by + " (" + a.reason + ")",
+                 w->second.source);
+    } else {
+      Transition(p, t, TaskState::kReady, "state", a.reason + "; requeued (it had not started)",
+                 source);
+    }
+    return;
+  }
   if (r.type == AttemptReport::Type::kFinished && t.state == TaskState::kScheduled) {
-    // It ran, but its start was never reported: record the start first.
-    a.start_time = now;
-    t.start_time = now;
+    // It ran, but its start was not reported (it ended first): record the start first, at
+    // the time the agent says it started.
+    TimeMicros started = r.start_time > 0 && r.start_time <= now ? r.start_time : now;
+    a.start_time = started;
+    t.start_time = started;
     Transition(p, t, TaskState::kRunning, "state",
                "attempt " + std::to_string(a.number) + " started on " + a.agent, source);
   }
@@ -121,6 +145,11 @@ void Broker::LoseAttempt(Pending& p, int64_t attempt_id, const std::string& why)
   if (t.cancel_requested) {
     t.end_time = a.end_time;
     Transition(p, t, TaskState::kCancelled, "state", "cancelled; " + why, "server");
+  } else if (!started && withdrawals_.count(a.id) &&
+             withdrawals_.at(a.id).purpose == Withdrawal::Purpose::kHold) {
+    // Lost while a hold was taking it back: it never ran, and it stays held.
+    Transition(p, t, TaskState::kHeld, "state",
+               "held by " + withdrawals_.at(a.id).by + " (" + why + ")", "server");
   } else if (!started) {
     // Shallow resubmission: it never ran, so no retry is spent.
     Transition(p, t, TaskState::kReady, "state", why + "; requeued (it had not started)",
@@ -137,28 +166,22 @@ void Broker::LoseAttempt(Pending& p, int64_t attempt_id, const std::string& why)
   }
 }
 
+// Pending work starts in priority order (nice, then submission: SLURM's rule): the walk
+// stops at the first job that could run on this agent but does not fit its free cores (or,
+// for an array task, its queue), so nothing behind that job takes this agent's cores first,
+// and queued array tasks behind it are taken back. A job that can never run here (too big,
+// its Requirements, a fence, its array's limit) does not hold the others back.
 void Broker::Assign(Pending& p, const std::string& agent_id, const AgentStatus& status,
                     PollResponse& out) {
   std::map<int64_t, int64_t> assigned;  // per job, in this call
   int64_t free_cpus = status.free_cpus, free_memory_mb = status.free_memory_mb;
   int64_t queue_cpus = status.queue_cpus, queue_memory_mb = status.queue_memory_mb;
   // Only array tasks wait in an agent's queue: a single job waits in ours, where a job
-  // submitted later with a better priority can still overtake it. So the free cores are
-  // filled from the whole ready queue, the agent's queue from the arrays' tails alone (and a
-  // node with no free core costs a poll O(arrays), not O(ready jobs)).
-  bool queueing = false;
-  auto it = ready_.begin();
-  auto next_tail = ready_tails_.begin();
-  while (true) {
-    if (!queueing && (it == ready_.end() || free_cpus <= 0)) queueing = true;
-    if (queueing && (next_tail == ready_tails_.end() || queue_cpus <= 0)) break;
-    int64_t nice = 0, job_id = 0, task_id = 0;
-    if (!queueing) {
-      std::tie(nice, job_id, task_id) = *it;
-    } else {
-      std::tie(nice, job_id) = *next_tail++;
-      task_id = job_id + *tails_.at(job_id).NextPristine();  // as memory has it; p may be ahead
-    }
+  // submitted later with a better priority can still overtake it.
+  // Also with no room left: the first job that would run here is found, and what waits in
+  // the agent's queue behind it is taken back.
+  for (auto it = ready_.begin(); it != ready_.end();) {
+    auto [nice, job_id, task_id] = *it;
     const std::shared_ptr<const model::Job>& job = jobs_.at(job_id);
     const model::JobSpec& spec = job->spec;
     auto at_limit = [&] {
@@ -167,13 +190,12 @@ void Broker::Assign(Pending& p, const std::string& agent_id, const AgentStatus& 
     };
     if (at_limit()) {
       // Skip the rest of this array: its limit is reached.
-      if (!queueing) it = ready_.lower_bound(std::make_tuple(nice, job_id + 1, int64_t{0}));
+      it = ready_.lower_bound(std::make_tuple(nice, job_id + 1, int64_t{0}));
       continue;
     }
     int64_t cpus = spec.TotalCpus();
     bool queueable = spec.array.has_value();
     auto fits = [&] {
-      if (cpus > status.total_cpus || spec.memory_mb > status.total_memory_mb) return false;
       if (cpus <= free_cpus && spec.memory_mb <= free_memory_mb) return true;
       return queueable && cpus <= free_cpus + queue_cpus &&
              spec.memory_mb <= free_memory_mb + queue_memory_mb;
@@ -187,10 +209,17 @@ void Broker::Assign(Pending& p, const std::string& agent_id, const AgentStatus& 
       queue_cpus -= cpus - from_free;
       queue_memory_mb -= spec.memory_mb - memory_from_free;
     };
-    if (!fits() || Fenced(task_id) || !MatchesHere(*job, agent_id)) {
-      if (!queueing) ++it;
+    bool never_here = cpus > status.total_cpus || spec.memory_mb > status.total_memory_mb;
+    if (never_here || Fenced(task_id) || !MatchesHere(*job, agent_id)) {
+      ++it;
       continue;
     }
+    if (!fits()) {
+      // It waits for this agent's cores: work of lower priority must not take them first.
+      WithdrawBehind(agent_id, *it);
+      break;
+    }
+    ++it;  // ready_ changes only at the commit: the iterator stays valid
     if (active_.count(task_id)) {
       Start(p, task_id, job, agent_id, out);
       ++assigned[job_id];
@@ -205,8 +234,61 @@ void Broker::Assign(Pending& p, const std::string& agent_id, const AgentStatus& 
         take();
       }
     }
-    if (!queueing) ++it;
   }
+}
+
+std::tuple<int64_t, int64_t, int64_t> Broker::ReadyKey(int64_t task_id,
+                                                       const model::Job& job) const {
+  return {job.spec.nice, job.id, task_id};
+}
+
+void Broker::WithdrawBehind(const std::string& agent_id,
+                            const std::tuple<int64_t, int64_t, int64_t>& key) {
+  for (const auto& [id, a] : attempts_) {
+    if (a.agent != agent_id || a.state != AttemptState::kScheduled || withdrawals_.count(id)) {
+      continue;
+    }
+    auto task = active_.find(a.task_id);
+    if (task == active_.end() || !task->second.job->spec.array) continue;  // only arrays queue
+    if (ReadyKey(a.task_id, *task->second.job) < key) continue;
+    AskWithdraw(a, Withdrawal{});
+  }
+}
+
+void Broker::AskWithdraw(const model::Attempt& attempt, Withdrawal w) {
+  auto [it, fresh] = withdrawals_.try_emplace(attempt.id, w);
+  if (!fresh && w.purpose == Withdrawal::Purpose::kHold) {
+    it->second.purpose = w.purpose;
+    it->second.by = w.by;
+    it->second.source = w.source;
+  }
+  it->second.awaited = it->second.awaited || w.awaited;
+  agents_[attempt.agent].withdraw_orders.insert(attempt.id);
+  cv_.notify_all();  // the agent's long-poll brings the order
+}
+
+void Broker::ResolveWithdrawals(const std::vector<AttemptReport>& reports,
+                                const std::vector<model::Attempt>& ended) {
+  bool resolved = false;
+  auto resolve = [&](int64_t attempt_id, Withdrawal::Outcome outcome) {
+    auto it = withdrawals_.find(attempt_id);
+    if (it == withdrawals_.end() || it->second.outcome != Withdrawal::Outcome::kPending) return;
+    it->second.outcome = outcome;
+    resolved = true;
+    if (!it->second.awaited) withdrawals_.erase(it);
+  };
+  for (const AttemptReport& r : reports) {
+    resolve(r.attempt_id, r.type == AttemptReport::Type::kWithdrawn
+                              ? Withdrawal::Outcome::kWithdrawn
+                              : Withdrawal::Outcome::kStarted);
+  }
+  // Lost with its agent: one that had not started was held or requeued all the same.
+  for (const model::Attempt& a : ended) {
+    if (a.state != AttemptState::kEnded) continue;
+    resolve(a.id, a.start_time == 0 ? Withdrawal::Outcome::kWithdrawn
+                                    : Withdrawal::Outcome::kStarted);
+  }
+  if (resolved) cv_.notify_all();
 }
 
 void Broker::Start(Pending& p, int64_t task_id, const std::shared_ptr<const model::Job>& job,
@@ -231,6 +313,7 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
   std::unique_lock lock(mu_);
   std::string source = "agent:" + req.agent_id;
   AgentRecord& agent = agents_[req.agent_id];
+  GANTRY_RETURN_IF_ERROR(Register(req, agent));
   if (!agent.ad || req.status.ad != agent.status.ad) {
     GANTRY_ASSIGN_OR_RETURN(classad::ClassAd ad, ParseAgentAd(req.status.ad));
     agent.ad_constrains = ad.Lookup("Requirements") || ad.Lookup("START") || ad.Lookup("Rank");
@@ -275,6 +358,7 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
     next_attempt_id_ -= static_cast<int64_t>(out.assignments.size());
     return Fail(first.error());
   }
+  if (!withdrawals_.empty()) ResolveWithdrawals(req.reports, p.batch.attempts);
   // Zombies of this agent that it no longer lists (or reported ended) are gone: their tasks
   // may run again.
   for (auto it = zombies_.begin(); it != zombies_.end();) {
@@ -301,7 +385,7 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
       req.max_wait_ms, std::max<int64_t>(options_.agent_timeout_seconds * 1000 / 3, 200));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(max_wait_ms);
   while (true) {
-    if (agents_[req.agent_id].generation != generation) return PollResponse();  // it left
+    if (agents_[req.agent_id].generation != generation) return EmptyHanded(req);  // it left
     Pending assign;
     if (out.assignments.empty()) Assign(assign, req.agent_id, req.status, out);
     if (!assign.batch.empty() || !assign.tasks.empty()) {
@@ -314,12 +398,17 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
     AgentRecord& self = agents_[req.agent_id];
     out.kill_attempts.assign(self.kill_orders.begin(), self.kill_orders.end());
     self.kill_orders.clear();
-    if (!out.assignments.empty() || !out.kill_attempts.empty() || shutdown_ || self.wake) break;
+    out.withdraw_attempts.assign(self.withdraw_orders.begin(), self.withdraw_orders.end());
+    self.withdraw_orders.clear();
+    if (!out.assignments.empty() || !out.kill_attempts.empty() ||
+        !out.withdraw_attempts.empty() || shutdown_ || self.wake) {
+      break;
+    }
     ++waiting_polls_;
     bool timed_out = cv_.wait_until(lock, deadline) == std::cv_status::timeout;
     --waiting_polls_;
     if (timed_out) {
-      if (agents_[req.agent_id].generation != generation) return PollResponse();
+      if (agents_[req.agent_id].generation != generation) return EmptyHanded(req);
       Pending last;
       Assign(last, req.agent_id, req.status, out);
       if (!out.assignments.empty()) GANTRY_RETURN_IF_ERROR(CommitLocked(last));
@@ -327,19 +416,58 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
     }
   }
   agents_[req.agent_id].wake = false;
+  out.instance = agents_[req.agent_id].instance;
   return out;
 }
 
-Status Broker::Leave(const std::string& agent_id) {
+PollResponse Broker::EmptyHanded(const PollRequest& req) {
+  PollResponse out;
+  out.instance = agents_[req.agent_id].instance;
+  return out;
+}
+
+Status Broker::Register(const PollRequest& req, AgentRecord& agent) {
+  if (agent.instance != 0 && req.instance == agent.instance) {
+    agent.confirmed = true;
+    return {};
+  }
+  // A record without an instance was made by a restart (Load) or is new: the poll claims it.
+  // One held by another instance passes on only once that agent left or was lost. An
+  // instance whose answer never arrived (a failed commit) is not held: its agent asks again.
+  bool held = agent.instance != 0 && agent.confirmed && agent.last_seen != 0 && !agent.lost &&
+              AgentLive(agent);
+  if (held) {
+    int64_t ago = (clock_.Now() - agent.last_seen) / kMicrosPerSecond;
+    return Fail(AlreadyExists(
+        "agent name '" + req.agent_id + "' is taken by a live agent on " +
+        agent.status.hostname + " (its last poll " + std::to_string(ago) +
+        " s ago): give this agent another name (gantry agent --name), or stop the other one"));
+  }
+  agent.confirmed = req.instance != 0;
+  if (req.instance != 0) {
+    agent.instance = req.instance;  // the server restarted, or the name's holder is gone
+    last_instance_ = std::max(last_instance_, req.instance);
+  } else {
+    agent.instance = last_instance_ = std::max(last_instance_ + 1, clock_.Now());
+  }
+  return {};
+}
+
+Status Broker::Leave(const std::string& agent_id, int64_t instance) {
   std::lock_guard lock(mu_);
   auto agent = agents_.find(agent_id);
   if (agent == agents_.end()) return {};
+  if (instance != 0 && agent->second.instance != 0 && instance != agent->second.instance) {
+    return {};  // it no longer holds the name: what runs there is another agent's
+  }
   Pending p;
   for (int64_t id : AttemptsOn(agent_id)) LoseAttempt(p, id, "agent " + agent_id + " shut down");
   GANTRY_RETURN_IF_ERROR(CommitLocked(p));
+  ResolveWithdrawals({}, p.batch.attempts);
   agent->second.last_seen = 0;  // not live: no longer counted for "why"
   agent->second.generation++;   // a poll still waiting for it must not take work
   agent->second.kill_orders.clear();
+  agent->second.withdraw_orders.clear();
   DropZombies(agent_id);
   cv_.notify_all();
   return {};
@@ -398,6 +526,7 @@ void Broker::Tick() {
     LogError("timer transitions not written: " + committed.error().message());
     return;
   }
+  ResolveWithdrawals({}, p.batch.attempts);
   // They may still run (a partition, a frozen agent): remembered, so that if the agent comes
   // back still running one, its task waits for the kill before it runs again.
   for (const Attempt& a : written_off) zombies_[a.id] = Zombie{a.agent, a.task_id};

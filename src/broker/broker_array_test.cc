@@ -185,13 +185,17 @@ TEST_F(BrokerArrayTest, OnlyArrayTasksGoToAnAgentsQueue) {
   model::JobSpec single = Spec("single");
   single.cpus_per_task = 2;
   Submit(single);
-  int64_t arr = Submit(ArraySpec(Spec(), 0, 9));
+  Submit(ArraySpec(Spec(), 0, 9));
+  model::JobSpec urgent = ArraySpec(Spec(), 0, 9);
+  urgent.nice = -10;
+  int64_t arr = Submit(urgent);
   PollRequest req = Request(0);  // full, room for 3 queued
   req.status.free_memory_mb = 0;
   req.status.queue_cpus = 3;
   req.status.queue_memory_mb = 8000;
-  PollResponse work = broker_->Poll(req).value();
-  ASSERT_EQ(work.assignments.size(), 3u);  // the single job waits here; array tasks queue
+  PollResponse work = Send(req).value();
+  // The single job waits here for free cores; only the array ahead of it may queue.
+  ASSERT_EQ(work.assignments.size(), 3u);
   for (const auto& a : work.assignments) EXPECT_EQ(a.job->id, arr);
   // Never more than the agent has, queue or not.
   model::JobSpec wide = ArraySpec(Spec("wide"), 0, 1);
@@ -199,14 +203,14 @@ TEST_F(BrokerArrayTest, OnlyArrayTasksGoToAnAgentsQueue) {
   int64_t too_wide = Submit(wide);
   req.status.free_cpus = req.status.queue_cpus = 4;
   req.status.free_memory_mb = 8000;
-  work = broker_->Poll(req).value();
+  work = Send(req).value();
   for (const auto& a : work.assignments) EXPECT_NE(a.job->id, too_wide);
 }
 
 TEST_F(BrokerArrayTest, AFailedCommitLeavesTheTailAsItWas) {
   int64_t id = Submit(ArraySpec(Spec(), 0, 9));
   store_->fail_ = true;
-  EXPECT_FALSE(broker_->Poll(Request()));
+  EXPECT_FALSE(Send(Request()));
   EXPECT_FALSE(broker_->Cancel(alice_, TaskRef{id, 3}));
   store_->fail_ = false;
   auto rows = Rows(id);

@@ -75,19 +75,66 @@ Result<int64_t> Broker::Hold(const Caller& caller, const model::TaskRef& ref) {
     TransitionTail(p, tail, TaskState::kHeld, "held by " + caller.name, caller.source);
     changed += tail.Pristine();
   }
+  // Tasks sent to an agent but not started (an array's tasks wait in its queue) are taken
+  // back and held; the answer counts those the agent confirms.
+  std::vector<int64_t> asked;
   for (const Task& found : s.tasks) {
+    if (found.state == TaskState::kScheduled && !found.cancel_requested) {
+      auto attempt = attempts_.find(found.current_attempt);
+      if (attempt != attempts_.end() && attempt->second.state == model::AttemptState::kScheduled) {
+        AskWithdraw(attempt->second, Withdrawal{Withdrawal::Purpose::kHold, caller.name,
+                                                caller.source, Withdrawal::Outcome::kPending,
+                                                /*awaited=*/true});
+        asked.push_back(attempt->first);
+      }
+      continue;
+    }
     if (!pending(found.state)) continue;
     Task& t = Edit(p, found.id);
     Transition(p, t, TaskState::kHeld, "state", "held by " + caller.name, caller.source);
     ++changed;
   }
+  if (changed == 0 && asked.empty()) {
+    return Fail(FailedPrecondition("job " + ref.ToString() +
+                                   " has no pending task to hold (only READY, WAITING or "
+                                   "not yet started tasks can be held)"));
+  }
+  if (!p.batch.empty() || !p.tasks.empty() || !p.tails.empty()) {
+    GANTRY_RETURN_IF_ERROR(CommitLocked(p));
+  }
+  changed += AwaitWithdrawals(lock, asked);
   if (changed == 0) {
     return Fail(FailedPrecondition("job " + ref.ToString() +
-                                   " has no pending task to hold (only READY or WAITING tasks "
-                                   "can be held)"));
+                                   " has no pending task to hold: its tasks started"));
   }
-  GANTRY_RETURN_IF_ERROR(CommitLocked(p));
   return changed;
+}
+
+int64_t Broker::AwaitWithdrawals(std::unique_lock<std::mutex>& lock,
+                                 const std::vector<int64_t>& attempts) {
+  if (attempts.empty()) return 0;
+  auto pending = [&] {
+    return std::any_of(attempts.begin(), attempts.end(), [&](int64_t id) {
+      auto it = withdrawals_.find(id);
+      return it != withdrawals_.end() && it->second.outcome == Withdrawal::Outcome::kPending;
+    });
+  };
+  // An agent answers with its next poll, which the order ends at once; a silent agent is
+  // not waited for long (its attempts are still held if they come back unstarted).
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  cv_.wait_until(lock, deadline, [&] { return shutdown_ || !pending(); });
+  int64_t withdrawn = 0;
+  for (int64_t id : attempts) {
+    auto it = withdrawals_.find(id);
+    if (it == withdrawals_.end()) continue;
+    if (it->second.outcome == Withdrawal::Outcome::kPending) {
+      it->second.awaited = false;  // resolved later, by whoever comes
+      continue;
+    }
+    if (it->second.outcome == Withdrawal::Outcome::kWithdrawn) ++withdrawn;
+    withdrawals_.erase(it);
+  }
+  return withdrawn;
 }
 
 Result<int64_t> Broker::Release(const Caller& caller, const model::TaskRef& ref) {

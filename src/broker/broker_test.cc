@@ -266,7 +266,7 @@ TEST_F(BrokerTest, ALostAgentsWorkIsRequeuedAndItsLateCopyKilled) {
 TEST_F(BrokerTest, AnAgentThatLeftGetsNoWorkFromAPollStillInFlight) {
   Poll();  // the agent is known
   std::thread poller([&] {
-    auto r = broker_->Poll(Request(4, 10'000));
+    auto r = Send(Request(4, 10'000));
     EXPECT_TRUE(r && r->assignments.empty());
   });
   // Let the poll start waiting, then the agent leaves and a job arrives.
@@ -282,7 +282,7 @@ TEST_F(BrokerTest, AnAgentThatLeftGetsNoWorkFromAPollStillInFlight) {
 TEST_F(BrokerTest, AnInFlightPollOfALostAgentTakesNoWork) {
   Poll();  // the agent is known
   std::thread poller([&] {
-    auto r = broker_->Poll(Request(4, 10'000));
+    auto r = Send(Request(4, 10'000));
     EXPECT_TRUE(r && r->assignments.empty());  // its answer would go to a frozen agent
   });
   while (broker_->WaitingPollsForTest() == 0) std::this_thread::yield();
@@ -299,7 +299,7 @@ TEST_F(BrokerTest, ALongPollEndsWithinAThirdOfTheAgentTimeout) {
   options.agent_timeout_seconds = 1;
   broker_ = Broker::Create(*store_, clock_, options).value();
   // An hour: were it honoured, this test would hang.
-  auto r = broker_->Poll(Request(4, 3'600'000));
+  auto r = Send(Request(4, 3'600'000));
   ASSERT_TRUE(r) << r.error().message();
   EXPECT_TRUE(r->assignments.empty());
 }
@@ -311,7 +311,7 @@ TEST_F(BrokerTest, AWakeThatArrivesBeforeItsPollEndsThatPollAtOnce) {
   broker_->Wake("a1");
   auto start = std::chrono::steady_clock::now();
   // The broker caps the wait at 20 s: were the wake lost, this test would take that long.
-  ASSERT_TRUE(broker_->Poll(Request(4, 3'600'000)));
+  ASSERT_TRUE(Send(Request(4, 3'600'000)));
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
 
@@ -356,11 +356,11 @@ TEST_F(BrokerTest, AReportWhoseCommitFailedIsAppliedWhenSentAgain) {
   req.reports = {Report(attempt, AttemptReport::Type::kStarted)};
   req.reports[0].time = 123;
   req.running_attempts = {attempt};
-  auto failed = broker_->Poll(req);
+  auto failed = Send(req);
   ASSERT_FALSE(failed);
   EXPECT_EQ(failed.error().code(), ErrorCode::kResourceExhausted);
   store_->fail_ = false;
-  ASSERT_TRUE(broker_->Poll(req));  // the agent kept its report and sends it again
+  ASSERT_TRUE(Send(req));  // the agent kept its report and sends it again
   auto detail = broker_->Describe(alice_, TaskRef{id, {}}).value()[0];
   EXPECT_EQ(detail.summary.task.state, TaskState::kRunning);
   EXPECT_EQ(detail.summary.task.start_time, 123);

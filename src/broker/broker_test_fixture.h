@@ -4,7 +4,9 @@
 
 #include <stdlib.h>
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -94,10 +96,21 @@ class BrokerTest : public ::testing::Test {
     PollRequest req = Request(cpus, 0, agent, ad);
     req.reports = std::move(reports);
     req.running_attempts = running_;
-    auto r = broker_->Poll(req);
+    auto r = Send(req);
     EXPECT_TRUE(r) << r.error().message();
     for (const auto& a : r->assignments) running_.push_back(a.attempt.id);
     return *r;
+  }
+  // Polls as the agent the request names, with the instance the server gave it.
+  Result<PollResponse> Send(PollRequest req) {
+    {
+      std::lock_guard lock(instances_mu_);
+      req.instance = instances_[req.agent_id];
+    }
+    auto r = broker_->Poll(req);
+    std::lock_guard lock(instances_mu_);
+    if (r && r->instance != 0) instances_[req.agent_id] = r->instance;
+    return r;
   }
   AttemptReport Report(int64_t attempt, AttemptReport::Type type, int exit_code = 0) {
     if (type != AttemptReport::Type::kStarted) std::erase(running_, attempt);
@@ -116,6 +129,8 @@ class BrokerTest : public ::testing::Test {
   std::unique_ptr<FlakyStore> store_;
   std::unique_ptr<Broker> broker_;
   std::vector<int64_t> running_;
+  std::mutex instances_mu_;
+  std::map<std::string, int64_t> instances_;
   Caller alice_{1000, 1000, "alice", false, "cli:uid=1000"};
   Caller bob_{1001, 1001, "bob", false, "cli:uid=1001"};
 };

@@ -49,10 +49,14 @@ struct AgentStatus {
 
 // What an agent tells the server about one attempt.
 struct AttemptReport {
-  enum class Type { kStarted, kFinished, kFailedToStart };
+  // kWithdrawn: taken back unstarted from the agent's queue, as the server asked.
+  enum class Type { kStarted, kFinished, kFailedToStart, kWithdrawn };
   Type type = Type::kStarted;
   int64_t attempt_id = 0;
   TimeMicros time = 0;
+  // kFinished: when the attempt started (0: unknown). Its end may reach the server before
+  // its start report does, or instead of it.
+  TimeMicros start_time = 0;
   int exit_code = -1;
   int signal = 0;
   bool timed_out = false;
@@ -72,6 +76,9 @@ struct Assignment {
 
 struct PollRequest {
   std::string agent_id;
+  // The identity the server gave this agent process at its first poll (0: none yet). A name
+  // is held by one live instance: another agent polling with it is refused.
+  int64_t instance = 0;
   AgentStatus status;
   std::vector<AttemptReport> reports;
   std::vector<int64_t> running_attempts;
@@ -79,8 +86,12 @@ struct PollRequest {
 };
 
 struct PollResponse {
+  int64_t instance = 0;  // the agent's instance: sent with its later polls and its leave
   std::vector<Assignment> assignments;
   std::vector<int64_t> kill_attempts;
+  // Attempts to take back if they have not started (a hold, a better job waiting): each
+  // is answered by a kWithdrawn report, or by its start or end if it has started.
+  std::vector<int64_t> withdraw_attempts;
 };
 
 // One row of `gantry q`: one task, or the untouched tasks of an array (model::ArrayTail),

@@ -1,4 +1,5 @@
 // gantry q: squeue.
+#include <algorithm>
 #include <cstdio>
 
 #include "base/clock.h"

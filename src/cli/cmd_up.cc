@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <thread>
 
@@ -103,14 +104,16 @@ Result<std::unique_ptr<agent::Agent>> StartAgent(const RoleFlags& r, server::Ser
   return agent::Agent::Create(options, std::move(link), std::move(waker));
 }
 
-// Runs the agent loop on a thread until a signal (or the loop fails).
+// Runs the agent loop on a thread until a signal (or the loop fails: then exits 1).
 int RunUntilSignal(server::Server* server, agent::Agent* agent) {
   std::thread loop;
+  std::atomic<bool> failed = false;
   if (agent) {
-    loop = std::thread([agent] {
+    loop = std::thread([agent, &failed] {
       auto r = agent->Run();
       if (!r) {
         LogError("agent stopped: " + r.error().message());
+        failed = true;
         kill(getpid(), SIGTERM);
       }
     });
@@ -120,7 +123,7 @@ int RunUntilSignal(server::Server* server, agent::Agent* agent) {
   if (agent) agent->Stop();
   if (loop.joinable()) loop.join();
   if (server) server->Stop();
-  return 0;
+  return failed ? 1 : 0;
 }
 
 }  // namespace

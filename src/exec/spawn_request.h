@@ -17,11 +17,13 @@ struct SpawnRequest {
   std::vector<std::string> env;  // "K=V": the complete environment of the process
   std::string working_dir;       // must exist and be accessible (by uid, if set)
   // Relative paths are relative to working_dir. Empty means /dev/null. stdout and stderr are
-  // opened O_WRONLY|O_CREAT|O_APPEND, mode 0644 (less umask), as the target user; the same path
-  // for both shares one open file.
+  // opened O_WRONLY|O_CREAT|O_APPEND (with O_TRUNC for kTruncate), mode 0644 (less umask), as
+  // the target user; the same path for both shares one open file.
   std::string stdin_path = "/dev/null";
   std::string stdout_path;
   std::string stderr_path;
+  enum class OutputMode { kAppend, kTruncate };
+  OutputMode output_mode = OutputMode::kAppend;
   // When the agent runs as root: run as this user (supplementary groups from the group
   // database, then setgid, then setuid). gid defaults to the user's primary group.
   std::optional<uid_t> uid;

@@ -50,6 +50,7 @@ struct ChildContext {
   const char* stdin_path;
   const char* stdout_path;
   const char* stderr_path;
+  int output_flags;  // O_APPEND, or O_APPEND | O_TRUNC
   bool stderr_is_stdout;
   const char* cgroup_procs;  // nullptr = none
   int64_t address_space_limit;
@@ -75,14 +76,14 @@ int AboveStdio(int fd) {
   return moved;
 }
 
-int OpenOutput(const char* path, bool* created) {
+int OpenOutput(const char* path, int flags, bool* created) {
   int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
   if (fd >= 0) {
     *created = true;
     return AboveStdio(fd);
   }
   if (errno != EEXIST) return -1;
-  return AboveStdio(open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+  return AboveStdio(open(path, O_WRONLY | O_CREAT | flags | O_CLOEXEC, 0644));
 }
 
 // Runs in the child, sharing the parent's memory: only async-signal-safe calls, no
@@ -128,11 +129,11 @@ int ChildMain(void* arg) {
   int in = AboveStdio(open(c->stdin_path, O_RDONLY | O_CLOEXEC));
   if (in < 0) ChildFail(c, Step::kStdin, errno, false, false);
   bool out_created = false, err_created = false;
-  int out = OpenOutput(c->stdout_path, &out_created);
+  int out = OpenOutput(c->stdout_path, c->output_flags, &out_created);
   if (out < 0) ChildFail(c, Step::kStdout, errno, false, false);
   int err = out;
   if (!c->stderr_is_stdout) {
-    err = OpenOutput(c->stderr_path, &err_created);
+    err = OpenOutput(c->stderr_path, c->output_flags, &err_created);
     if (err < 0) ChildFail(c, Step::kStderr, errno, out_created, false);
   }
   // dup2 clears FD_CLOEXEC on the target; everything else above 2 closes at exec.
@@ -301,6 +302,8 @@ Result<SpawnedProcess> SpawnProcess(const SpawnRequest& request, const SpawnSetu
   c.stdout_path = or_null(request.stdout_path);
   c.stderr_path = or_null(request.stderr_path);
   c.stderr_is_stdout = std::strcmp(c.stdout_path, c.stderr_path) == 0;
+  c.output_flags = O_APPEND;
+  if (request.output_mode == SpawnRequest::OutputMode::kTruncate) c.output_flags |= O_TRUNC;
   c.cgroup_procs = setup.cgroup_procs_path.empty() ? nullptr : setup.cgroup_procs_path.c_str();
   c.address_space_limit = setup.address_space_limit;
 

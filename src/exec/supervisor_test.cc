@@ -21,6 +21,7 @@ using testing::MakeSupervisor;
 using testing::RunToEnd;
 using testing::Slurp;
 using testing::TempDir;
+using testing::WriteText;
 
 TEST(ProcessSupervisorTest, RecordsTheExitCode) {
   TempDir dir;
@@ -30,6 +31,24 @@ TEST(ProcessSupervisorTest, RecordsTheExitCode) {
   EXPECT_EQ(status.signal, 0);
   EXPECT_EQ(DescribeExitStatus(status), "exited with status 3");
   EXPECT_FALSE(status.cancelled || status.timed_out || status.oom_killed);
+}
+
+// sbatch --open-mode: truncate (SLURM's default) empties an existing output file, append
+// keeps what it held.
+TEST(ProcessSupervisorTest, OutputFilesAreTruncatedOrAppendedToAsAsked) {
+  TempDir dir;
+  auto supervisor = MakeSupervisor();
+  SpawnRequest request = MakeRequest({"/bin/sh", "-c", "echo new; echo new-err >&2"}, dir);
+  WriteText(request.stdout_path, "old\n");
+  WriteText(request.stderr_path, "old-err\n");
+  request.output_mode = SpawnRequest::OutputMode::kTruncate;
+  EXPECT_EQ(RunToEnd(*supervisor, request).exit_code, 0);
+  EXPECT_EQ(Slurp(request.stdout_path), "new\n");
+  EXPECT_EQ(Slurp(request.stderr_path), "new-err\n");
+  request.output_mode = SpawnRequest::OutputMode::kAppend;
+  EXPECT_EQ(RunToEnd(*supervisor, request).exit_code, 0);
+  EXPECT_EQ(Slurp(request.stdout_path), "new\nnew\n");
+  EXPECT_EQ(Slurp(request.stderr_path), "new-err\nnew-err\n");
 }
 
 TEST(ProcessSupervisorTest, RecordsTheKillingSignal) {

@@ -37,6 +37,10 @@ struct JobSpec {
   std::string working_dir;     // -D; default submit_dir (absolute)
   std::string stdout_pattern;  // -o, unexpanded (%j %A %a %x %u %%); "" = slurm-%j.out / %A_%a
   std::string stderr_pattern;  // -e, unexpanded; "" = same file as stdout
+  // --open-mode: existing output files are truncated (SLURM's default, JobFileAppend=0) or
+  // appended to; every attempt, requeued ones too, opens them the same way.
+  enum class OpenMode { kTruncate, kAppend };
+  OpenMode open_mode = OpenMode::kTruncate;
   int64_t ntasks = 1;          // -n
   int64_t cpus_per_task = 1;   // -c
   int64_t memory_mb = 0;       // total for the job; --mem-per-cpu is multiplied out; 0 = none

@@ -259,6 +259,7 @@ json JobSpecToJson(const JobSpec& s) {
       {"working_dir", s.working_dir},
       {"stdout", s.stdout_pattern},
       {"stderr", s.stderr_pattern},
+      {"open_mode", s.open_mode == JobSpec::OpenMode::kAppend ? "append" : "truncate"},
       {"ntasks", s.ntasks},
       {"cpus_per_task", s.cpus_per_task},
       {"memory_mb", s.memory_mb},
@@ -302,6 +303,13 @@ Result<JobSpec> JobSpecFromJson(const json& j) {
   GANTRY_RETURN_IF_ERROR(r.String("working_dir", s.working_dir));
   GANTRY_RETURN_IF_ERROR(r.String("stdout", s.stdout_pattern));
   GANTRY_RETURN_IF_ERROR(r.String("stderr", s.stderr_pattern));
+  std::string open_mode = "truncate";  // optional: jobs stored before it existed truncate
+  GANTRY_RETURN_IF_ERROR(r.String("open_mode", open_mode));
+  if (open_mode != "truncate" && open_mode != "append") {
+    return Fail(InvalidArgument("field 'open_mode' must be \"truncate\" or \"append\", not \"" +
+                                open_mode + "\""));
+  }
+  s.open_mode = open_mode == "append" ? JobSpec::OpenMode::kAppend : JobSpec::OpenMode::kTruncate;
   GANTRY_RETURN_IF_ERROR(r.Int("ntasks", kNtasksLimit, s.ntasks));
   GANTRY_RETURN_IF_ERROR(r.Int("cpus_per_task", kCpusPerTaskLimit, s.cpus_per_task));
   GANTRY_RETURN_IF_ERROR(r.Int("memory_mb", kMemoryMbLimit, s.memory_mb));

@@ -48,7 +48,9 @@ bool CanTransition(TaskState from, TaskState to) {
     case S::kReady: return to == S::kScheduled || to == S::kHeld || to == S::kWaiting;
     case S::kHeld: return to == S::kReady || to == S::kWaiting;
     // A scheduled attempt lost before it started goes back to READY (shallow retry).
-    case S::kScheduled: return to == S::kRunning || to == S::kReady || to == S::kFailed;
+    // One taken back unstarted from an agent's queue is held or goes back to READY.
+    case S::kScheduled:
+      return to == S::kRunning || to == S::kReady || to == S::kFailed || to == S::kHeld;
     // A running attempt that failed is retried (deep) or the task fails.
     case S::kRunning: return to == S::kDone || to == S::kFailed || to == S::kReady;
     default: return false;

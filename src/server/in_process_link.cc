@@ -14,7 +14,9 @@ class InProcessLink final : public agent::ServerLink {
     return broker_.Poll(copy);
   }
 
-  Status Leave(const std::string& agent_id) override { return broker_.Leave(agent_id); }
+  Status Leave(const std::string& agent_id, int64_t instance) override {
+    return broker_.Leave(agent_id, instance);
+  }
 
   Status Wake(const std::string& agent_id) override {
     broker_.Wake(agent_id);

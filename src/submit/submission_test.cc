@@ -113,6 +113,20 @@ TEST(SubmissionTest, ShortOptionsInEveryForm) {
   EXPECT_EQ(spec.gpus, 1);
 }
 
+// Regression (issue 11 item 6): --open-mode only warned, and output was always appended.
+TEST(SubmissionTest, OpenModeTruncatesByDefaultAndAppendsWhenAsked) {
+  EXPECT_EQ(Parse(Input("#!/bin/sh\ntrue\n")).open_mode, model::JobSpec::OpenMode::kTruncate);
+  model::JobSpec spec = Parse(Input("#!/bin/sh\n#SBATCH --open-mode=append\ntrue\n"));
+  EXPECT_EQ(spec.open_mode, model::JobSpec::OpenMode::kAppend);
+  EXPECT_TRUE(spec.warnings.empty()) << Join(spec.warnings, "\n");
+  EXPECT_EQ(Parse(Input("#!/bin/sh\n#SBATCH --open-mode=append\n#SBATCH --open-mode t\ntrue\n"))
+                .open_mode,
+            model::JobSpec::OpenMode::kTruncate);
+  EXPECT_NE(ErrorOf(Input("#!/bin/sh\n#SBATCH --open-mode=sometimes\ntrue\n")).find(
+                "expected append or truncate"),
+            std::string::npos);
+}
+
 TEST(SubmissionTest, LongOptionsTakeTheirValueFromTheNextWordToo) {
   model::JobSpec spec = Parse(Input("#!/bin/sh\n#SBATCH --job-name sim --time 5\ntrue\n"));
   EXPECT_EQ(spec.name, "sim");
@@ -269,15 +283,15 @@ TEST(SubmissionTest, WarnOnlyOptionsAreAcceptedWithAWarningNamingOptionAndLine) 
       Input("#!/bin/sh\n"
             "#SBATCH --mail-type=END,FAIL --mail-user=a@b.c\n"
             "#SBATCH -L matlab:1 --qos=high --exclusive --requeue -C haswell\n"
-            "#SBATCH --signal=B:USR1@60 --open-mode=append --time-min=10 --ntasks-per-core=1\n"
+            "#SBATCH --signal=B:USR1@60 --time-min=10 --ntasks-per-core=1\n"
             "true\n",
             {"--comment=hi"}));
-  ASSERT_EQ(spec.warnings.size(), 12u) << Join(spec.warnings, "\n");
+  ASSERT_EQ(spec.warnings.size(), 11u) << Join(spec.warnings, "\n");
   EXPECT_EQ(spec.warnings[0],
             "job.sh:2: --mail-type is accepted for SLURM compatibility but Gantry does not act "
             "on it");
   EXPECT_EQ(spec.warnings[2].substr(0, 21), "job.sh:3: --licenses ");
-  EXPECT_EQ(spec.warnings[11].substr(0, 24), "command line: --comment ");
+  EXPECT_EQ(spec.warnings[10].substr(0, 24), "command line: --comment ");
 }
 
 TEST(SubmissionTest, CommandLineFlagsInAScriptOnlyWarn) {

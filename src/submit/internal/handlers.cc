@@ -243,6 +243,19 @@ Status SetOutput(const OptionDef& def, Value value, SubmitState& state) {
   return {};
 }
 
+// sbatch takes the first letter (a/A or t/T), as its arg_set_open_mode does.
+Status SetOpenMode(const OptionDef& def, Value value, SubmitState& state) {
+  std::string_view v = Trim(value.value_or(""));
+  if (v == "append" || v == "a" || v == "A") {
+    state.spec.open_mode = model::JobSpec::OpenMode::kAppend;
+  } else if (v == "truncate" || v == "t" || v == "T") {
+    state.spec.open_mode = model::JobSpec::OpenMode::kTruncate;
+  } else {
+    return Fail(BadValue(def, v, "expected append or truncate"));
+  }
+  return {};
+}
+
 Status SetPartition(const OptionDef& def, Value value, SubmitState& state) {
   GANTRY_ASSIGN_OR_RETURN(state.spec.partition, NonEmpty(def, value, "a partition name"));
   return {};

@@ -35,6 +35,7 @@ Status SetNodes(const OptionDef& def, Value value, SubmitState& state);
 Status SetNtasks(const OptionDef& def, Value value, SubmitState& state);
 Status SetNtasksPerNode(const OptionDef& def, Value value, SubmitState& state);
 Status SetOutput(const OptionDef& def, Value value, SubmitState& state);
+Status SetOpenMode(const OptionDef& def, Value value, SubmitState& state);
 Status SetPartition(const OptionDef& def, Value value, SubmitState& state);
 Status SetTime(const OptionDef& def, Value value, SubmitState& state);
 Status SetWrap(const OptionDef& def, Value value, SubmitState& state);
