@@ -4,15 +4,7 @@
 # needs a token (the server's own user's, not a shared admin secret).
 source "$(dirname "$0")/lib.sh"
 
-if [[ $(id -u) != 0 ]]; then
-  log "skipped: needs root to create users and switch to them"
-  echo "0 passed, 0 failed, 1 skipped"
-  exit 0
-fi
-
-for u in gantry-alice gantry-bob; do
-  id "$u" >/dev/null 2>&1 || useradd -M -s /bin/bash "$u" || fail "useradd $u"
-done
+need_users gantry-alice gantry-bob
 AU=$(id -u gantry-alice)
 BU=$(id -u gantry-bob)
 

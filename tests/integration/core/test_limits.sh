@@ -31,6 +31,27 @@ ok=$(submit --mem=50M --wrap 'dd if=/dev/zero of=/dev/null bs=1M count=10 2>/dev
   fail "submit small job"
 gwait "$ok" || fail "job within --mem=50M failed: $(g status "$ok")"
 expect_eq "$(cat "slurm-$ok.out")" "fine" "job within the memory limit succeeds"
+# Which mechanism enforced it: a gantry cgroup (v2 or v1) or the RLIMIT_AS fallback.
+mech=$(submit --mem=50M --wrap 'cat /proc/self/cgroup; echo "ulimit-v $(ulimit -v)"') ||
+  fail "submit mechanism probe"
+gwait "$mech" || fail "mechanism probe failed: $(g status "$mech")"
+out=$(cat "slurm-$mech.out")
+if grep -Eq '^0::/.*gantry\.' <<<"$out"; then
+  mechanism="cgroup v2"
+elif grep -Eq '^[0-9]+:([^:]*,)?memory(,[^:]*)?:/.*gantry\.' <<<"$out"; then
+  mechanism="cgroup v1"
+elif grep -q '^ulimit-v [0-9]' <<<"$out"; then
+  mechanism="rlimit fallback (RLIMIT_AS)"
+else
+  fail "the --mem job is in no gantry cgroup and has no address-space limit: $out"
+fi
+log "memory limit mechanism tested: $mechanism"
+pass "the memory limit was enforced by $mechanism"
+# Root with a memory controller in the kernel must get a cgroup: the fallback is a skip then.
+if [[ $mechanism == rlimit* && $(id -u) == 0 ]] &&
+   awk '$1 == "memory" && $4 == 1 {f = 1} END {exit !f}' /proc/cgroups; then
+  skip "the kernel has a memory cgroup controller but gantry up used the rlimit fallback"
+fi
 
 log "--- exit status and signals"
 e=$(submit --wrap 'exit 3') || fail "submit exit 3"

@@ -4,11 +4,8 @@
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/lib.sh"
 
-if ! command -v mpicc.mpich >/dev/null; then
-  log "mpicc.mpich is not installed"
-  echo "0 passed, 0 failed, 1 skipped"
-  exit 0
-fi
+command -v mpicc.mpich >/dev/null ||
+  skip_test "mpicc.mpich is not installed (apt-get install mpich libmpich-dev)"
 start_gantry
 work="$TEST_DIR/work"
 mkdir -p "$work" && cd "$work"
