@@ -6,14 +6,7 @@
 # Root only (the tokens map to real local users).
 source "$(dirname "$0")/lib.sh"
 
-if [[ $(id -u) != 0 ]]; then
-  log "skipped: needs root to create the users the tokens map to"
-  echo "0 passed, 0 failed, 1 skipped"
-  exit 0
-fi
-for u in gantry-alice gantry-bob; do
-  id "$u" >/dev/null 2>&1 || useradd -M -s /bin/bash "$u" || fail "useradd $u"
-done
+need_users gantry-alice gantry-bob
 
 make_test_dir
 cat >"$TEST_DIR/policy" <<'POLICY'
