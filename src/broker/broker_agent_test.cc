@@ -93,7 +93,7 @@ model::JobSpec Array(model::JobSpec s, int64_t n, int64_t nice = 0) {
   return s;
 }
 
-class BrokerQueueTest : public BrokerTest {
+class BrokerPriorityTest : public BrokerTest {
  protected:
   // A job on all 4 cores of the agent; returns its attempt (0 if it was not sent).
   int64_t Fill() {
@@ -155,7 +155,7 @@ TEST_F(BrokerTest, HoldTakesBackArrayTasksQueuedOnTheAgentButNotStarted) {
 
 // Regression (issue 11 item 3): array tasks filled the agent's queue ahead of a better
 // single job waiting for its cores, and refilled it as they ran: the single job ran last.
-TEST_F(BrokerQueueTest, ABetterSingleJobIsNotOvertakenByArrayTasksQueuedOnTheAgent) {
+TEST_F(BrokerPriorityTest, ABetterSingleJobIsNotOvertakenByArrayTasksQueuedOnTheAgent) {
   int64_t filler = Fill();
   ASSERT_NE(filler, 0);
   Poll({Report(filler, Type::kStarted)}, 0);
@@ -165,7 +165,7 @@ TEST_F(BrokerQueueTest, ABetterSingleJobIsNotOvertakenByArrayTasksQueuedOnTheAge
 
   model::JobSpec urgent = Spec("single");
   urgent.nice = -1000;
-  int64_t single = Submit(urgent);
+  int64_t single = Submit(urgent, &root_);
   auto answer = PollFull(2);
   EXPECT_TRUE(answer.assignments.empty()) << "no refill while the single job waits";
   std::vector<int64_t> withdraw = answer.withdraw_attempts;
@@ -176,7 +176,7 @@ TEST_F(BrokerQueueTest, ABetterSingleJobIsNotOvertakenByArrayTasksQueuedOnTheAge
   for (int64_t a : withdraw) back.push_back(Report(a, Type::kWithdrawn));
   Poll(back, 0);
   EXPECT_EQ(State(std::to_string(arr) + "_1"), TaskState::kReady);
-  auto why = broker_->Describe(alice_, TaskRef{single, {}}).value()[0].why;
+  auto why = broker_->Describe(root_, TaskRef{single, {}}).value()[0].why;
   EXPECT_NE(why.find("0 job(s) ahead"), std::string::npos) << why;
 
   auto next = Poll({Report(filler, Type::kFinished)}, 1);  // one core free
@@ -189,7 +189,7 @@ TEST_F(BrokerQueueTest, ABetterSingleJobIsNotOvertakenByArrayTasksQueuedOnTheAge
 
 // With equal nice, submission order decides: a single job submitted before an array runs
 // before the array's later tasks, though the array could fill the agent's queue.
-TEST_F(BrokerQueueTest, WithEqualNiceASingleJobSubmittedFirstRunsBeforeTheArrayBehindIt) {
+TEST_F(BrokerPriorityTest, WithEqualNiceASingleJobSubmittedFirstRunsBeforeTheArrayBehindIt) {
   int64_t filler = Fill();
   ASSERT_NE(filler, 0);
   int64_t single = Submit(Spec("single"));

@@ -188,7 +188,7 @@ TEST_F(BrokerArrayTest, OnlyArrayTasksGoToAnAgentsQueue) {
   Submit(ArraySpec(Spec(), 0, 9));
   model::JobSpec urgent = ArraySpec(Spec(), 0, 9);
   urgent.nice = -10;
-  int64_t arr = Submit(urgent);
+  int64_t arr = Submit(urgent, &root_);
   PollRequest req = Request(0);  // full, room for 3 queued
   req.status.free_memory_mb = 0;
   req.status.queue_cpus = 3;

@@ -133,6 +133,8 @@ class BrokerTest : public ::testing::Test {
   std::map<std::string, int64_t> instances_;
   Caller alice_{1000, 1000, "alice", false, "cli:uid=1000"};
   Caller bob_{1001, 1001, "bob", false, "cli:uid=1001"};
+  // May give a negative nice (issue 11: only privileged callers may).
+  Caller root_{0, 0, "root", true, "cli:uid=0"};
 };
 
 }  // namespace gantry::broker

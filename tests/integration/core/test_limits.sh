@@ -72,7 +72,10 @@ expect_eq "$?" "0" "gantry wait exits 0 for DONE"
 gwait "$e" "$z"
 expect_eq "$?" "3" "gantry wait on several jobs: the highest exit code"
 
-r=$(submit --max-retries=2 --wrap 'echo "try $GANTRY_ATTEMPT"; exit 2') || fail "submit retried"
+# --open-mode=append keeps every attempt's output (the default truncates on each attempt,
+# as SLURM does: test_open_mode checks that).
+r=$(submit --max-retries=2 --open-mode=append --wrap 'echo "try $GANTRY_ATTEMPT"; exit 2') ||
+  fail "submit retried"
 gwait "$r"
 expect_eq "$?" "2" "a job failing every retry: wait exits 2"
 expect_eq "$(json_get "$r" '[t["state"], t["attempts"], t["deep_retries"]]')" '["FAILED", 3, 2]' \
