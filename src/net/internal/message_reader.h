@@ -64,6 +64,7 @@ class MessageReader {
   BodyFraming framing_ = BodyFraming::kNone;
   size_t remaining_ = 0;  // kLength: body bytes; kChunked kData: bytes left in this chunk
   ChunkState chunk_state_ = ChunkState::kSize;
+  size_t trailer_bytes_ = 0;  // kChunked kTrailer: trailer bytes consumed so far
   std::string body_;  // chunked body so far
 };
 
