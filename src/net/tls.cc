@@ -4,19 +4,15 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "net/internal/conn.h"
+
 namespace gantry::net {
 namespace {
 
-// The OpenSSL error queue in words (and emptied), for messages.
+// The OpenSSL error queue in words, or a placeholder when OpenSSL said nothing.
 std::string OpensslErrors() {
-  std::string out;
-  while (unsigned long code = ERR_get_error()) {
-    char text[256];
-    ERR_error_string_n(code, text, sizeof(text));
-    if (!out.empty()) out += "; ";
-    out += text;
-  }
-  return out.empty() ? "unknown TLS error" : out;
+  std::string text = internal::TakeTlsErrors();
+  return text.empty() ? "unknown TLS error" : text;
 }
 
 Result<SSL_CTX*> NewContext(const SSL_METHOD* method) {
@@ -31,6 +27,21 @@ Result<SSL_CTX*> NewContext(const SSL_METHOD* method) {
 }
 
 }  // namespace
+
+namespace internal {
+
+std::string TakeTlsErrors() {
+  std::string out;
+  while (unsigned long code = ERR_get_error()) {
+    char text[256];
+    ERR_error_string_n(code, text, sizeof(text));
+    if (!out.empty()) out += "; ";
+    out += text;
+  }
+  return out;
+}
+
+}  // namespace internal
 
 TlsContext::~TlsContext() { SSL_CTX_free(static_cast<SSL_CTX*>(ctx_)); }
 

@@ -16,17 +16,6 @@ namespace {
 
 SSL* Ssl(void* p) { return static_cast<SSL*>(p); }
 
-std::string TlsErrors() {
-  std::string out;
-  while (unsigned long code = ERR_get_error()) {
-    char text[256];
-    ERR_error_string_n(code, text, sizeof(text));
-    if (!out.empty()) out += "; ";
-    out += text;
-  }
-  return out;
-}
-
 // A socket BIO whose writes use MSG_NOSIGNAL: OpenSSL's own socket BIO uses write(2), which
 // raises SIGPIPE in a process (the CLI) that does not ignore it.
 int BioWrite(BIO* bio, const char* data, int size) {
@@ -70,7 +59,7 @@ Result<int> Drive(SSL* ssl, int fd, Deadline deadline, std::string_view what, St
     if (error == SSL_ERROR_WANT_READ) events = POLLIN;
     if (error == SSL_ERROR_WANT_WRITE) events = POLLOUT;
     if (events == 0) {
-      std::string detail = TlsErrors();
+      std::string detail = TakeTlsErrors();
       if (error == SSL_ERROR_SYSCALL && detail.empty()) {
         detail = errno != 0 ? ErrnoError("socket", errno).message() : "the peer closed the connection";
       }
@@ -87,11 +76,11 @@ Result<int> Drive(SSL* ssl, int fd, Deadline deadline, std::string_view what, St
 Result<SSL*> NewSsl(int fd, const TlsContext& context) {
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
   SSL* ssl = SSL_new(static_cast<SSL_CTX*>(context.native()));
-  if (ssl == nullptr) return Fail(Internal("cannot start TLS: " + TlsErrors()));
+  if (ssl == nullptr) return Fail(Internal("cannot start TLS: " + TakeTlsErrors()));
   BIO* bio = BIO_new(NoSignalSocketMethod());
   if (bio == nullptr) {
     SSL_free(ssl);
-    return Fail(Internal("cannot start TLS: " + TlsErrors()));
+    return Fail(Internal("cannot start TLS: " + TakeTlsErrors()));
   }
   BIO_set_fd(bio, fd, BIO_NOCLOSE);
   SSL_set_bio(ssl, bio, bio);

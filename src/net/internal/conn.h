@@ -52,4 +52,7 @@ class Conn {
   void* ssl_ = nullptr;  // SSL*, owned
 };
 
+// The OpenSSL error queue of this thread in words ("" if empty), emptying it.
+std::string TakeTlsErrors();
+
 }  // namespace gantry::net::internal
