@@ -9,8 +9,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-25}"
 shift || true
 out="${GANTRY_FUZZ_BUILD_DIR:-$root/build-fuzz}"
-launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+source "$root/scripts/ccache.sh"
 # Only the modules the targets link; -O1 and line tables keep the build short.
 cmake -S "$root" -B "$out" -G Ninja "${launcher[@]}" \
   -DCMAKE_C_COMPILER=clang-16 -DCMAKE_CXX_COMPILER=clang++-16 \

@@ -7,8 +7,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${GANTRY_ASAN_BUILD_DIR:-$root/build-asan}"
-launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+source "$root/scripts/ccache.sh"
 # -O1 -g1: the sanitizers' usual optimisation, and line numbers in their reports, at less
 # compile time than -O2 -g.
 cmake -S "$root" -B "$out" -G Ninja "${launcher[@]}" -DCMAKE_BUILD_TYPE=Sanitize \
