@@ -16,6 +16,15 @@ fill() {
   echo "$id"
 }
 
+# expect_single_early FILE WHAT: the single job's line in FILE is first or second (it takes
+# the first free core; the first array task may start beside it on the second).
+expect_single_early() {
+  local pos
+  pos=$(grep -n single "$1" | cut -d: -f1)
+  ((pos <= 2)) && pass "$2 (line $pos of $(basename "$1"))" ||
+    fail "the single job ran as number $pos: $(tr '\n' ' ' <"$1")"
+}
+
 log "--- a high-priority single job runs before a low-priority array submitted after it"
 f=$(fill 1)
 s=$(submit --nice=-1000 -o /dev/null --wrap "echo single >> $W/o1.txt")
@@ -25,10 +34,7 @@ expect_contains "$why" "0 job(s) ahead" "status: nothing is ahead of the single 
 touch "$W/go-1"
 gwait "$s" || fail "single job failed"
 gwait "$a" || fail "array failed"
-# It takes the first free core; the first array task may start beside it on the second.
-pos=$(grep -n single "$W/o1.txt" | cut -d: -f1)
-((pos <= 2)) && pass "the single job ran first (line $pos of o1.txt)" ||
-  fail "the single job ran as number $pos: $(tr '\n' ' ' <"$W/o1.txt")"
+expect_single_early "$W/o1.txt" "the single job ran first"
 
 log "--- with equal nice, a single job submitted before an array runs before its later tasks"
 f=$(fill 2)
@@ -37,9 +43,7 @@ a=$(submit --array=1-20 -o /dev/null --wrap "echo arr >> $W/o2.txt; sleep 0.3")
 touch "$W/go-2"
 gwait "$s" || fail "single job failed"
 gwait "$a" || fail "array failed"
-pos=$(grep -n single "$W/o2.txt" | cut -d: -f1)
-((pos <= 2)) && pass "the single job ran before the array's later tasks (line $pos of o2.txt)" ||
-  fail "the single job ran as number $pos: $(tr '\n' ' ' <"$W/o2.txt")"
+expect_single_early "$W/o2.txt" "the single job ran before the array's later tasks"
 
 log "--- a single job submitted while array tasks wait in the agent's queue is not held back by them"
 a=$(submit --array=1-40 --nice=10 -o /dev/null --wrap "echo arr >> $W/o3.txt; sleep 0.3")
