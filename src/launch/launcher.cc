@@ -80,6 +80,19 @@ void SetVariable(std::vector<std::string>& env, const std::string& assignment) {
   env.push_back(assignment);
 }
 
+// Puts libgantry-spawn-guard.so first in LD_PRELOAD (kept: what the user preloads already).
+void PreloadSpawnGuard(std::vector<std::string>& env) {
+  const std::string guard = GantrySpawnGuardPath();
+  std::string preload = guard;
+  for (const std::string& var : env) {
+    if (!var.starts_with("LD_PRELOAD=")) continue;
+    std::string old = var.substr(std::string_view("LD_PRELOAD=").size());
+    if (old.find(guard) != std::string::npos) return;  // an enclosing gantry run put it there
+    if (!old.empty()) preload += ":" + old;
+  }
+  SetVariable(env, "LD_PRELOAD=" + preload);
+}
+
 // A per-job directory for the PMIx server under $TMPDIR, or under /tmp when $TMPDIR is not
 // usable (as mpirun falls back). The ranks keep $TMPDIR as it was.
 Result<std::string> MakeSessionDirectory(const std::string& job_id) {
@@ -206,6 +219,11 @@ Status Job::Start(const std::string& program) {
     env.push_back("FLUX_JOB_ID=" + job_id);
     env.push_back("FLUX_PMI_LIBRARY_PATH=" + GantryPmiLibraryPath());
     env.push_back("OMPI_MCA_pmix=flux");
+  }
+  if (mode == MpiMode::kFlux || mode == MpiMode::kPmi1) {
+    // MPI_Comm_spawn is unsupported without PMIx, and there no MPI library asks the launcher
+    // on every rank: the guard makes the call itself end the job (pmi/client/spawn_guard.c).
+    PreloadSpawnGuard(env);
   }
   if (mode == MpiMode::kPmix) {
     if (placement.nodes.size() != 1) {

@@ -4,11 +4,21 @@
 
 namespace gantry::launch {
 
+namespace {
+
+std::string FromEnvironment(const char* name, const char* fallback) {
+  if (const char* path = std::getenv(name); path != nullptr && *path != '\0') return path;
+  return fallback;
+}
+
+}  // namespace
+
 std::string GantryPmiLibraryPath() {
-  if (const char* path = std::getenv("GANTRY_PMI_LIBRARY"); path != nullptr && *path != '\0') {
-    return path;
-  }
-  return GANTRY_PMI_LIBRARY_DEFAULT;
+  return FromEnvironment("GANTRY_PMI_LIBRARY", GANTRY_PMI_LIBRARY_DEFAULT);
+}
+
+std::string GantrySpawnGuardPath() {
+  return FromEnvironment("GANTRY_SPAWN_GUARD", GANTRY_SPAWN_GUARD_DEFAULT);
 }
 
 }  // namespace gantry::launch

@@ -161,6 +161,10 @@ Status SimpleServer::Dispatch(int client, Client& c, std::string_view cmd, const
   } else if (cmd == "abort") {
     auto code = ParseInt(m.Get("exitcode").value_or("1"));
     host_.OnAbort(*c.rank, code ? static_cast<int>(*code) : 1);
+  } else if (cmd == "spawn") {
+    // mcmd=spawn (MPI_Comm_spawn), from a PMI-1 client or libgantry-spawn-guard.so.
+    return Fail(FailedPrecondition(Who(c) +
+                                   " called MPI_Comm_spawn, which gantry run does not support"));
   } else if (cmd == "publish_name" || cmd == "unpublish_name" || cmd == "lookup_name") {
     std::string result = std::string(cmd.substr(0, cmd.find('_'))) + "_result";
     Reply(client, result, {{"rc", "-1"}, {"msg", "not_supported"}});

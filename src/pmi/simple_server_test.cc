@@ -139,6 +139,16 @@ TEST_F(SimpleServerTest, GarbageAndUnknownCommandsAreProtocolErrors) {
   EXPECT_FALSE(server.HandleLine(c, std::string(4000, 'x')));
 }
 
+TEST_F(SimpleServerTest, ASpawnRequestIsRefusedByName) {
+  SimpleServer server(Config(2), host_);
+  int c = server.AddClient(1);
+  Init(server, c);
+  auto spawn = server.HandleLine(c, "mcmd=spawn");
+  ASSERT_FALSE(spawn);
+  EXPECT_EQ(spawn.error().message(),
+            "rank 1 called MPI_Comm_spawn, which gantry run does not support");
+}
+
 TEST_F(SimpleServerTest, PmiVersionTwoIsRefused) {
   SimpleServer server(Config(1), host_);
   int c = server.AddClient(0);

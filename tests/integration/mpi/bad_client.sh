@@ -5,6 +5,7 @@
 #   garbage      sends a line that is not PMI
 #   longline     sends a put of 5000 bytes without a newline limit
 #   disconnect   enters the barrier, then closes its PMI connection
+#   spawn        sends PMI-1's spawn request (MPI_Comm_spawn of a PMI-1 MPI library)
 set -u
 pmi() { echo "$1" >&"$PMI_FD"; }
 reply() { read -r -u "$PMI_FD" line; }
@@ -21,5 +22,8 @@ case $1 in
     pmi "cmd=init pmi_version=1 pmi_subversion=1"; reply
     pmi "cmd=barrier_in"
     eval "exec $PMI_FD>&-" ;;
+  spawn)
+    pmi "cmd=init pmi_version=1 pmi_subversion=1"; reply
+    printf 'mcmd=spawn\nnprocs=1\nexecname=/bin/true\ntotspawns=1\nspawnssofar=1\nargcnt=0\npreput_num=0\ninfo_num=0\nendcmd\n' >&"$PMI_FD" ;;
 esac
 sleep 60

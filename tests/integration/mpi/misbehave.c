@@ -5,8 +5,8 @@
  *   misbehave exit-nowait rank 1 exits 0 without MPI_Finalize; the others finalize at once
  *   misbehave hang        every rank prints "rank R pid P" after a barrier, then sleeps 60 s
  *   misbehave usr1        every rank waits for SIGUSR1, prints "rank R got SIGUSR1", finalizes
- *   misbehave spawn       MPI_Comm_spawn of one more process with MPI_ERRORS_RETURN (unsupported:
- *                       the job must fail, not wait for the ranks stuck in the spawn)
+ *   misbehave spawn [return] MPI_Comm_spawn of one more process with MPI_ERRORS_RETURN
+ *                       (unsupported: the job must fail, not wait for the ranks stuck in the spawn)
  *   misbehave spawn fatal the same with the default handler, MPI_ERRORS_ARE_FATAL */
 #include <mpi.h>
 #include <signal.h>

@@ -84,6 +84,16 @@ TEST(PmiFailureTest, DisconnectingInTheMiddleOfABarrierEndsTheJob) {
   EXPECT_NE(r.err.find("in the middle of barrier 0"), std::string::npos) << r.err;
 }
 
+// Issue 12, item 5: a PMI-1 spawn request ends the job, named as what it is.
+TEST(PmiFailureTest, ASpawnRequestEndsTheJob) {
+  RunResult r = RunGantry({.args = {"-n", "3", BAD_CLIENT, "spawn"}, .deadline_seconds = 30});
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("rank 0 called MPI_Comm_spawn, which gantry run does not support"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST(RunTest, LabelPrefixesEveryLineWithTheRank) {
   RunResult r = RunGantry({.args = {"-n", "2", "--label", "sh", "-c", "echo a; echo b"}});
   EXPECT_EQ(r.exit_code, 0);
@@ -274,17 +284,20 @@ TEST(RunTest, RanksSpawnedByHelperThreadsOutliveTheStartUpAndDieWithTheLauncher)
   EXPECT_TRUE(AllGone(pids)) << killed.out;
 }
 
-// MPICH refuses the spawn on every rank (no PMI request reaches gantry): with the default
-// handler the job fails; with MPI_ERRORS_RETURN every rank learns it and goes on.
-TEST(MpichTest, MpiCommSpawnFailsTheJobOrEveryRankLearnsIt) {
-  RunResult fatal = RunGantry({.args = {"-n", "2", MISBEHAVE_MPICH, "spawn", "fatal"},
-                               .deadline_seconds = 30});
-  EXPECT_NE(fatal.exit_code, 0) << fatal.err;
-  EXPECT_FALSE(fatal.timed_out);
-  RunResult returned = RunGantry({.args = {"-n", "2", MISBEHAVE_MPICH, "spawn"},
-                                  .deadline_seconds = 30});
-  EXPECT_FALSE(returned.timed_out);
-  EXPECT_EQ(CountLines(returned.out, "spawn failed"), 2) << returned.out << returned.err;
+// Issue 12, item 5: MPICH 4.0.2 refuses the spawn on every rank itself (no PMI request), so
+// with MPI_ERRORS_RETURN the job went on; libgantry-spawn-guard.so now ends it on both
+// handlers, with the message of the PMIx path.
+TEST(MpichTest, MpiCommSpawnFailsTheJobWhateverTheErrorHandler) {
+  for (const char* handler : {"fatal", "return"}) {
+    RunResult r = RunGantry({.args = {"-n", "2", MISBEHAVE_MPICH, "spawn", handler},
+                             .deadline_seconds = 30});
+    EXPECT_FALSE(r.timed_out) << handler;
+    EXPECT_EQ(r.exit_code, 1) << handler << r.err;
+    EXPECT_NE(r.err.find("called MPI_Comm_spawn, which gantry run does not support"),
+              std::string::npos)
+        << handler << r.err;
+    EXPECT_EQ(CountLines(r.out, "spawn failed"), 0) << handler << r.out;
+  }
 }
 
 }  // namespace

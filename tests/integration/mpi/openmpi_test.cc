@@ -179,15 +179,23 @@ TEST(OpenMpiFailureTest, MpiCommSpawnFailsTheJobThroughPmix) {
       << r.err;
 }
 
-// Through libgantry-pmi.so Open MPI refuses the spawn without asking the launcher: the
-// program's error handler decides, and the default one aborts the job.
-TEST(OpenMpiFailureTest, MpiCommSpawnWithTheDefaultHandlerFailsTheJobThroughFlux) {
-  RunResult r = RunGantry({.args = {"-n", "2", "--mpi", "flux", MISBEHAVE_OPENMPI, "spawn",
-                                    "fatal"},
-                           .env = kOpenMpiEnv,
-                           .deadline_seconds = 30});
-  EXPECT_FALSE(r.timed_out);
-  EXPECT_NE(r.exit_code, 0) << r.err;
+// ... and through --mpi flux (libgantry-pmi.so), where Open MPI refuses the spawn inside the
+// root without a PMI request: with MPI_ERRORS_RETURN rank 1 spun forever. The spawn guard
+// ends the job on either handler.
+TEST(OpenMpiFailureTest, MpiCommSpawnFailsTheJobThroughFluxWhateverTheErrorHandler) {
+  for (const char* handler : {"return", "fatal"}) {
+    const int before = CountVaderSegments();
+    RunResult r = RunGantry({.args = {"-n", "2", "--mpi", "flux", MISBEHAVE_OPENMPI, "spawn",
+                                      handler},
+                             .env = kOpenMpiEnv,
+                             .deadline_seconds = 30});
+    EXPECT_FALSE(r.timed_out) << handler;
+    EXPECT_EQ(r.exit_code, 1) << handler << r.err;
+    EXPECT_NE(r.err.find("rank 0 called MPI_Comm_spawn, which gantry run does not support"),
+              std::string::npos)
+        << handler << r.err;
+    EXPECT_LE(CountVaderSegments(), before) << handler;
+  }
 }
 
 // Issue 12, item 2: SIGUSR1/SIGUSR2/SIGALRM killed gantry and left ranks, segments and the
