@@ -2,9 +2,12 @@
 
 #include <hwloc.h>
 
+#include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include "exec/cgroup.h"
+#include "exec/gpus.h"
 
 namespace gantry::exec {
 
@@ -34,6 +37,7 @@ Result<NodeResources> DiscoverNodeResources(const NodeResourcesOverride& overrid
   }
   if (override.cores) resources.cores = *override.cores;
   if (override.memory_mb) resources.memory_mb = *override.memory_mb;
+  resources.gpus = override.gpus ? *override.gpus : DiscoverNvidiaGpus();
   if (resources.cores <= 0 || resources.memory_mb <= 0) {
     return Fail(Internal("found no usable cores or memory (cores " +
                          std::to_string(resources.cores) + ", memory " +
@@ -42,47 +46,78 @@ Result<NodeResources> DiscoverNodeResources(const NodeResourcesOverride& overrid
   return resources;
 }
 
+void Reservation::Release() {
+  if (ledger_ != nullptr) ledger_->Release(cores_, memory_mb_, gpus_);
+  ledger_ = nullptr;
+}
+
 Reservation& Reservation::operator=(Reservation&& other) noexcept {
   if (this != &other) {
-    if (ledger_ != nullptr) ledger_->Release(cores_, memory_mb_);
+    Release();
     ledger_ = std::exchange(other.ledger_, nullptr);
     cores_ = std::exchange(other.cores_, 0);
     memory_mb_ = std::exchange(other.memory_mb_, 0);
+    gpus_ = std::exchange(other.gpus_, {});
   }
   return *this;
 }
 
-Reservation::~Reservation() {
-  if (ledger_ != nullptr) ledger_->Release(cores_, memory_mb_);
+Reservation::~Reservation() { Release(); }
+
+namespace {
+
+// The ids of `total` not in `used` (both ascending).
+std::vector<int> Unused(const std::vector<int>& total, const std::vector<int>& used) {
+  std::vector<int> free;
+  std::set_difference(total.begin(), total.end(), used.begin(), used.end(),
+                      std::back_inserter(free));
+  return free;
 }
 
-Result<Reservation> NodeLedger::Reserve(int cores, int64_t memory_mb) {
-  if (cores < 0 || memory_mb < 0) {
-    return Fail(InvalidArgument("cannot reserve negative cores or memory"));
+}  // namespace
+
+Result<Reservation> NodeLedger::Reserve(int cores, int64_t memory_mb, int gpus) {
+  if (cores < 0 || memory_mb < 0 || gpus < 0) {
+    return Fail(InvalidArgument("cannot reserve negative cores, memory or GPUs"));
   }
   std::lock_guard lock(mu_);
   int free_cores = total_.cores - used_.cores;
   int64_t free_mb = total_.memory_mb - used_.memory_mb;
-  if (cores > free_cores || memory_mb > free_mb) {
+  std::vector<int> free_gpus = Unused(total_.gpus, used_.gpus);
+  if (cores > free_cores || memory_mb > free_mb ||
+      gpus > static_cast<int>(free_gpus.size())) {
+    std::string gpu_words =
+        gpus == 0 && total_.gpus.empty()
+            ? ""
+            : ", " + std::to_string(free_gpus.size()) + " of " +
+                  std::to_string(total_.gpus.size()) + " GPUs";
     return Fail(ResourceExhausted(
-        "need " + std::to_string(cores) + " cores and " + std::to_string(memory_mb) +
-        " MB; free now: " + std::to_string(free_cores) + " of " + std::to_string(total_.cores) +
-        " cores, " + std::to_string(free_mb) + " of " + std::to_string(total_.memory_mb) + " MB"));
+        "need " + std::to_string(cores) + " cores and " + std::to_string(memory_mb) + " MB" +
+        (gpus ? " and " + std::to_string(gpus) + " GPUs" : "") + "; free now: " +
+        std::to_string(free_cores) + " of " + std::to_string(total_.cores) + " cores, " +
+        std::to_string(free_mb) + " of " + std::to_string(total_.memory_mb) + " MB" +
+        gpu_words));
   }
   used_.cores += cores;
   used_.memory_mb += memory_mb;
-  return Reservation(this, cores, memory_mb);
+  std::vector<int> taken(free_gpus.begin(), free_gpus.begin() + gpus);
+  used_.gpus.insert(used_.gpus.end(), taken.begin(), taken.end());
+  std::sort(used_.gpus.begin(), used_.gpus.end());
+  return Reservation(this, cores, memory_mb, std::move(taken));
 }
 
 NodeResources NodeLedger::Free() const {
   std::lock_guard lock(mu_);
-  return {total_.cores - used_.cores, total_.memory_mb - used_.memory_mb};
+  return {total_.cores - used_.cores, total_.memory_mb - used_.memory_mb,
+          Unused(total_.gpus, used_.gpus)};
 }
 
-void NodeLedger::Release(int cores, int64_t memory_mb) {
+void NodeLedger::Release(int cores, int64_t memory_mb, const std::vector<int>& gpus) {
   std::lock_guard lock(mu_);
   used_.cores -= cores;
   used_.memory_mb -= memory_mb;
+  std::vector<int> kept = Unused(used_.gpus, gpus);
+  used_.gpus = std::move(kept);
 }
 
 }  // namespace gantry::exec

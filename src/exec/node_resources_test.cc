@@ -27,6 +27,32 @@ TEST(DiscoverNodeResourcesTest, RejectsAnOverrideOfZeroCores) {
   EXPECT_FALSE(DiscoverNodeResources({.cores = 0, .memory_mb = 1000}).has_value());
 }
 
+TEST(DiscoverNodeResourcesTest, DeclaredGpusReplaceDiscovery) {
+  auto resources = DiscoverNodeResources({.cores = 4, .memory_mb = 1000, .gpus = {{0, 1, 3}}});
+  ASSERT_TRUE(resources.has_value());
+  EXPECT_EQ(resources->gpus, (std::vector<int>{0, 1, 3}));
+}
+
+TEST(NodeLedgerTest, HandsOutEachGpuToOneReservationAtATime) {
+  NodeLedger ledger({.cores = 8, .memory_mb = 1000, .gpus = {0, 1, 3}});
+  auto first = ledger.Reserve(1, 0, 2);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->gpus(), (std::vector<int>{0, 1}));
+  auto too_many = ledger.Reserve(1, 0, 2);
+  ASSERT_FALSE(too_many.has_value());
+  EXPECT_NE(too_many.error().message().find("1 of 3 GPUs"), std::string::npos)
+      << too_many.error().message();
+  {
+    auto second = ledger.Reserve(1, 0, 1);
+    ASSERT_TRUE(second.has_value());
+    EXPECT_EQ(second->gpus(), std::vector<int>{3});
+    EXPECT_TRUE(ledger.Free().gpus.empty());
+  }
+  EXPECT_EQ(ledger.Free().gpus, std::vector<int>{3});
+  *first = Reservation();
+  EXPECT_EQ(ledger.Free().gpus, (std::vector<int>{0, 1, 3}));
+}
+
 TEST(NodeLedgerTest, RefusesToOvercommitCoresOrMemory) {
   NodeLedger ledger({.cores = 2, .memory_mb = 1000});
   auto first = ledger.Reserve(2, 500);
