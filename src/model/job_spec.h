@@ -55,7 +55,9 @@ struct JobSpec {
   std::string partition;
   std::string account;
   int64_t max_retries = 0;  // deep retries after a failed attempt
-  int64_t gpus = 0;  // --gpus=N or --gres=gpu[:type]:N; 0 = none
+  int64_t gpus = 0;  // --gpus=N, --gres=gpu[:type]:N or RequestGpus: whole devices; 0 = none
+  // --exclusive: the job holds its whole node (every core, all memory, every GPU).
+  bool exclusive = false;
   // ClassAd matchmaking (docs/classad.md): expression texts, evaluated with the job as MY and
   // the agent's ad as TARGET. Empty requirements match every agent; empty rank is 0.
   std::string requirements;

@@ -264,6 +264,7 @@ json JobSpecToJson(const JobSpec& s) {
       {"cpus_per_task", s.cpus_per_task},
       {"memory_mb", s.memory_mb},
       {"gpus", s.gpus},
+      {"exclusive", s.exclusive},
       {"time_limit_seconds", s.time_limit_seconds},
       {"environment", s.environment},
       {"dependencies_any", s.dependencies_any},
@@ -314,6 +315,7 @@ Result<JobSpec> JobSpecFromJson(const json& j) {
   GANTRY_RETURN_IF_ERROR(r.Int("cpus_per_task", kCpusPerTaskLimit, s.cpus_per_task));
   GANTRY_RETURN_IF_ERROR(r.Int("memory_mb", kMemoryMbLimit, s.memory_mb));
   GANTRY_RETURN_IF_ERROR(r.Int("gpus", kGpusLimit, s.gpus));
+  GANTRY_RETURN_IF_ERROR(r.Bool("exclusive", s.exclusive));
   GANTRY_RETURN_IF_ERROR(r.Int("time_limit_seconds", kTimeLimitLimit, s.time_limit_seconds));
   GANTRY_RETURN_IF_ERROR(r.StringMap("environment", s.environment));
   GANTRY_RETURN_IF_ERROR(r.Bool("dependencies_any", s.dependencies_any));

@@ -12,6 +12,7 @@
 #include "base/strings.h"
 #include "submit/array_spec.h"
 #include "submit/begin_time.h"
+#include "submit/constraint.h"
 #include "submit/dependency.h"
 #include "submit/filename_pattern.h"
 #include "submit/memory.h"
@@ -67,6 +68,13 @@ TEST(ConformanceTest, TimeLimitsMatchTimeFormatsFile) {
   for (const Case& c : ReadCases("time_formats.txt")) {
     Expect("time_formats.txt", c, ParseTimeLimit(c.input),
            [&](int64_t seconds) { EXPECT_EQ(std::to_string(seconds), c.expected); });
+  }
+}
+
+TEST(ConformanceTest, ConstraintsMatchConstraintsFile) {
+  for (const Case& c : ReadCases("constraints.txt")) {
+    Expect("constraints.txt", c, ConstraintToRequirements(c.input),
+           [&](const std::string& requirements) { EXPECT_EQ(requirements, c.expected); });
   }
 }
 

@@ -10,6 +10,7 @@
 #include "classad/jdl.h"
 #include "classad/unparse.h"
 #include "model/limits.h"
+#include "submit/internal/numbers.h"
 
 namespace gantry::submit {
 namespace {
@@ -24,7 +25,7 @@ using model::kMaxRetries;  // ValidateJobSpec's bound
 constexpr std::string_view kMapped[] = {
     "type",        "jobtype",     "executable",   "arguments",     "stdinput",
     "stdoutput",   "stderror",    "environment",  "retrycount",    "parameters",
-    "parameterstart", "parameterstep", "requirements", "rank",
+    "parameterstart", "parameterstep", "requirements", "rank",        "requestgpus",
 };
 
 bool IsMapped(std::string_view lower) {
@@ -284,6 +285,17 @@ Result<model::JobSpec> JdlToJobSpec(std::string_view jdl_text, std::string_view 
                                 ")"));
   }
   spec.max_retries = job.retry_count;
+  // RequestGpus is counted by the broker and handed out by the agent as whole devices, so it
+  // must be a number here, not an expression.
+  if (const ca::Expr* gpus = job.ad.Lookup("RequestGpus"); gpus != nullptr) {
+    std::string text = ca::Unparse(*gpus);
+    std::optional<int64_t> n = internal::ParseDigits(text);
+    if (!n || *n > model::kMaxCount) {
+      return Fail(InvalidArgument(b.Where() + "RequestGpus must be a whole number of GPUs (0-" +
+                                  std::to_string(model::kMaxCount) + "), not " + text));
+    }
+    spec.gpus = *n;
+  }
 
   bool param_is_task_id = false;
   bool integer_range = false;

@@ -114,6 +114,15 @@ TEST(JdlToJobSpecTest, ShallowRetryCountAndSandboxesAreRecordedWithWarnings) {
   EXPECT_NE(spec.warnings[2].find("ShallowRetryCount"), std::string::npos);
 }
 
+TEST(JdlToJobSpecTest, RequestGpusIsCountedNotLeftAsAnAttribute) {
+  model::JobSpec spec = Convert(R"([ Executable = "/bin/true"; RequestGpus = 2 ])");
+  EXPECT_EQ(spec.gpus, 2);
+  EXPECT_EQ(spec.attributes.count("RequestGpus"), 0u);
+  EXPECT_NE(ErrorOf(R"([ Executable = "/bin/true"; RequestGpus = TARGET.Gpus ])")
+                .find("RequestGpus must be a whole number of GPUs"),
+            std::string::npos);
+}
+
 TEST(JdlToJobSpecTest, RequirementsRankAndOtherAttributesKeepCanonicalText) {
   model::JobSpec spec = Convert(R"([ Executable = "/bin/true";
       Requirements = other.Memory>=1024&&TARGET.Arch=="X86_64";

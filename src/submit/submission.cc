@@ -96,6 +96,11 @@ Status Finish(const SubmitInput& input, bool wrapped, SubmitState& state) {
     }
     spec.memory_mb = *total;
   }
+  if (state.constraint_requirements) {
+    spec.requirements = spec.requirements.empty()
+                            ? *state.constraint_requirements
+                            : "(" + spec.requirements + ") && " + *state.constraint_requirements;
+  }
   GANTRY_ASSIGN_OR_RETURN(spec.environment, ResolveExport(state.export_spec, input.submit_env));
   return {};
 }

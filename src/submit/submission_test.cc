@@ -282,16 +282,51 @@ TEST(SubmissionTest, WarnOnlyOptionsAreAcceptedWithAWarningNamingOptionAndLine) 
   model::JobSpec spec = Parse(
       Input("#!/bin/sh\n"
             "#SBATCH --mail-type=END,FAIL --mail-user=a@b.c\n"
-            "#SBATCH -L matlab:1 --qos=high --exclusive --requeue -C haswell\n"
+            "#SBATCH -L matlab:1 --qos=high --requeue\n"
             "#SBATCH --signal=B:USR1@60 --time-min=10 --ntasks-per-core=1\n"
             "true\n",
             {"--comment=hi"}));
-  ASSERT_EQ(spec.warnings.size(), 11u) << Join(spec.warnings, "\n");
+  ASSERT_EQ(spec.warnings.size(), 9u) << Join(spec.warnings, "\n");
   EXPECT_EQ(spec.warnings[0],
             "job.sh:2: --mail-type is accepted for SLURM compatibility but Gantry does not act "
             "on it");
   EXPECT_EQ(spec.warnings[2].substr(0, 21), "job.sh:3: --licenses ");
-  EXPECT_EQ(spec.warnings[10].substr(0, 24), "command line: --comment ");
+  EXPECT_EQ(spec.warnings[8].substr(0, 24), "command line: --comment ");
+}
+
+TEST(SubmissionTest, ConstraintBecomesRequirementsOverTheAgentsFeatures) {
+  model::JobSpec spec = Parse(Input("#!/bin/sh\n#SBATCH -C haswell&[ib|opa]\ntrue\n"));
+  EXPECT_EQ(spec.requirements,
+            "(member(\"haswell\", TARGET.Features) && (member(\"ib\", TARGET.Features) || "
+            "member(\"opa\", TARGET.Features)))");
+  EXPECT_TRUE(spec.warnings.empty());
+}
+
+TEST(SubmissionTest, ConstraintIsAddedToGantryRequirements) {
+  model::JobSpec spec = Parse(Input(
+      "#!/bin/sh\n#SBATCH --constraint=gpu\n#GANTRY --requirements \"TARGET.Memory > 10\"\ntrue\n"));
+  EXPECT_EQ(spec.requirements, "(TARGET.Memory > 10) && member(\"gpu\", TARGET.Features)");
+}
+
+TEST(SubmissionTest, ABadConstraintIsRefusedWithItsLine) {
+  std::string error = ErrorOf(Input("#!/bin/sh\n#SBATCH -C a*2\ntrue\n"));
+  EXPECT_NE(error.find("job.sh:2:"), std::string::npos) << error;
+  EXPECT_NE(error.find("a Gantry job runs on one node"), std::string::npos) << error;
+}
+
+TEST(SubmissionTest, ExclusiveHoldsTheWholeNodeAndItsModesOnlyWarn) {
+  EXPECT_TRUE(Parse(Input("#!/bin/sh\n#SBATCH --exclusive\ntrue\n")).exclusive);
+  model::JobSpec user = Parse(Input("#!/bin/sh\n#SBATCH --exclusive=user\ntrue\n"));
+  EXPECT_FALSE(user.exclusive);
+  ASSERT_EQ(user.warnings.size(), 1u);
+  EXPECT_NE(user.warnings[0].find("--exclusive=user"), std::string::npos);
+  EXPECT_NE(ErrorOf(Input("#!/bin/sh\n#SBATCH --exclusive=yes\ntrue\n")).find("expected"),
+            std::string::npos);
+}
+
+TEST(SubmissionTest, GpusAndGresGpuAreCounted) {
+  EXPECT_EQ(Parse(Input("#!/bin/sh\n#SBATCH --gpus=2\ntrue\n")).gpus, 2);
+  EXPECT_EQ(Parse(Input("#!/bin/sh\n#SBATCH --gres=gpu:a100:3\ntrue\n")).gpus, 3);
 }
 
 TEST(SubmissionTest, CommandLineFlagsInAScriptOnlyWarn) {

@@ -6,6 +6,7 @@
 #include "model/limits.h"
 #include "submit/array_spec.h"
 #include "submit/begin_time.h"
+#include "submit/constraint.h"
 #include "submit/dependency.h"
 #include "submit/export_env.h"
 #include "submit/internal/numbers.h"
@@ -168,6 +169,28 @@ Status SetGres(const OptionDef& def, Value value, SubmitState& state) {
                                   " is accepted for SLURM compatibility but Gantry does not "
                                   "act on it (only gpu is recorded)");
   }
+  return {};
+}
+
+Status SetConstraint(const OptionDef& def, Value value, SubmitState& state) {
+  auto requirements = ConstraintToRequirements(Trim(value.value_or("")));
+  if (!requirements) return Fail(BadValue(def, value.value_or(""), requirements.error().message()));
+  state.constraint_requirements = std::move(*requirements);  // the last one wins, as in sbatch
+  return {};
+}
+
+Status SetExclusive(const OptionDef& def, Value value, SubmitState& state) {
+  if (!value) {
+    state.spec.exclusive = true;
+    return {};
+  }
+  std::string_view mode = Trim(*value);
+  if (mode != "user" && mode != "mcs" && mode != "topo") {
+    return Fail(BadValue(def, mode, "expected no value, or user, mcs or topo"));
+  }
+  state.spec.warnings.push_back(state.location + ": --exclusive=" + std::string(mode) +
+                                " is accepted for SLURM compatibility but not acted on (plain "
+                                "--exclusive gives the job its whole node)");
   return {};
 }
 

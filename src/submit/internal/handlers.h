@@ -18,6 +18,8 @@ Status SetArray(const OptionDef& def, Value value, SubmitState& state);
 Status SetBegin(const OptionDef& def, Value value, SubmitState& state);
 Status SetChdir(const OptionDef& def, Value value, SubmitState& state);
 Status SetCpusPerTask(const OptionDef& def, Value value, SubmitState& state);
+Status SetConstraint(const OptionDef& def, Value value, SubmitState& state);
+Status SetExclusive(const OptionDef& def, Value value, SubmitState& state);
 Status SetDependency(const OptionDef& def, Value value, SubmitState& state);
 Status SetError(const OptionDef& def, Value value, SubmitState& state);
 Status SetExport(const OptionDef& def, Value value, SubmitState& state);

@@ -37,6 +37,8 @@ struct SubmitState {
   std::optional<Located<int64_t>> mem_per_cpu_mb;
   std::optional<Located<int64_t>> ntasks;
   std::optional<Located<int64_t>> ntasks_per_node;
+  // -C/--constraint, already translated into a Requirements clause.
+  std::optional<std::string> constraint_requirements;
 };
 
 }  // namespace gantry::submit::internal
