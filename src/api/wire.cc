@@ -242,6 +242,8 @@ json PollRequestToJson(const broker::PollRequest& r) {
             {"free_memory_mb", s.free_memory_mb},
             {"queue_cpus", s.queue_cpus},
             {"queue_memory_mb", s.queue_memory_mb},
+            {"total_gpus", s.total_gpus},
+            {"free_gpus", s.free_gpus},
             {"ad", s.ad}}},
           {"instance", r.instance},
           {"reports", reports},
@@ -261,6 +263,8 @@ Result<broker::PollRequest> PollRequestFromJson(const json& j) {
     r.status.free_memory_mb = s.at("free_memory_mb").get<int64_t>();
     r.status.queue_cpus = s.value("queue_cpus", int64_t{0});
     r.status.queue_memory_mb = s.value("queue_memory_mb", int64_t{0});
+    r.status.total_gpus = s.value("total_gpus", int64_t{0});  // agents from before GPUs: none
+    r.status.free_gpus = s.value("free_gpus", int64_t{0});
     if (s.contains("ad")) r.status.ad = s.at("ad").get<std::string>();
     for (const json& rep : j.at("reports")) {
       broker::AttemptReport a;

@@ -9,14 +9,18 @@ namespace gantry::broker {
 using model::Task;
 using model::TaskState;
 
-Broker::Broker(store::Store& store, const Clock& clock, BrokerOptions options)
-    : store_(store), clock_(clock), options_(std::move(options)) {}
+Broker::Broker(store::Store& store, const Clock& clock, BrokerOptions options,
+               PartitionSet partitions)
+    : store_(store), clock_(clock), options_(std::move(options)),
+      partitions_(std::move(partitions)) {}
 
 Broker::~Broker() { Shutdown(); }
 
 Result<std::unique_ptr<Broker>> Broker::Create(store::Store& store, const Clock& clock,
                                                BrokerOptions options) {
-  std::unique_ptr<Broker> broker(new Broker(store, clock, std::move(options)));
+  GANTRY_ASSIGN_OR_RETURN(PartitionSet partitions, PartitionSet::Create(options.partitions));
+  std::unique_ptr<Broker> broker(
+      new Broker(store, clock, std::move(options), std::move(partitions)));
   GANTRY_RETURN_IF_ERROR(broker->Load());
   return broker;
 }
@@ -339,8 +343,16 @@ bool Broker::AgentLive(const AgentRecord& agent) const {
   return clock_.Now() - agent.last_seen <= options_.agent_timeout_seconds * kMicrosPerSecond;
 }
 
+bool Broker::InPartition(const AgentRecord& agent, const model::Job& job) const {
+  const std::string& wanted =
+      job.spec.partition.empty() ? partitions_.default_name() : job.spec.partition;
+  return std::find(agent.partitions.begin(), agent.partitions.end(), wanted) !=
+         agent.partitions.end();
+}
+
 bool Broker::MatchesHere(const model::Job& job, const std::string& agent_id) {
   const AgentRecord& here = agents_[agent_id];
+  if (!InPartition(here, job)) return false;
   bool job_constrains = HasMatchConstraints(job.spec);
   if (!job_constrains && !here.ad_constrains) return true;  // the common case: no evaluation
   auto job_ad = JobAd(job);
@@ -351,7 +363,7 @@ bool Broker::MatchesHere(const model::Job& job, const std::string& agent_id) {
   // Pull model: leave the job for a live agent with room that the job ranks higher.
   int64_t cpus = job.spec.TotalCpus();
   for (const auto& [id, other] : agents_) {
-    if (id == agent_id || !other.ad || !AgentLive(other)) continue;
+    if (id == agent_id || !other.ad || !AgentLive(other) || !InPartition(other, job)) continue;
     if (other.status.free_cpus < cpus || other.status.free_memory_mb < job.spec.memory_mb) continue;
     MatchVerdict there = MatchJobToAgent(*job_ad, *other.ad);
     if (there.matches && there.job_rank > verdict.job_rank) return false;

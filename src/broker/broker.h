@@ -19,6 +19,7 @@
 #include "base/clock.h"
 #include "base/error.h"
 #include "broker/dependency.h"
+#include "broker/partitions.h"
 #include "classad/classad.h"
 #include "broker/types.h"
 #include "store/store.h"
@@ -31,6 +32,8 @@ struct BrokerOptions {
   std::optional<uint32_t> only_uid;
   // An agent silent for this long is lost; its attempts are requeued or failed.
   int64_t agent_timeout_seconds = 60;
+  // The server's partitions, the first the default; none: just "local" (partitions.h).
+  std::vector<std::string> partitions;
 };
 
 class Broker {
@@ -90,6 +93,7 @@ class Broker {
     bool confirmed = false;  // a poll came back with it: the agent knows it
     std::shared_ptr<const classad::ClassAd> ad;  // parsed status.ad
     bool ad_constrains = false;                  // it has START/Requirements or Rank
+    std::vector<std::string> partitions;         // from its ad; checked without evaluation
   };
   // The copies a transition edits and the events it writes; committed together.
   struct Pending {
@@ -125,7 +129,8 @@ class Broker {
     uint32_t owner_uid = 0;
   };
 
-  Broker(store::Store& store, const Clock& clock, BrokerOptions options);
+  Broker(store::Store& store, const Clock& clock, BrokerOptions options,
+         PartitionSet partitions);
   Status Load();
 
   // Helpers below require mu_ held.
@@ -184,6 +189,9 @@ class Broker {
   // agent that has room and a higher Rank.
   bool MatchesHere(const model::Job& job, const std::string& agent_id);
   bool AgentLive(const AgentRecord& agent) const;
+  // Whether the agent belongs to the job's partition (jobs stored before partitions were
+  // resolved at submission have none: the default).
+  bool InPartition(const AgentRecord& agent, const model::Job& job) const;
   // Gives the poll's agent the name's instance, or refuses it: another live agent holds it.
   Status Register(const PollRequest& request, AgentRecord& agent);
   PollResponse EmptyHanded(const PollRequest& request);  // no work, but the instance
@@ -207,6 +215,7 @@ class Broker {
   store::Store& store_;
   const Clock& clock_;
   const BrokerOptions options_;
+  const PartitionSet partitions_;
 
   std::mutex mu_;
   std::condition_variable cv_;

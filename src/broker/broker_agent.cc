@@ -175,6 +175,7 @@ void Broker::Assign(Pending& p, const std::string& agent_id, const AgentStatus& 
                     PollResponse& out) {
   std::map<int64_t, int64_t> assigned;  // per job, in this call
   int64_t free_cpus = status.free_cpus, free_memory_mb = status.free_memory_mb;
+  int64_t free_gpus = status.free_gpus;
   int64_t queue_cpus = status.queue_cpus, queue_memory_mb = status.queue_memory_mb;
   // Only array tasks wait in an agent's queue: a single job waits in ours, where a job
   // submitted later with a better priority can still overtake it.
@@ -193,23 +194,31 @@ void Broker::Assign(Pending& p, const std::string& agent_id, const AgentStatus& 
       it = ready_.lower_bound(std::make_tuple(nice, job_id + 1, int64_t{0}));
       continue;
     }
-    int64_t cpus = spec.TotalCpus();
-    bool queueable = spec.array.has_value();
+    // An exclusive job holds the whole agent: it fits only when nothing else runs there.
+    const bool exclusive = spec.exclusive;
+    int64_t cpus = exclusive ? status.total_cpus : spec.TotalCpus();
+    int64_t memory_mb = exclusive ? status.total_memory_mb : spec.memory_mb;
+    int64_t gpus = exclusive ? status.total_gpus : spec.gpus;
+    // GPUs are whole devices the agent must have free at the start: no queueing for them.
+    bool queueable = spec.array.has_value() && gpus == 0 && !exclusive;
     auto fits = [&] {
-      if (cpus <= free_cpus && spec.memory_mb <= free_memory_mb) return true;
+      if (gpus > free_gpus) return false;
+      if (cpus <= free_cpus && memory_mb <= free_memory_mb) return true;
       return queueable && cpus <= free_cpus + queue_cpus &&
-             spec.memory_mb <= free_memory_mb + queue_memory_mb;
+             memory_mb <= free_memory_mb + queue_memory_mb;
     };
     // Free cores first, then the queue.
     auto take = [&] {
       int64_t from_free = std::min(cpus, free_cpus);
-      int64_t memory_from_free = std::min(spec.memory_mb, free_memory_mb);
+      int64_t memory_from_free = std::min(memory_mb, free_memory_mb);
       free_cpus -= from_free;
       free_memory_mb -= memory_from_free;
+      free_gpus -= gpus;
       queue_cpus -= cpus - from_free;
-      queue_memory_mb -= spec.memory_mb - memory_from_free;
+      queue_memory_mb -= memory_mb - memory_from_free;
     };
-    bool never_here = cpus > status.total_cpus || spec.memory_mb > status.total_memory_mb;
+    bool never_here = spec.TotalCpus() > status.total_cpus ||
+                      spec.memory_mb > status.total_memory_mb || spec.gpus > status.total_gpus;
     if (never_here || Fenced(task_id) || !MatchesHere(*job, agent_id)) {
       ++it;
       continue;
@@ -316,6 +325,10 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
   GANTRY_RETURN_IF_ERROR(Register(req, agent));
   if (!agent.ad || req.status.ad != agent.status.ad) {
     GANTRY_ASSIGN_OR_RETURN(classad::ClassAd ad, ParseAgentAd(req.status.ad));
+    auto partitions = partitions_.OfAgent(ad);
+    if (!partitions) return Fail(partitions.error().Wrap("agent " + req.agent_id));
+    CompleteAgentAd(ad, *partitions);
+    agent.partitions = std::move(*partitions);
     agent.ad_constrains = ad.Lookup("Requirements") || ad.Lookup("START") || ad.Lookup("Rank");
     agent.ad = std::make_shared<const classad::ClassAd>(std::move(ad));
   }

@@ -60,7 +60,7 @@ std::string Broker::Why(const Task& t, const model::Job& job) {
            ")";
   }
   int64_t cpus = spec.TotalCpus();
-  int64_t live = 0, max_cpus = 0, max_memory = 0, matching = 0;
+  int64_t live = 0, max_cpus = 0, max_memory = 0, max_gpus = 0, matching = 0;
   std::string mismatches;
   auto job_ad = JobAd(job);
   for (const auto& [id, agent] : agents_) {
@@ -68,7 +68,9 @@ std::string Broker::Why(const Task& t, const model::Job& job) {
     ++live;
     max_cpus = std::max(max_cpus, agent.status.total_cpus);
     max_memory = std::max(max_memory, agent.status.total_memory_mb);
-    bool constrained = HasMatchConstraints(spec) || agent.ad_constrains;
+    max_gpus = std::max(max_gpus, agent.status.total_gpus);
+    bool constrained =
+        HasMatchConstraints(spec) || agent.ad_constrains || !InPartition(agent, job);
     if (!constrained) {
       ++matching;
       continue;
@@ -90,12 +92,23 @@ std::string Broker::Why(const Task& t, const model::Job& job) {
     return "Resources: needs " + std::to_string(spec.memory_mb) + " MB of memory, but the "
            "largest agent has " + std::to_string(max_memory) + " MB";
   }
+  if (spec.gpus > max_gpus) {
+    return "Resources: needs " + std::to_string(spec.gpus) + " GPU(s), but " +
+           (max_gpus == 0 ? std::string("no agent has any")
+                          : "the agent with the most has " + std::to_string(max_gpus)) +
+           "; it will not start until an agent with more GPUs joins";
+  }
   int64_t ahead = 0;
   for (const auto& key : ready_) {
     if (std::get<2>(key) == t.id) break;
     ++ahead;
   }
+  if (spec.exclusive) {
+    return "Resources: waiting for a whole agent to be free (--exclusive); " +
+           std::to_string(ahead) + " job(s) ahead in the queue";
+  }
   return "Resources: waiting for " + std::to_string(cpus) + " free CPU(s)" +
+         (spec.gpus ? ", " + std::to_string(spec.gpus) + " GPU(s)" : std::string()) +
          (spec.memory_mb ? " and " + std::to_string(spec.memory_mb) + " MB" : std::string()) +
          "; " + std::to_string(ahead) + " job(s) ahead in the queue";
 }

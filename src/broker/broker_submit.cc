@@ -65,6 +65,7 @@ std::tuple<TaskState, std::string> Broker::InitialState(const model::Job& job) {
 Result<SubmitResult> Broker::Submit(const Caller& caller, model::JobSpec spec) {
   GANTRY_RETURN_IF_ERROR(model::ValidateJobSpec(spec));
   GANTRY_RETURN_IF_ERROR(model::CheckNicePermission(spec.nice, caller.admin));
+  GANTRY_ASSIGN_OR_RETURN(spec.partition, partitions_.Resolve(spec.partition));
   if (options_.only_uid && caller.uid != *options_.only_uid && caller.uid != 0) {
     return Fail(PermissionDenied(
         "this Gantry server runs as uid " + std::to_string(*options_.only_uid) +

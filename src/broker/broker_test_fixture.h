@@ -67,7 +67,7 @@ class BrokerTest : public ::testing::Test {
   void Open() {
     broker_.reset();
     store_ = std::make_unique<FlakyStore>(store::OpenSqliteStore(dir_ + "/db").value());
-    broker_ = Broker::Create(*store_, clock_, {}).value();
+    broker_ = Broker::Create(*store_, clock_, options_).value();
   }
   model::JobSpec Spec(std::string name = "job") {
     model::JobSpec s;
@@ -125,6 +125,7 @@ class BrokerTest : public ::testing::Test {
   }
 
   std::string dir_;
+  BrokerOptions options_;  // for Open()
   FakeClock clock_;
   std::unique_ptr<FlakyStore> store_;
   std::unique_ptr<Broker> broker_;

@@ -1,5 +1,6 @@
 #include "broker/matching.h"
 
+#include "base/check.h"
 #include "classad/matchmaker.h"
 #include "classad/parser.h"
 #include "classad/unparse.h"
@@ -25,8 +26,17 @@ Result<classad::ClassAd> BuildJobAd(const model::Job& job) {
     auto inserted = classad::InsertParsed(ad, name, text);
     if (!inserted) return Fail(inserted.error().Wrap("job attribute " + name));
   }
-  if (!spec.requirements.empty()) {
-    auto inserted = classad::InsertParsed(ad, "Requirements", spec.requirements);
+  if (spec.exclusive) ad.InsertBoolean("Exclusive", true);
+  // The partition is a Requirements clause like the user's own, so that `status --why` names
+  // it; the broker also checks it without evaluation (PartitionSet, AgentRecord).
+  std::string requirements = spec.requirements;
+  if (!spec.partition.empty()) {
+    requirements = requirements.empty() ? std::string(kPartitionClause)
+                                        : std::string(kPartitionClause) + " && (" +
+                                              requirements + ")";
+  }
+  if (!requirements.empty()) {
+    auto inserted = classad::InsertParsed(ad, "Requirements", requirements);
     if (!inserted) return Fail(inserted.error().Wrap("Requirements"));
   }
   if (!spec.rank.empty()) {
@@ -41,6 +51,17 @@ Result<classad::ClassAd> ParseAgentAd(const std::string& text) {
   auto ad = classad::ParseClassAd(text);
   if (!ad) return Fail(ad.error().Wrap("agent ad"));
   return ad;
+}
+
+void CompleteAgentAd(classad::ClassAd& ad, const std::vector<std::string>& partitions) {
+  std::string list = "{";
+  for (const std::string& name : partitions) {
+    list += (list.size() > 1 ? ", \"" : "\"") + name + "\"";
+  }
+  GANTRY_CHECK(classad::InsertParsed(ad, "Partitions", list + "}").has_value());
+  if (ad.Lookup("Features") == nullptr) {
+    GANTRY_CHECK(classad::InsertParsed(ad, "Features", "{}").has_value());
+  }
 }
 
 MatchVerdict MatchJobToAgent(const classad::ClassAd& job, const classad::ClassAd& agent) {

@@ -5,6 +5,8 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "base/error.h"
 #include "classad/classad.h"
@@ -12,14 +14,23 @@
 
 namespace gantry::broker {
 
-// A job's ad: RequestCpus, RequestMemory, RequestGpus, Owner, JobName, ClusterId,
-// Requirements, Rank, and spec.attributes. Errors name the attribute and position.
+// The clause a job's partition adds to its Requirements.
+inline constexpr std::string_view kPartitionClause = "member(MY.Partition, TARGET.Partitions)";
+
+// A job's ad: RequestCpus, RequestMemory, RequestGpus, Owner, JobName, ClusterId, Partition,
+// Exclusive, Requirements (with the partition clause first), Rank, and spec.attributes.
+// Errors name the attribute and position.
 Result<classad::ClassAd> BuildJobAd(const model::Job& job);
 // Whether the job needs ClassAd evaluation at all (it says something beyond its size).
 bool HasMatchConstraints(const model::JobSpec& spec);
 
 // An agent's ad from its advertised text (new ClassAd syntax); empty text: an empty ad.
 Result<classad::ClassAd> ParseAgentAd(const std::string& text);
+
+// Gives an agent's ad what the broker knows of it: its Partitions (the names it was found to
+// belong to, as a list) and an empty Features list when it advertises none, so that
+// constraints and partitions evaluate to false rather than UNDEFINED. Names are validated.
+void CompleteAgentAd(classad::ClassAd& ad, const std::vector<std::string>& partitions);
 
 struct MatchVerdict {
   bool matches = true;

@@ -45,6 +45,10 @@ struct AgentStatus {
   // cores free up (short tasks then follow each other without a round trip).
   int64_t queue_cpus = 0;
   int64_t queue_memory_mb = 0;
+  // GPU devices: counted like cores (never over-committed); the agent picks the device ids.
+  // Jobs that need GPUs are not queued beyond the free ones.
+  int64_t total_gpus = 0;
+  int64_t free_gpus = 0;
 };
 
 // What an agent tells the server about one attempt.
