@@ -20,7 +20,8 @@ class AuthTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = store::OpenSqliteStore(dir_.File("db")).value();
-    broker_ = broker::Broker::Create(*store_, clock_, {}).value();
+    broker_ = broker::Broker::Create(*store_, clock_, {.partitions = {"local", "prod", "other"}})
+                  .value();
     other_ = identity::GenerateSigningKey(identity::Algorithm::kRs256).value();
     EXPECT_TRUE(WriteFileAtomic(dir_.File("other.jwks"), identity::JwksJson({other_})));
     EXPECT_TRUE(WriteFileAtomic(dir_.File("policy"), "submit /cms/Role=production prod\n"));
