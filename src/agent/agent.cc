@@ -47,7 +47,8 @@ Result<std::unique_ptr<Agent>> Agent::Create(AgentOptions options,
                           exec::DiscoverNodeResources(options.resources));
   struct utsname uts;
   uname(&uts);
-  AdFacts facts{options.name, Hostname(), uts.machine, options.site, total, 0};
+  AdFacts facts{options.name, Hostname(), uts.machine, options.site, total, options.partitions,
+                options.features};
   GANTRY_ASSIGN_OR_RETURN(std::string ad, BuildResourceAd(facts, options.ad_extra));
   GANTRY_RETURN_IF_ERROR(MakeDirs(options.work_dir + "/attempts", 0755));
   GANTRY_RETURN_IF_ERROR(MakeDirs(options.work_dir + "/scripts", 0755));
@@ -150,10 +151,12 @@ void Agent::NotifyAllLocked() {
   report_cv_.notify_all();
 }
 
-bool Agent::StartableLocked(int64_t cpus, int64_t memory_mb) const {
+bool Agent::StartableLocked(int64_t cpus, int64_t memory_mb, int64_t gpus) const {
   exec::NodeResources free = ledger_.Free(), total = ledger_.total();
-  bool fits = cpus <= free.cores && memory_mb <= free.memory_mb;
-  bool never = cpus > total.cores || memory_mb > total.memory_mb;
+  bool fits = cpus <= free.cores && memory_mb <= free.memory_mb &&
+              gpus <= static_cast<int64_t>(free.gpus.size());
+  bool never = cpus > total.cores || memory_mb > total.memory_mb ||
+               gpus > static_cast<int64_t>(total.gpus.size());
   return fits || never;
 }
 
@@ -201,13 +204,16 @@ void Agent::StarterLoop() {
       };
       cores_cv_.wait(lock, [&] {
         return stopped_ || cancelled() ||
-               (turn == current_turn_ && StartableLocked(p->cpus, p->memory_mb));
+               (turn == current_turn_ && StartableLocked(p->cpus, p->memory_mb, p->gpus));
       });
       bool stopping = stopped_, start = !stopping && !cancelled();
       bool give_back = !stopping && withdrawn();
       // Reserved here, under mu_: another starter must not take the same cores.
       Result<exec::Reservation> reservation = Fail(FailedPrecondition("not started"));
-      if (start) reservation = ledger_.Reserve(static_cast<int>(p->cpus), p->memory_mb);
+      if (start) {
+        reservation =
+            ledger_.Reserve(static_cast<int>(p->cpus), p->memory_mb, static_cast<int>(p->gpus));
+      }
       leave_turn();
       if (stopping) running_.erase(p->attempt_id);  // the server requeues it
       preparing_cores_ -= cpus;
@@ -329,7 +335,9 @@ std::optional<Agent::Prepared> Agent::Prepare(const broker::Assignment& a) {
   Prepared p;
   p.attempt_id = a.attempt.id;
   Owner owner_info = OwnerOf(a.job->owner.uid);
-  NodeContext node{hostname_, owner_info.home, owner_info.shell};
+  exec::NodeResources total = ledger_.total();
+  NodeContext node{hostname_, owner_info.home, owner_info.shell, total.cores, total.memory_mb,
+                   static_cast<int64_t>(total.gpus.size())};
   uid_t owner = a.job->owner.uid;
   bool as_root = geteuid() == 0;
   if (!as_root && owner != geteuid()) {
@@ -369,6 +377,7 @@ std::optional<Agent::Prepared> Agent::Prepare(const broker::Assignment& a) {
   LaunchPlan plan = PlanLaunch(a, p.dir, p.script, node);
   p.cpus = plan.cpus;
   p.memory_mb = plan.memory_mb;
+  p.gpus = plan.gpus;
   exec::SpawnRequest& req = p.request;
   req.argv = std::move(plan.argv);
   req.env = std::move(plan.env);
@@ -390,10 +399,12 @@ std::optional<Agent::Prepared> Agent::Prepare(const broker::Assignment& a) {
 
 void Agent::Launch(Prepared& p, exec::Reservation reservation) {
   int64_t attempt_id = p.attempt_id;
+  std::vector<int> entry_gpus;
   // Registered before Start so an instant exit finds its entry.
   {
     std::lock_guard lock(mu_);
     Running& entry = running_[attempt_id];  // the starter's placeholder
+    entry_gpus = reservation.gpus();
     entry.reservation = std::move(reservation);
     entry.attempt_dir = p.dir;
     entry.script = p.script;
@@ -401,6 +412,8 @@ void Agent::Launch(Prepared& p, exec::Reservation reservation) {
     entry.stderr_path = p.request.stderr_path;
     entry.start_time = NowMicros();
   }
+  // The devices are known only now, once reserved: the job sees its own and no others.
+  SetGpuEnvironment(p.request.env, entry_gpus, !ledger_.total().gpus.empty());
   auto handle = supervisor_->Start(p.request, [this, attempt_id](const exec::ExitStatus& s) {
     OnExit(attempt_id, s);
   });
@@ -472,8 +485,11 @@ std::chrono::steady_clock::time_point Agent::ReportsDueAtLocked() const {
 broker::AgentStatus Agent::StatusLocked() const {
   // Free: what nothing runs on and nothing queued will take. Queue: room for more.
   exec::NodeResources free = ledger_.Free(), total = ledger_.total();
-  int64_t queued_cores = QueuedCoresLocked(), queued_memory = 0;
-  for (const broker::Assignment& a : queued_) queued_memory += a.job->spec.memory_mb;
+  int64_t queued_cores = QueuedCoresLocked(), queued_memory = 0, queued_gpus = 0;
+  for (const broker::Assignment& a : queued_) {
+    queued_memory += a.job->spec.memory_mb;
+    queued_gpus += a.job->spec.gpus;
+  }
   int64_t queue_cores = QueueRoomLocked();
   int64_t queue_memory = queue_cores > 0 ? total.memory_mb : 0;
   queue_cores -= std::max<int64_t>(queued_cores - free.cores, 0);
@@ -483,8 +499,11 @@ broker::AgentStatus Agent::StatusLocked() const {
                              std::max<int64_t>(free.memory_mb - queued_memory, 0), ad_};
   status.queue_cpus = std::max<int64_t>(queue_cores, 0);
   status.queue_memory_mb = std::max<int64_t>(queue_memory, 0);
+  status.total_gpus = static_cast<int64_t>(total.gpus.size());
+  status.free_gpus = std::max<int64_t>(static_cast<int64_t>(free.gpus.size()) - queued_gpus, 0);
   if (std::chrono::steady_clock::now() < paused_until_) {
     status.free_cpus = status.free_memory_mb = status.queue_cpus = status.queue_memory_mb = 0;
+    status.free_gpus = 0;
   }
   return status;
 }

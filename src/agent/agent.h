@@ -32,6 +32,8 @@ struct AgentOptions {
   std::string name = "local";
   std::string site = "local";
   std::string ad_extra;  // text of the operator's ad file (custom attributes, START, Rank)
+  std::vector<std::string> partitions;  // advertised as Partitions; none: the server's default
+  std::vector<std::string> features;    // advertised as Features (-C/--constraint)
   std::string work_dir;  // attempt scratch directories live under work_dir/attempts/
   exec::NodeResourcesOverride resources;
   int64_t long_poll_ms = 20'000;
@@ -96,6 +98,7 @@ class Agent {
     std::string script;  // held from scripts_; "" if none yet
     int64_t cpus = 0;
     int64_t memory_mb = 0;
+    int64_t gpus = 0;
     exec::SpawnRequest request;
   };
   // Each ends the attempt with a report (or a hand-back) if it cannot go on.
@@ -121,7 +124,7 @@ class Agent {
   std::chrono::steady_clock::time_point ReportsDueAtLocked() const;
   TimeMicros ReportsDueTimeLocked() const;
   // Whether an attempt this big can start now (or never could: Launch refuses it).
-  bool StartableLocked(int64_t cpus, int64_t memory_mb) const;
+  bool StartableLocked(int64_t cpus, int64_t memory_mb, int64_t gpus) const;
   void OnExit(int64_t attempt_id, const exec::ExitStatus& status);
   void WakerLoop();
 

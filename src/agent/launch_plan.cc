@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "exec/gpus.h"
 #include "submit/filename_pattern.h"
 
 namespace gantry::agent {
@@ -31,6 +32,12 @@ LaunchPlan PlanLaunch(const broker::Assignment& a, const std::string& attempt_di
   plan.memory_mb = spec.memory_mb;
   plan.time_limit_seconds = spec.time_limit_seconds;
   plan.cpus = spec.TotalCpus();
+  plan.gpus = spec.gpus;
+  if (spec.exclusive) {  // the whole node, as sbatch --exclusive
+    plan.cpus = std::max(node.cores, plan.cpus);
+    plan.memory_mb = std::max(node.memory_mb, plan.memory_mb);
+    plan.gpus = std::max(node.gpus, plan.gpus);
+  }
 
   // The job's own environment first; what the agent sets wins, as with slurmd. Even with
   // --export=NONE a job has the basics of its owner's login environment, as with sbatch.
@@ -62,6 +69,7 @@ LaunchPlan PlanLaunch(const broker::Assignment& a, const std::string& attempt_di
   set("SLURMD_NODENAME", hostname);
   set("SLURM_CPUS_ON_NODE", std::to_string(plan.cpus));
   set("SLURM_JOB_CPUS_PER_NODE", std::to_string(plan.cpus));
+  if (plan.gpus) set("SLURM_GPUS_ON_NODE", std::to_string(plan.gpus));
   set("SLURM_JOB_PARTITION", spec.partition.empty() ? "local" : spec.partition);
   set("SLURM_RESTART_COUNT", std::to_string(a.attempt.number - 1));
   if (spec.memory_mb) set("SLURM_MEM_PER_NODE", std::to_string(spec.memory_mb));
@@ -81,6 +89,23 @@ LaunchPlan PlanLaunch(const broker::Assignment& a, const std::string& attempt_di
   }
   for (auto& [k, v] : env) plan.env.push_back(k + "=" + v);
   return plan;
+}
+
+void SetGpuEnvironment(std::vector<std::string>& env, const std::vector<int>& ids,
+                       bool node_has_gpus) {
+  static constexpr std::string_view kNames[] = {"CUDA_VISIBLE_DEVICES=", "SLURM_JOB_GPUS=",
+                                                "GPU_DEVICE_ORDINAL=", "GANTRY_GPUS="};
+  std::erase_if(env, [](const std::string& var) {
+    return std::any_of(std::begin(kNames), std::end(kNames),
+                       [&](std::string_view name) { return var.starts_with(name); });
+  });
+  if (!node_has_gpus && ids.empty()) return;
+  const std::string list = exec::GpuList(ids);
+  for (std::string_view name : kNames) {
+    // SLURM sets SLURM_JOB_GPUS only for jobs that have GPUs.
+    if (ids.empty() && name == "SLURM_JOB_GPUS=") continue;
+    env.push_back(std::string(name) + list);
+  }
 }
 
 }  // namespace gantry::agent

@@ -17,8 +17,9 @@ struct LaunchPlan {
   std::string stderr_path;  // == stdout_path when merged
   int64_t memory_limit_bytes = 0;
   int64_t time_limit_seconds = 0;
-  int64_t cpus = 1;
-  int64_t memory_mb = 0;
+  int64_t cpus = 1;       // cores to reserve (the whole node's for --exclusive)
+  int64_t memory_mb = 0;  // memory to reserve
+  int64_t gpus = 0;       // GPU devices to reserve
 };
 
 // What the node knows that the assignment does not.
@@ -26,11 +27,20 @@ struct NodeContext {
   std::string hostname;     // for %N and SLURMD_NODENAME
   std::string owner_home;   // the job owner's home directory (passwd), "" if unknown
   std::string owner_shell;  // and login shell
+  int64_t cores = 0;        // the node's totals, for --exclusive
+  int64_t memory_mb = 0;
+  int64_t gpus = 0;
 };
 
 // attempt_dir: the attempt's own scratch directory (TMPDIR); script_path: where the agent
 // writes the batch script.
 LaunchPlan PlanLaunch(const broker::Assignment& assignment, const std::string& attempt_dir,
                       const std::string& script_path, const NodeContext& node);
+
+// Gives the job its GPU devices (ids, reserved) in CUDA_VISIBLE_DEVICES, SLURM_JOB_GPUS,
+// GPU_DEVICE_ORDINAL and GANTRY_GPUS, replacing what its environment carried. On a node with
+// GPUs a job without any gets them empty, so that it sees none.
+void SetGpuEnvironment(std::vector<std::string>& env, const std::vector<int>& ids,
+                       bool node_has_gpus);
 
 }  // namespace gantry::agent

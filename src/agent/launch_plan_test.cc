@@ -61,5 +61,37 @@ TEST(LaunchPlanTest, ArgvLimitsAndDefaultOutput) {
   EXPECT_EQ(p.working_dir, "/home/alice/run");
 }
 
+TEST(LaunchPlanTest, AnExclusiveJobReservesTheWholeNode) {
+  broker::Assignment a = ArrayTask();
+  auto job = std::make_shared<model::Job>(*a.job);
+  job->spec.exclusive = true;
+  a.job = job;
+  LaunchPlan p = PlanLaunch(a, "/scratch/7", "/scratch/7/script",
+                            {"node1", "/home/alice", "/bin/bash", 16, 64000, 2});
+  EXPECT_EQ(p.cpus, 16);
+  EXPECT_EQ(p.memory_mb, 64000);
+  EXPECT_EQ(p.gpus, 2);
+  EXPECT_TRUE(Has(p, "SLURM_CPUS_ON_NODE=16"));
+  EXPECT_TRUE(Has(p, "SLURM_GPUS_ON_NODE=2"));
+}
+
+TEST(GpuEnvironmentTest, AJobSeesItsOwnDevicesAndNoStaleOnes) {
+  std::vector<std::string> env = {"PATH=/bin", "CUDA_VISIBLE_DEVICES=0,1,2,3"};
+  SetGpuEnvironment(env, {1, 3}, true);
+  EXPECT_EQ(env, (std::vector<std::string>{"PATH=/bin", "CUDA_VISIBLE_DEVICES=1,3",
+                                           "SLURM_JOB_GPUS=1,3", "GPU_DEVICE_ORDINAL=1,3",
+                                           "GANTRY_GPUS=1,3"}));
+}
+
+TEST(GpuEnvironmentTest, AJobWithoutGpusOnAGpuNodeSeesNone) {
+  std::vector<std::string> env = {"CUDA_VISIBLE_DEVICES=0"};
+  SetGpuEnvironment(env, {}, true);
+  EXPECT_EQ(env, (std::vector<std::string>{"CUDA_VISIBLE_DEVICES=", "GPU_DEVICE_ORDINAL=",
+                                           "GANTRY_GPUS="}));
+  std::vector<std::string> plain = {"CUDA_VISIBLE_DEVICES=0", "HOME=/h"};
+  SetGpuEnvironment(plain, {}, false);
+  EXPECT_EQ(plain, std::vector<std::string>{"HOME=/h"});
+}
+
 }  // namespace
 }  // namespace gantry::agent

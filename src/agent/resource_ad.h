@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "base/error.h"
 #include "exec/node_resources.h"
@@ -14,12 +15,17 @@ struct AdFacts {
   std::string hostname;
   std::string machine;   // uname -m, e.g. "x86_64"
   std::string site = "local";
-  exec::NodeResources total;
-  int64_t gpus = 0;
+  exec::NodeResources total;  // total.gpus: the device ids (advertised as a count, Gpus)
+  std::vector<std::string> partitions;  // --partition; none: the server's default
+  std::vector<std::string> features;    // --feature, matched by -C/--constraint
 };
 
+// Feature names as -C/--constraint writes them: letters, digits and _ - . : + =.
+Status CheckFeatureName(const std::string& name);
+
 // extra: the text of an ad file (new or old ClassAd syntax), "" for none. Its attributes
-// override the built-in ones. Errors name the position in extra.
+// override the built-in ones. Adds Partitions = {...} (when given) and Features = {...}.
+// Errors name the position in extra, or the bad feature or partition name.
 Result<std::string> BuildResourceAd(const AdFacts& facts, const std::string& extra);
 
 }  // namespace gantry::agent

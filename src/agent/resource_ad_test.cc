@@ -39,6 +39,31 @@ TEST(ResourceAdTest, CustomAttributesAndStartComeFromTheAdFile) {
   EXPECT_NE(ad.find("START"), std::string::npos);
 }
 
+TEST(ResourceAdTest, AdvertisesGpusPartitionsAndFeatures) {
+  AdFacts f = Facts();
+  f.total.gpus = {0, 1, 3};
+  f.partitions = {"gpu", "batch"};
+  f.features = {"avx2", "ib"};
+  std::string ad = BuildResourceAd(f, "").value();
+  EXPECT_EQ(Eval(ad, "Gpus"), "3");
+  EXPECT_EQ(Eval(ad, "Partitions"), "{ \"gpu\", \"batch\" }");
+  EXPECT_EQ(Eval(ad, "Features"), "{ \"avx2\", \"ib\" }");
+}
+
+TEST(ResourceAdTest, WithoutPartitionsTheServerDecidesAndFeaturesAreAnEmptyList) {
+  std::string ad = BuildResourceAd(Facts(), "").value();
+  EXPECT_EQ(Eval(ad, "Partitions"), "undefined");
+  EXPECT_EQ(Eval(ad, "Features"), "{ }");
+}
+
+TEST(ResourceAdTest, RefusesAFeatureAConstraintCouldNotName) {
+  AdFacts f = Facts();
+  f.features = {"has space"};
+  EXPECT_FALSE(BuildResourceAd(f, ""));
+  f.features = {"a&b"};
+  EXPECT_FALSE(BuildResourceAd(f, ""));
+}
+
 TEST(ResourceAdTest, ABrokenAdFileIsAnError) {
   auto r = BuildResourceAd(Facts(), "[ Cpus = ; ]");
   ASSERT_FALSE(r);
