@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <thread>
@@ -10,9 +11,11 @@
 #include "base/file.h"
 #include "base/log.h"
 #include "base/strings.h"
+#include "broker/partitions.h"
 #include "cli/client.h"
 #include "cli/flags.h"
 #include "cli/roles.h"
+#include "exec/gpus.h"
 #include "server/in_process_link.h"
 #include "server/server.h"
 
@@ -30,6 +33,10 @@ struct RoleFlags {
   std::string name = "local";
   std::string site = "local";
   std::string ad_file;
+  std::string gpus;                     // --gpus N or ids; "" = nvidia-smi
+  std::vector<std::string> partitions;  // --partition (comma lists too)
+  std::string partitions_file;          // --partitions FILE
+  std::vector<std::string> features;    // --feature (comma lists too)
   int64_t cores = 0;
   int64_t memory_mb = 0;
   int64_t agent_timeout = 60;
@@ -50,6 +57,20 @@ void AddServerFlags(Flags& f, RoleFlags& r) {
         "declare a silent agent lost after this long (default 60)");
   f.Bool("--sync-normal", &r.sync_normal,
          "fsync the database at checkpoints only (survives a crash of gantry, not of the OS)");
+  f.String("--partitions", &r.partitions_file, "FILE",
+           "the server's partitions, one per line, 'NAME default' for the default (else the "
+           "first); jobs naming another partition are refused");
+}
+
+// Comma lists and repeated flags alike: --partition a,b --partition c.
+std::vector<std::string> Words(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const std::string& value : values) {
+    for (const std::string& word : Split(value, ',')) {
+      if (!Trim(word).empty()) out.emplace_back(Trim(word));
+    }
+  }
+  return out;
 }
 
 void AddAgentFlags(Flags& f, RoleFlags& r) {
@@ -58,6 +79,13 @@ void AddAgentFlags(Flags& f, RoleFlags& r) {
   f.String("--ad", &r.ad_file, "FILE",
            "ClassAd file with custom attributes, START/Requirements and Rank for this agent");
   f.Int("--cores", &r.cores, "N", "offer N cores instead of what hwloc finds");
+  f.String("--gpus", &r.gpus, "N|IDS",
+           "offer GPUs 0..N-1, or the device ids listed (0,1,3 or 2-3), instead of what "
+           "nvidia-smi finds");
+  f.Strings("--partition", &r.partitions, "NAME[,NAME]",
+            "the partitions this agent belongs to (default: the server's default partition)");
+  f.Strings("--feature", &r.features, "NAME[,NAME]",
+            "node features to advertise, matched by -C/--constraint");
   f.Int("--memory", &r.memory_mb, "MB", "offer this much memory instead of what hwloc finds");
   f.Int("--kill-grace", &r.kill_grace, "SECONDS",
         "between SIGTERM and SIGKILL at a time limit or cancel (default 5)");
@@ -66,8 +94,25 @@ void AddAgentFlags(Flags& f, RoleFlags& r) {
         "(default: ~100 ms of recent tasks, 1-16x the node's cores; 0: none)");
 }
 
+// The server's partitions: the file's, then those named with --partition (in `gantry up`, the
+// local agent's) that the file does not list.
+Result<std::vector<std::string>> ServerPartitions(const RoleFlags& r) {
+  std::vector<std::string> names;
+  if (!r.partitions_file.empty()) {
+    GANTRY_ASSIGN_OR_RETURN(std::string text, ReadFile(r.partitions_file));
+    auto parsed = broker::ParsePartitionsFile(text);
+    if (!parsed) return Fail(parsed.error().Wrap(r.partitions_file));
+    names = std::move(*parsed);
+  }
+  for (const std::string& name : Words(r.partitions)) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  return names;
+}
+
 Result<std::unique_ptr<server::Server>> StartServer(const RoleFlags& r) {
   server::ServerOptions options;
+  GANTRY_ASSIGN_OR_RETURN(options.partitions, ServerPartitions(r));
   options.home = r.home.empty() ? server::DefaultHome() : r.home;
   options.tcp_address = r.no_tcp ? "" : r.tcp;
   options.tls_cert_file = r.tls_cert;
@@ -99,9 +144,21 @@ Result<std::unique_ptr<agent::Agent>> StartAgent(const RoleFlags& r, server::Ser
   options.work_dir = server::HomeLayout(home).agent_dir();
   if (r.cores > 0) options.resources.cores = static_cast<int>(r.cores);
   if (r.memory_mb > 0) options.resources.memory_mb = r.memory_mb;
+  if (!r.gpus.empty()) {
+    auto gpus = exec::ParseGpuDeclaration(r.gpus);
+    if (!gpus) return Fail(gpus.error().Wrap("--gpus"));
+    options.resources.gpus = std::move(*gpus);
+  }
+  options.partitions = Words(r.partitions);
+  options.features = Words(r.features);
   options.kill_grace_seconds = r.kill_grace;
   options.queue_cores = r.queue_cores;
   return agent::Agent::Create(options, std::move(link), std::move(waker));
+}
+
+// ", GPUs 0,1,3" for the start-up line; "" without GPUs.
+std::string GpuWords(const exec::NodeResources& total) {
+  return total.gpus.empty() ? "" : ", GPUs " + exec::GpuList(total.gpus);
 }
 
 // Runs the agent loop on a thread until a signal (or the loop fails: then exits 1).
@@ -145,10 +202,11 @@ int RunUp(int argc, char** argv) {
     (*server)->Stop();
     return Report("up", agent.error());
   }
-  std::printf("gantry up: serving on %s and %s (token in %s); agent '%s' offers %d cores, %lld MB\n",
+  std::printf("gantry up: serving on %s and %s (token in %s); agent '%s' offers %d cores, %lld MB%s\n",
               (*server)->unix_url().c_str(), (*server)->tcp_url().c_str(),
               server::HomeLayout(home).token().c_str(), r.name.c_str(), (*agent)->total().cores,
-              static_cast<long long>((*agent)->total().memory_mb));
+              static_cast<long long>((*agent)->total().memory_mb),
+              GpuWords((*agent)->total()).c_str());
   std::fflush(stdout);
   return RunUntilSignal(server->get(), agent->get());
 }
@@ -159,6 +217,8 @@ int RunServer(int argc, char** argv) {
           "Runs the Gantry server (broker, store, API) without a local agent; start agents with\n"
           "'gantry agent --server URL'.");
   AddServerFlags(f, r);
+  f.Strings("--partition", &r.partitions, "NAME[,NAME]",
+            "partitions this server has, besides those of --partitions (default: local)");
   if (int rc = ParseOrExit(f, argc, argv); rc >= 0) return rc;
   BlockTerminationSignals();
   auto server = StartServer(r);
@@ -198,9 +258,10 @@ int RunAgent(int argc, char** argv) {
   std::string home = r.home.empty() ? server::DefaultHome() : r.home;
   auto agent = StartAgent(r, nullptr, r.server_url, token, home);
   if (!agent) return Report("agent", agent.error());
-  std::printf("gantry agent '%s': pulling work from %s with %d cores, %lld MB\n", r.name.c_str(),
-              r.server_url.c_str(), (*agent)->total().cores,
-              static_cast<long long>((*agent)->total().memory_mb));
+  std::printf("gantry agent '%s': pulling work from %s with %d cores, %lld MB%s\n",
+              r.name.c_str(), r.server_url.c_str(), (*agent)->total().cores,
+              static_cast<long long>((*agent)->total().memory_mb),
+              GpuWords((*agent)->total()).c_str());
   std::fflush(stdout);
   return RunUntilSignal(nullptr, agent->get());
 }

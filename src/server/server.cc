@@ -109,6 +109,7 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   broker::BrokerOptions broker_options;
   if (geteuid() != 0) broker_options.only_uid = geteuid();
   broker_options.agent_timeout_seconds = options.agent_timeout_seconds;
+  broker_options.partitions = options.partitions;
   GANTRY_ASSIGN_OR_RETURN(s->broker_, broker::Broker::Create(*s->store_, s->clock_, broker_options));
 
   // The tokens: one for this server's own user (not a shared secret that makes any holder

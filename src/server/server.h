@@ -28,6 +28,8 @@ struct ServerOptions {
   std::string tls_key_file;
   store::Durability durability = store::Durability::kFull;
   int64_t agent_timeout_seconds = 60;
+  // The partitions, the first the default; none: just "local" (broker/partitions.h).
+  std::vector<std::string> partitions;
 };
 
 // Where things live under GANTRY_HOME (docs/operations.md).

@@ -4,7 +4,7 @@
 # arguments, and command-line options overriding the script.
 source "$(dirname "$0")/lib.sh"
 
-start_gantry
+start_gantry --partition local,gpu-part,short  # the partitions -p names below
 enter_work_dir
 
 log "--- -H / --hold, then release"

@@ -17,7 +17,7 @@ user gantry-alice /cms /cms/prod
 user gantry-bob   /atlas /atlas/Role=admin
 VO
 printf 'policy policy\nvo-file vo\n' >"$TEST_DIR/identity.conf"
-start_gantry
+start_gantry --partition local,prod  # prod: the restricted partition below
 TCP=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tcp"])' "$GANTRY_HOME/server.json")
 
 issue() { g token issue --lifetime 1h "$@" || fail "token issue $*"; }
