@@ -151,6 +151,12 @@ void Agent::NotifyAllLocked() {
   report_cv_.notify_all();
 }
 
+Agent::Holding Agent::Held(const model::JobSpec& spec) const {
+  if (!spec.exclusive) return {spec.TotalCpus(), spec.memory_mb, spec.gpus};
+  exec::NodeResources total = ledger_.total();
+  return {total.cores, total.memory_mb, static_cast<int64_t>(total.gpus.size())};
+}
+
 bool Agent::StartableLocked(int64_t cpus, int64_t memory_mb, int64_t gpus) const {
   exec::NodeResources free = ledger_.Free(), total = ledger_.total();
   bool fits = cpus <= free.cores && memory_mb <= free.memory_mb &&
@@ -175,7 +181,7 @@ void Agent::StarterLoop() {
     // Listed as running from now on: a poll in between must not tell the server that this
     // agent does not know the attempt (it would be requeued and run twice).
     running_[a.attempt.id] = Running{.attempt_id = a.attempt.id};
-    int64_t cpus = a.job->spec.TotalCpus();
+    int64_t cpus = Held(a.job->spec).cores;
     int64_t turn = next_turn_++;
     preparing_cores_ += cpus;
     lock.unlock();
@@ -448,7 +454,7 @@ void Agent::Launch(Prepared& p, exec::Reservation reservation) {
 
 int64_t Agent::QueuedCoresLocked() const {
   int64_t cores = preparing_cores_;
-  for (const broker::Assignment& a : queued_) cores += a.job->spec.TotalCpus();
+  for (const broker::Assignment& a : queued_) cores += Held(a.job->spec).cores;
   return cores;
 }
 
@@ -487,8 +493,9 @@ broker::AgentStatus Agent::StatusLocked() const {
   exec::NodeResources free = ledger_.Free(), total = ledger_.total();
   int64_t queued_cores = QueuedCoresLocked(), queued_memory = 0, queued_gpus = 0;
   for (const broker::Assignment& a : queued_) {
-    queued_memory += a.job->spec.memory_mb;
-    queued_gpus += a.job->spec.gpus;
+    Holding held = Held(a.job->spec);
+    queued_memory += held.memory_mb;
+    queued_gpus += held.gpus;
   }
   int64_t queue_cores = QueueRoomLocked();
   int64_t queue_memory = queue_cores > 0 ? total.memory_mb : 0;

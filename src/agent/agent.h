@@ -118,6 +118,13 @@ class Agent {
   // What the agent offers in its next poll: free cores and memory, and room in its queue.
   broker::AgentStatus StatusLocked() const;
   int64_t QueuedCoresLocked() const;
+  // What a job will hold once started (the whole node for --exclusive).
+  struct Holding {
+    int64_t cores = 0;
+    int64_t memory_mb = 0;
+    int64_t gpus = 0;
+  };
+  Holding Held(const model::JobSpec& spec) const;
   int64_t QueueRoomLocked() const;
   // Whether the unsent reports should go now (see report_linger_ms), and when they will.
   bool ReportsDueLocked() const;

@@ -178,8 +178,11 @@ Status Job::Start(const std::string& program) {
                           BlockPlacement(options_.size, options_.ppn, options_.hosts));
   MpiMode mode = options_.mpi;
   bool want_topology = options_.topology && mode != MpiMode::kNone;
+  // The spawn guard costs each rank a preload: only for MPI programs and explicit modes.
+  bool want_spawn_guard = true;
   if (mode == MpiMode::kAuto) {
     ProgramKind kind = ClassifyProgram(program);
+    want_spawn_guard = kind != ProgramKind::kOther;
     mode = kind == ProgramKind::kOpenMpi ? MpiMode::kPmix : MpiMode::kPmi1;
     // Discovery costs 10-20 ms: worth it only when every rank would otherwise repeat it.
     want_topology = want_topology && kind != ProgramKind::kOther;
@@ -220,7 +223,7 @@ Status Job::Start(const std::string& program) {
     env.push_back("FLUX_PMI_LIBRARY_PATH=" + GantryPmiLibraryPath());
     env.push_back("OMPI_MCA_pmix=flux");
   }
-  if (mode == MpiMode::kFlux || mode == MpiMode::kPmi1) {
+  if (want_spawn_guard && (mode == MpiMode::kFlux || mode == MpiMode::kPmi1)) {
     // MPI_Comm_spawn is unsupported without PMIx, and there no MPI library asks the launcher
     // on every rank: the guard makes the call itself end the job (pmi/client/spawn_guard.c).
     PreloadSpawnGuard(env);

@@ -94,6 +94,19 @@ TEST(PmiFailureTest, ASpawnRequestEndsTheJob) {
       << r.err;
 }
 
+// The guard goes first in LD_PRELOAD and keeps the user's preloads; a program that is not
+// linked with MPI (under --mpi auto) is spared the preload.
+TEST(RunTest, TheSpawnGuardIsPreloadedForMpiRanksOnly) {
+  RunResult guarded = RunGantry({.args = {"-n", "1", "--mpi", "pmi1", "sh", "-c",
+                                          "echo \"[$LD_PRELOAD]\""},
+                                 .env = {"LD_PRELOAD=libm.so.6"}});
+  EXPECT_EQ(guarded.exit_code, 0) << guarded.err;
+  EXPECT_NE(guarded.out.find("libgantry-spawn-guard.so:libm.so.6]"), std::string::npos)
+      << guarded.out;
+  RunResult plain = RunGantry({.args = {"-n", "1", "sh", "-c", "echo \"[${LD_PRELOAD-}]\""}});
+  EXPECT_EQ(plain.out, "[]\n") << plain.err;
+}
+
 TEST(RunTest, LabelPrefixesEveryLineWithTheRank) {
   RunResult r = RunGantry({.args = {"-n", "2", "--label", "sh", "-c", "echo a; echo b"}});
   EXPECT_EQ(r.exit_code, 0);

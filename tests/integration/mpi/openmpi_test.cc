@@ -191,7 +191,8 @@ TEST(OpenMpiFailureTest, MpiCommSpawnFailsTheJobThroughFluxWhateverTheErrorHandl
                              .deadline_seconds = 30});
     EXPECT_FALSE(r.timed_out) << handler;
     EXPECT_EQ(r.exit_code, 1) << handler << r.err;
-    EXPECT_NE(r.err.find("rank 0 called MPI_Comm_spawn, which gantry run does not support"),
+    // Every rank calls it; whichever reaches the launcher first is named.
+    EXPECT_NE(r.err.find("called MPI_Comm_spawn, which gantry run does not support"),
               std::string::npos)
         << handler << r.err;
     EXPECT_LE(CountVaderSegments(), before) << handler;
