@@ -552,10 +552,11 @@ Status Agent::Run() {
         LogWarning("agent: poll failed: " + resp.error().message());
         ErrorCode code = resp.error().code();
         // A full disk or a locked database (507/503) passes: keep the reports and retry
-        // until it does. Only a refusal ends the agent, or errors that persist.
+        // until it does. Only a refusal ends the agent (a name taken, a partition the server
+        // does not have), or errors that persist.
         bool transient = code == ErrorCode::kResourceExhausted || code == ErrorCode::kUnavailable;
         if (code == ErrorCode::kUnauthenticated || code == ErrorCode::kPermissionDenied ||
-            code == ErrorCode::kAlreadyExists ||
+            code == ErrorCode::kAlreadyExists || code == ErrorCode::kInvalidArgument ||
             (!transient && ++failures > 30)) {
           return Fail(resp.error());
         }

@@ -50,6 +50,7 @@ class HttpServerLink final : public ServerLink {
     ErrorCode code = r.status == 401   ? ErrorCode::kUnauthenticated
                      : r.status == 403 ? ErrorCode::kPermissionDenied
                      : r.status == 409 ? ErrorCode::kAlreadyExists  // its name is taken
+                     : r.status == 400 ? ErrorCode::kInvalidArgument  // e.g. its partition
                                        : ErrorCode::kUnavailable;
     return Fail(Error(code, "server " + client_->url() + " answered " + std::to_string(r.status) +
                                 ": " + message));

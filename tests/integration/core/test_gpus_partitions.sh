@@ -59,6 +59,15 @@ id=$(submit --wrap true)
 expect_eq "$(json_get "$id" 't["partition"]')" "batch" "no -p: the default partition"
 gwait "$id" || fail "default-partition job failed"
 
+log "--- an agent naming a partition the server does not have is refused"
+mkdir -p "$TEST_DIR/stray"
+timeout 60 "$GANTRY_BIN" agent --server "unix://$GANTRY_HOME/gantry.sock" --name stray \
+  --home "$TEST_DIR/stray" --cores 1 --partition nosuch >"$TEST_DIR/stray.log" 2>&1
+rc=$?
+((rc != 0 && rc != 124)) && pass "the agent exits with status $rc" || fail "the agent exited $rc"
+expect_contains "$(cat "$TEST_DIR/stray.log")" "partition 'nosuch', which this server does not have" \
+  "it says why"
+
 log "--- features (-C/--constraint)"
 id=$(submit -C 'ib&[avx2|avx512]' -o feat.out --wrap 'echo ran')
 gwait "$id" || fail "constraint job $id failed: $(g status "$id")"
