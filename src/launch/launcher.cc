@@ -83,6 +83,12 @@ void SetVariable(std::vector<std::string>& env, const std::string& assignment) {
 // Puts libgantry-spawn-guard.so first in LD_PRELOAD (kept: what the user preloads already).
 void PreloadSpawnGuard(std::vector<std::string>& env) {
   const std::string guard = GantrySpawnGuardPath();
+  if (access(guard.c_str(), R_OK) != 0) {
+    // ld.so would print an error in every rank and go on without it.
+    LogWarning("gantry run: " + guard + " is missing (set GANTRY_SPAWN_GUARD): MPI_Comm_spawn "
+               "is not guarded in this job");
+    return;
+  }
   std::string preload = guard;
   for (const std::string& var : env) {
     if (!var.starts_with("LD_PRELOAD=")) continue;
