@@ -8,20 +8,12 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "model/identity.h"
 #include "model/selectors.h"
 #include "model/task.h"
 #include "model/task_ref.h"
 
 namespace gantry::broker {
-
-// Who is calling, as the transport established it.
-struct Caller {
-  uint32_t uid = 0;
-  uint32_t gid = 0;
-  std::string name;
-  bool admin = false;   // may see and steer everyone's jobs
-  std::string source;   // for the journal: "cli:uid=1000"
-};
 
 struct SubmitResult {
   int64_t job_id = 0;
