@@ -388,6 +388,8 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
     broker.Wake(std::string(req.Param("name")));
     return JsonReply(json::object());
   }));
+
+  AddAgentRoutes(router, broker, config);
 }
 
 }  // namespace gantry::api

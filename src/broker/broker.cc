@@ -53,6 +53,7 @@ Status Broker::Load() {
     IndexTail(tails_[job_id], true);
   }
   for (model::Attempt& a : state.attempts) attempts_[a.id] = a;
+  for (store::AgentDrain& d : state.agent_drains) drains_[d.name] = std::move(d);
   // Attempts whose agent does not come back are found lost by Tick after agent_timeout;
   // agents that do come back reconcile them on their first poll.
   TimeMicros now = clock_.Now();
@@ -365,7 +366,7 @@ bool Broker::MatchesHere(const model::Job& job, const std::string& agent_id) {
   // Pull model: leave the job for a live agent with room that the job ranks higher.
   int64_t cpus = job.spec.TotalCpus();
   for (const auto& [id, other] : agents_) {
-    if (id == agent_id || !other.ad || !AgentLive(other)) continue;
+    if (id == agent_id || !other.ad || !AgentLive(other) || Drained(id)) continue;
     if (other.status.free_cpus < cpus || other.status.free_memory_mb < job.spec.memory_mb) continue;
     MatchVerdict there = MatchJobToAgent(*job_ad, *other.ad);
     if (there.matches && there.job_rank > verdict.job_rank) return false;

@@ -69,6 +69,14 @@ class Broker {
   // instance: the leaving agent's (0: unchecked); a stale instance leaves nothing.
   Status Leave(const std::string& agent_id, int64_t instance = 0);
 
+  // Agent steering (docs/security.md: steer-agents): list, drain (the agent finishes what
+  // it runs and gets no new work, across restarts too) and resume. caller needs
+  // Grants::steer_agents; NotFound for a name never seen and not drained.
+  Result<std::vector<AgentInfo>> Agents(const model::Identity& caller);
+  Result<AgentInfo> Drain(const model::Identity& caller, const std::string& name,
+                          std::string reason);
+  Result<AgentInfo> Resume(const model::Identity& caller, const std::string& name);
+
   // Timers: --begin times, lost agents. Called about once a second.
   void Tick();
   // Wakes every blocked Poll and Wait; they return at once from then on.
@@ -193,6 +201,8 @@ class Broker {
   // agent that has room and a higher Rank.
   bool MatchesHere(const model::Job& job, const std::string& agent_id);
   bool AgentLive(const AgentRecord& agent) const;
+  bool Drained(const std::string& agent_id) const { return drains_.count(agent_id) > 0; }
+  AgentInfo AgentInfoOf(const std::string& name) const;  // mu_ held
   // Gives the poll's agent the name's instance, or refuses it: another live agent holds it.
   Status Register(const PollRequest& request, AgentRecord& agent);
   PollResponse EmptyHanded(const PollRequest& request);  // no work, but the instance
@@ -236,6 +246,7 @@ class Broker {
   std::set<std::tuple<int64_t, int64_t>> ready_tails_;  // (nice, job id) of READY tails
   std::map<int64_t, model::Attempt> attempts_;             // unfinished attempts by id
   std::map<std::string, AgentRecord> agents_;
+  std::map<std::string, store::AgentDrain> drains_;  // drained agents, by name
   std::map<int64_t, Zombie> zombies_;                      // by attempt id
   std::map<int64_t, Withdrawal> withdrawals_;              // by attempt id
   std::map<int64_t, std::shared_ptr<const classad::ClassAd>> job_ads_;  // jobs with constraints

@@ -173,6 +173,7 @@ void Broker::LoseAttempt(Pending& p, int64_t attempt_id, const std::string& why)
 // its Requirements, a fence, its array's limit) does not hold the others back.
 void Broker::Assign(Pending& p, const std::string& agent_id, const AgentStatus& status,
                     PollResponse& out) {
+  if (Drained(agent_id)) return;  // it finishes what it runs and gets nothing new
   std::map<int64_t, int64_t> assigned;  // per job, in this call
   int64_t free_cpus = status.free_cpus, free_memory_mb = status.free_memory_mb;
   int64_t queue_cpus = status.queue_cpus, queue_memory_mb = status.queue_memory_mb;

@@ -128,5 +128,50 @@ TEST_F(BrokerIdentityTest, AVoAdminRoleSeesItsVosFinishedJobsInHistory) {
   EXPECT_EQ(broker_->Queue(root_, all).value().rows.size(), 2u);
 }
 
+TEST_F(BrokerIdentityTest, ADrainedAgentFinishesItsWorkAndGetsNoNewWork) {
+  model::Identity ops = Local(1005, "ops");
+  ops.grants.steer_agents = true;
+  int64_t first = Submit(Spec());
+  auto work = Poll({}, 1);
+  ASSERT_EQ(work.assignments.size(), 1u);
+  int64_t second = Submit(Spec());
+
+  auto drained = broker_->Drain(ops, "a1", "disk swap");
+  ASSERT_TRUE(drained) << drained.error().message();
+  EXPECT_EQ(drained->state, "draining");
+  EXPECT_EQ(drained->drain_reason, "disk swap");
+  EXPECT_EQ(drained->drained_by, "unix:ops@local");
+  // Its running work reports as usual; nothing new comes.
+  auto next = Poll({Report(work.assignments[0].attempt.id, AttemptReport::Type::kFinished)}, 1);
+  EXPECT_TRUE(next.assignments.empty());
+  EXPECT_EQ(State(std::to_string(first)), TaskState::kDone);
+  auto detail = broker_->Describe(alice_, TaskRef{second, {}}).value();
+  EXPECT_NE(detail[0].why.find("drained"), std::string::npos) << detail[0].why;
+  auto listed = broker_->Agents(ops).value();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].state, "drained");
+  EXPECT_EQ(listed[0].hostname, "host");
+
+  Open();  // a drain survives a restart
+  running_.clear();
+  instances_.clear();
+  EXPECT_TRUE(Poll({}, 1).assignments.empty());
+  ASSERT_TRUE(broker_->Resume(ops, "a1"));
+  EXPECT_EQ(Poll({}, 1).assignments.size(), 1u);
+  EXPECT_EQ(State(std::to_string(second)), TaskState::kScheduled);
+}
+
+TEST_F(BrokerIdentityTest, SteeringAgentsNeedsTheSteerAgentsRule) {
+  Poll();
+  for (auto r : {broker_->Agents(alice_).error(), broker_->Drain(alice_, "a1", "").error(),
+                 broker_->Resume(alice_, "a1").error()}) {
+    EXPECT_EQ(r.code(), ErrorCode::kPermissionDenied);
+    EXPECT_NE(r.message().find("steer-agents"), std::string::npos) << r.message();
+  }
+  EXPECT_EQ(broker_->Drain(root_, "nosuch", "").error().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(broker_->Resume(root_, "a1").error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(broker_->Agents(root_).value().size(), 1u);
+}
+
 }  // namespace
 }  // namespace gantry::broker

@@ -60,11 +60,15 @@ std::string Broker::Why(const Task& t, const model::Job& job) {
            ")";
   }
   int64_t cpus = spec.TotalCpus();
-  int64_t live = 0, max_cpus = 0, max_memory = 0, matching = 0;
+  int64_t live = 0, drained = 0, max_cpus = 0, max_memory = 0, matching = 0;
   std::string mismatches;
   auto job_ad = JobAd(job);
   for (const auto& [id, agent] : agents_) {
     if (!AgentLive(agent)) continue;
+    if (Drained(id)) {
+      ++drained;
+      continue;
+    }
     ++live;
     max_cpus = std::max(max_cpus, agent.status.total_cpus);
     max_memory = std::max(max_memory, agent.status.total_memory_mb);
@@ -79,6 +83,10 @@ std::string Broker::Why(const Task& t, const model::Job& job) {
     } else {
       mismatches += (mismatches.empty() ? "" : "; ") + why;
     }
+  }
+  if (live == 0 && drained > 0) {
+    return "Drained: every connected agent (" + std::to_string(drained) +
+           ") is drained and takes no new work; see 'gantry agents'";
   }
   if (live == 0) return "no agent is connected to run it";
   if (matching == 0) return "no agent matches: " + mismatches;

@@ -133,4 +133,23 @@ struct QueuePage {
   std::optional<int64_t> next_cursor;  // set when more rows follow
 };
 
+// One agent as `gantry agents` lists it (sinfo / scontrol show node).
+struct AgentInfo {
+  std::string name;
+  int64_t instance = 0;
+  std::string hostname;
+  int64_t total_cpus = 0;
+  int64_t free_cpus = 0;
+  int64_t total_memory_mb = 0;
+  int64_t free_memory_mb = 0;
+  int64_t running = 0;  // unfinished attempts on it
+  // "idle", "mixed" (some cores busy), "allocated" (none free), "draining" (drained, work
+  // still running), "drained", "lost" (silent past the agent timeout; drained or not).
+  std::string state;
+  TimeMicros last_seen = 0;  // 0: drained before it was ever seen (since the server started)
+  std::string drain_reason;  // "" unless drained
+  std::string drained_by;    // the journal source of who drained it
+  TimeMicros drain_time = 0;
+};
+
 }  // namespace gantry::broker
