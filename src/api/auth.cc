@@ -107,6 +107,12 @@ std::expected<model::Identity, AuthError> FromToken(const net::HttpRequest& requ
   auto verified = config.site->verifier.Verify(*token, clock);
   if (!verified) return Refuse(verified.error().ToError(), verified.error().problem);
   model::Identity id = std::move(*verified);
+  // Revoked while the server runs (gantry token revoke): refused from the next request on.
+  if (config.revocations) {
+    if (auto why = config.revocations->Check(id)) {
+      return Refuse(Unauthenticated(*why), identity::TokenProblem::kRevoked);
+    }
+  }
   id.source = "token:" + id.Display();
   if (id.scopes.Has(identity::Scope::kAgent)) {
     // An agent's credential: the agent protocol only, as no user.

@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "base/error.h"
 #include "identity/identity.h"
+#include "identity/revocations.h"
 #include "identity/site.h"
 #include "identity/token_error.h"
 #include "model/identity.h"
@@ -23,6 +24,7 @@ struct AuthConfig {
   uint32_t server_gid = 0;
   const identity::Site* site = nullptr;  // trust, VO file, policy, gridmap; null: no tokens
   const Clock* clock = nullptr;          // for token validity; null: the system clock
+  identity::Revocations* revocations = nullptr;  // revoked while running; null: none
 };
 
 // Why authentication failed: a token problem (for the 401 challenge) or another error.

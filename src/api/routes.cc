@@ -390,6 +390,7 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
   }));
 
   AddAgentRoutes(router, broker, config);
+  AddTokenRoutes(router, config);
 }
 
 }  // namespace gantry::api

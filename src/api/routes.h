@@ -16,6 +16,8 @@ namespace gantry::api {
 void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& config);
 // The agent-steering endpoints (routes_agents.cc); AddRoutes adds them.
 void AddAgentRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& config);
+// Token revocation (routes_tokens.cc); AddRoutes adds them.
+void AddTokenRoutes(net::Router& router, const AuthConfig& config);
 
 // A handler body for an authenticated caller; it may fail (ErrorReply answers).
 using AuthedHandler = std::function<Result<net::HttpResponse>(const net::HttpRequest&,

@@ -47,6 +47,7 @@ struct Identity {
   uint32_t gid = 0;
   ScopeSet scopes;       // what the credential allows
   std::string token_id;  // "jti", for the journal
+  int64_t issued_at = 0;  // the token's "iat", seconds since the epoch (0: none)
   // How the journal names this caller: transport, then Display() ("unix:alice@local",
   // "token:8a3e@https://iam.example.org/", "agent:agent-node7@https://node1/gantry").
   std::string source;
