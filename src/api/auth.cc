@@ -63,35 +63,33 @@ std::optional<std::string_view> BearerToken(std::string_view header) {
   return Trim(header.substr(kBearer.size() + 1));
 }
 
-std::expected<AuthedCaller, AuthError> FromUnixPeer(const net::HttpRequest& request,
-                                              const AuthConfig& config) {
+std::expected<model::Identity, AuthError> FromUnixPeer(const net::HttpRequest& request,
+                                                       const AuthConfig& config) {
   if (request.peer.uid == net::Peer::kUnknownId) {
     return Refuse(Unauthenticated("the Unix socket peer has no credentials"));
   }
-  AuthedCaller a;
-  a.caller.uid = request.peer.uid;
-  a.caller.gid = request.peer.gid;
-  a.caller.name = UserName(a.caller.uid);
-  identity::Identity& id = a.identity;
+  model::Identity id;
+  id.uid = request.peer.uid;
+  id.gid = request.peer.gid;
   id.kind = identity::Kind::kLocal;
-  id.subject = a.caller.name;
+  id.subject = UserName(id.uid);
   id.issuer = std::string(identity::kLocalIssuer);
-  id.local_account = a.caller.name;
+  id.local_account = id.subject;
   id.scopes = identity::ScopeSet::All();
   if (config.site) {
     // Group lookups read the group database (files, LDAP): done only when the VO file
     // has group lines, so a server without them answers q and status as before.
     const identity::VoFile& vo = config.site->vo;
     std::vector<std::string> groups;
-    if (vo.NamesUnixGroups()) groups = UnixGroups(id.subject, a.caller.gid);
+    if (vo.NamesUnixGroups()) groups = UnixGroups(id.subject, id.gid);
     vo.Apply(id.subject, groups, id);
   }
-  a.caller.source = "unix:" + id.Display();  // the journal records who: "unix:alice@local"
-  return a;
+  id.source = "unix:" + id.Display();  // the journal records who: "unix:alice@local"
+  return id;
 }
 
-std::expected<AuthedCaller, AuthError> FromToken(const net::HttpRequest& request,
-                                           const AuthConfig& config) {
+std::expected<model::Identity, AuthError> FromToken(const net::HttpRequest& request,
+                                                    const AuthConfig& config) {
   std::string_view header = request.Header("authorization");
   if (header.empty()) {
     return Refuse(Unauthenticated("TCP requests need 'Authorization: Bearer <token>' (see "
@@ -108,18 +106,21 @@ std::expected<AuthedCaller, AuthError> FromToken(const net::HttpRequest& request
   const Clock& clock = config.clock ? *config.clock : system_clock;
   auto verified = config.site->verifier.Verify(*token, clock);
   if (!verified) return Refuse(verified.error().ToError(), verified.error().problem);
-  AuthedCaller a;
-  a.identity = std::move(*verified);
-  identity::Identity& id = a.identity;
-  a.caller.source = "token:" + id.Display();
+  model::Identity id = std::move(*verified);
+  // Revoked while the server runs (gantry token revoke): refused from the next request on.
+  if (config.revocations) {
+    if (auto why = config.revocations->Check(id)) {
+      return Refuse(Unauthenticated(*why), identity::TokenProblem::kRevoked);
+    }
+  }
+  id.source = "token:" + id.Display();
   if (id.scopes.Has(identity::Scope::kAgent)) {
     // An agent's credential: the agent protocol only, as no user.
     id.kind = identity::Kind::kAgent;
-    a.caller.uid = config.server_uid;
-    a.caller.gid = config.server_gid;
-    a.caller.name = id.subject;
-    a.caller.source = "agent:" + id.Display();
-    return a;
+    id.uid = config.server_uid;
+    id.gid = config.server_gid;
+    id.source = "agent:" + id.Display();
+    return id;
   }
   // The account work runs as: the gridmap's, else (for the server's own issuer, whose
   // tokens only the server's user can mint) the subject as a login name.
@@ -140,10 +141,9 @@ std::expected<AuthedCaller, AuthError> FromToken(const net::HttpRequest& request
     return Refuse(PermissionDenied(id.Display() + " maps to the account '" + id.local_account +
                                    "', which does not exist on this server"));
   }
-  a.caller.uid = account->uid;
-  a.caller.gid = account->gid;
-  a.caller.name = id.local_account;
-  return a;
+  id.uid = account->uid;
+  id.gid = account->gid;
+  return id;
 }
 
 std::string QuotedString(std::string_view text) {
@@ -180,15 +180,21 @@ std::string UserName(uint32_t uid) {
   return name;
 }
 
-std::expected<AuthedCaller, AuthError> Authenticate(const net::HttpRequest& request,
-                                              const AuthConfig& config) {
+std::expected<model::Identity, AuthError> Authenticate(const net::HttpRequest& request,
+                                                       const AuthConfig& config) {
   auto authed = request.peer.kind == net::Peer::Kind::kUnix ? FromUnixPeer(request, config)
                                                             : FromToken(request, config);
-  if (!authed) return authed;
-  broker::Caller& c = authed->caller;
-  c.admin = authed->identity.kind != identity::Kind::kAgent &&
-            (c.uid == 0 || c.uid == config.server_uid ||
-             (config.site && config.site->policy.IsAdmin(authed->identity)));
+  if (!authed || authed->kind == identity::Kind::kAgent) return authed;
+  model::Identity& id = *authed;
+  const identity::Policy* policy = config.site ? &config.site->policy : nullptr;
+  id.grants.admin =
+      id.uid == 0 || id.uid == config.server_uid || (policy && policy->IsAdmin(id));
+  if (policy) {
+    id.grants.see_vos = policy->SeenVos(id);
+    id.grants.steer_agents = id.grants.admin || policy->CanSteerAgents(id).allowed;
+  } else {
+    id.grants.steer_agents = id.grants.admin;
+  }
   return authed;
 }
 

@@ -10,10 +10,11 @@
 
 #include "base/clock.h"
 #include "base/error.h"
-#include "broker/types.h"
 #include "identity/identity.h"
+#include "identity/revocations.h"
 #include "identity/site.h"
 #include "identity/token_error.h"
+#include "model/identity.h"
 #include "net/http_types.h"
 
 namespace gantry::api {
@@ -23,13 +24,7 @@ struct AuthConfig {
   uint32_t server_gid = 0;
   const identity::Site* site = nullptr;  // trust, VO file, policy, gridmap; null: no tokens
   const Clock* clock = nullptr;          // for token validity; null: the system clock
-};
-
-// The caller as identity/ knows them, and as the broker does (uid, name, admin, source).
-// The broker still takes a Caller: its journal source is the identity ("token:alice@iss").
-struct AuthedCaller {
-  identity::Identity identity;
-  broker::Caller caller;
+  identity::Revocations* revocations = nullptr;  // revoked while running; null: none
 };
 
 // Why authentication failed: a token problem (for the 401 challenge) or another error.
@@ -38,8 +33,11 @@ struct AuthError {
   std::optional<identity::TokenProblem> token_problem;
 };
 
-std::expected<AuthedCaller, AuthError> Authenticate(const net::HttpRequest& request,
-                                              const AuthConfig& config);
+// The caller's identity, complete: its account's uid and gid, its journal source
+// ("unix:alice@local", "token:8a3e@https://iam/", "agent:node7@https://node1/gantry") and
+// what the policy grants it (model::Grants: admin, see-vo VOs, steer-agents).
+std::expected<model::Identity, AuthError> Authenticate(const net::HttpRequest& request,
+                                                       const AuthConfig& config);
 
 // 403 "the token lacks the scope compute.cancel ..." unless the identity holds scope.
 Status RequireScope(const identity::Identity& who, identity::Scope scope);

@@ -25,13 +25,6 @@ constexpr int64_t kMaxOutputChunk = 1 << 20;
 constexpr int64_t kMaxQueueLimit = 100'000;
 constexpr int64_t kDefaultHistoryLimit = 10'000;
 
-HttpResponse JsonReply(const json& body, int status = 200) {
-  HttpResponse r;
-  r.status = status;
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
-
 // Read-only queries (q, status) run at most one per core at a time; the others wait asleep.
 // With a hundred clients polling, a hundred runnable handler threads would otherwise take the
 // CPUs from the agents and the jobs themselves (the scheduler shares time per thread), and
@@ -65,17 +58,12 @@ constexpr identity::Scope kCancel = identity::Scope::kComputeCancel;
 constexpr identity::Scope kAgent = identity::Scope::kAgent;
 
 // Whether an authenticated caller may use an endpoint that needs scope.
-Status Permit(AuthedCaller& authed, identity::Scope scope) {
-  const identity::Identity& who = authed.identity;
+Status Permit(const model::Identity& who, identity::Scope scope) {
   bool agent = who.kind == identity::Kind::kAgent;
   if (scope == identity::Scope::kAgent) {
-    if (agent) {
-      // The agent routes check Caller::admin; an agent's credential passes them, and no
-      // other route lets it in (below).
-      authed.caller.admin = true;
-      return {};
-    }
-    if (!authed.caller.admin) {
+    // An agent's credential passes the agent routes, and no other route lets it in (below).
+    if (agent) return {};
+    if (!who.grants.admin) {
       return Fail(PermissionDenied(
           "only the server's own user (or root) or an agent credential may run an agent"));
     }
@@ -89,35 +77,37 @@ Status Permit(AuthedCaller& authed, identity::Scope scope) {
 }
 
 // The policy's submit rules for the job's partition (docs/security.md); admins pass.
-Status MaySubmit(const AuthConfig& config, const AuthedCaller& a, const std::string& partition) {
-  if (!config.site || a.caller.admin) return {};
-  identity::Decision decision = config.site->policy.CanSubmit(a.identity, partition);
+Status MaySubmit(const AuthConfig& config, const model::Identity& who,
+                 const std::string& partition) {
+  if (!config.site || who.grants.admin) return {};
+  identity::Decision decision = config.site->policy.CanSubmit(who, partition);
   if (!decision) return Fail(PermissionDenied(decision.reason));
   return {};
 }
 
-// Wraps a handler body that needs the caller (a broker::Caller, or the AuthedCaller with its
-// identity) and may fail. scope is what a token must hold for this endpoint; the agent
-// protocol's endpoints take kAgent.
-template <typename F>
-net::Handler Authed(const AuthConfig& config, identity::Scope scope, F f) {
-  return [&config, scope, f](const HttpRequest& request) -> HttpResponse {
+}  // namespace
+
+net::Handler Authed(const AuthConfig& config, identity::Scope scope, AuthedHandler f) {
+  return [&config, scope, f = std::move(f)](const HttpRequest& request) -> HttpResponse {
     auto authed = Authenticate(request, config);
     if (!authed) return AuthErrorReply(authed.error());
     if (auto permitted = Permit(*authed, scope); !permitted) {
       return ErrorReply(permitted.error());
     }
-    Result<HttpResponse> reply = [&] {
-      if constexpr (std::is_invocable_v<F, const HttpRequest&, const AuthedCaller&>) {
-        return f(request, *authed);
-      } else {
-        return f(request, authed->caller);
-      }
-    }();
+    Result<HttpResponse> reply = f(request, *authed);
     if (!reply) return ErrorReply(reply.error());
     return *reply;
   };
 }
+
+HttpResponse JsonReply(const json& body, int status) {
+  HttpResponse r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+namespace {
 
 Result<model::TaskRef> RefParam(const HttpRequest& request) {
   return model::ParseTaskRef(request.Param("id"));
@@ -214,38 +204,40 @@ HttpResponse ErrorReply(const Error& error) {
 }
 
 void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& config) {
-  using broker::Caller;
+  using model::Identity;
   // Any caller, an agent's credential too: it says who the server thinks you are.
   router.Add("GET", "/v1/whoami", [&config](const HttpRequest& request) -> HttpResponse {
     auto authed = Authenticate(request, config);
     if (!authed) return AuthErrorReply(authed.error());
-    const broker::Caller& c = authed->caller;
-    const identity::Identity& id = authed->identity;
-    return JsonReply({{"uid", c.uid},
-                      {"user", c.name},
-                      {"admin", c.admin},
+    const Identity& id = *authed;
+    return JsonReply({{"uid", id.uid},
+                      {"user", id.kind == identity::Kind::kAgent ? id.subject : id.local_account},
+                      {"admin", id.grants.admin},
                       {"kind", identity::KindName(id.kind)},
                       {"subject", id.subject},
                       {"issuer", id.issuer},
                       {"vo", id.vo},
                       {"groups", id.groups},
                       {"roles", id.roles},
-                      {"scopes", id.scopes.ToString()}});
+                      {"scopes", id.scopes.ToString()},
+                      {"see_vos", id.grants.see_vos},
+                      {"steer_agents", id.grants.steer_agents}});
   });
 
   router.Add("POST", "/v1/jobs", Authed(config, kCreate, [&broker, &config](
                                                           const HttpRequest& req,
-                                                          const AuthedCaller& a)
+                                                          const Identity& a)
                                                           -> Result<HttpResponse> {
     GANTRY_ASSIGN_OR_RETURN(json body, ParseJson(req.body));
     GANTRY_ASSIGN_OR_RETURN(model::JobSpec spec, model::JobSpecFromJson(body));
     GANTRY_RETURN_IF_ERROR(MaySubmit(config, a, spec.partition));
-    GANTRY_ASSIGN_OR_RETURN(broker::SubmitResult result, broker.Submit(a.caller, std::move(spec)));
+    GANTRY_ASSIGN_OR_RETURN(broker::SubmitResult result, broker.Submit(a, std::move(spec)));
     return JsonReply(SubmitResultToJson(result), 201);
   }));
 
   router.Add("GET", "/v1/jobs", Authed(config, kRead, [&broker](const HttpRequest& req,
-                                                         const Caller& c) -> Result<HttpResponse> {
+                                                         const Identity& c)
+                                                  -> Result<HttpResponse> {
     GANTRY_ASSIGN_OR_RETURN(broker::QueueFilter filter, QueueFilterFrom(req));
     return Queries().Run([&]() -> Result<HttpResponse> {
       GANTRY_ASSIGN_OR_RETURN(broker::QueuePage page, broker.Queue(c, filter));
@@ -258,7 +250,7 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
   }));
 
   router.Add("GET", "/v1/jobs/{id}", Authed(config, kRead, [&broker](const HttpRequest& req,
-                                                              const Caller& c)
+                                                              const Identity& c)
                                                        -> Result<HttpResponse> {
     GANTRY_ASSIGN_OR_RETURN(model::TaskRef ref, RefParam(req));
     return Queries().Run([&]() -> Result<HttpResponse> {
@@ -270,7 +262,7 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
   }));
 
   router.Add("GET", "/v1/jobs/{id}/events", Authed(config, kRead, [&broker](const HttpRequest& req,
-                                                                     const Caller& c)
+                                                                     const Identity& c)
                                                               -> Result<HttpResponse> {
     GANTRY_ASSIGN_OR_RETURN(model::TaskRef ref, RefParam(req));
     GANTRY_ASSIGN_OR_RETURN(auto events, broker.Events(c, ref));
@@ -283,7 +275,7 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
   }));
 
   router.Add("GET", "/v1/jobs/{id}/wait", Authed(config, kRead, [&broker](const HttpRequest& req,
-                                                                   const Caller& c)
+                                                                   const Identity& c)
                                                             -> Result<HttpResponse> {
     GANTRY_ASSIGN_OR_RETURN(model::TaskRef ref, RefParam(req));
     GANTRY_ASSIGN_OR_RETURN(int64_t timeout, IntQuery(req, "timeout_ms", 30'000));
@@ -300,7 +292,7 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
 
   // Output is returned raw; the next offset and whether more can come are in headers.
   router.Add("GET", "/v1/jobs/{id}/output", Authed(config, kRead, [&broker](const HttpRequest& req,
-                                                                     const Caller& c)
+                                                                     const Identity& c)
                                                               -> Result<HttpResponse> {
     GANTRY_ASSIGN_OR_RETURN(model::TaskRef ref, RefParam(req));
     GANTRY_ASSIGN_OR_RETURN(int64_t offset, IntQuery(req, "offset", 0));
@@ -342,9 +334,10 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
   }));
 
   auto steer = [&](std::string_view verb, identity::Scope scope,
-                   Result<int64_t> (broker::Broker::*method)(const Caller&, const model::TaskRef&)) {
+                   Result<int64_t> (broker::Broker::*method)(const Identity&,
+                                                             const model::TaskRef&)) {
     router.Add("POST", "/v1/jobs/{id}/" + std::string(verb),
-               Authed(config, scope, [&broker, method](const HttpRequest& req, const Caller& c)
+               Authed(config, scope, [&broker, method](const HttpRequest& req, const Identity& c)
                                   -> Result<HttpResponse> {
                  GANTRY_ASSIGN_OR_RETURN(model::TaskRef ref, RefParam(req));
                  GANTRY_ASSIGN_OR_RETURN(int64_t n, (broker.*method)(c, ref));
@@ -357,7 +350,7 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
 
   router.Add("POST", "/v1/cancel-all",
              Authed(config, kCancel, [&broker](const HttpRequest&,
-                                                                const Caller& c)
+                                                                const Identity& c)
                                                          -> Result<HttpResponse> {
     GANTRY_ASSIGN_OR_RETURN(int64_t n, broker.CancelAll(c));
     return JsonReply({{"changed", n}});
@@ -365,26 +358,19 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
 
   router.Add("POST", "/v1/agents/{name}/poll",
              Authed(config, kAgent, [&broker](const HttpRequest& req,
-                                                                        const Caller& c)
+                                                                        const Identity& c)
                                                                  -> Result<HttpResponse> {
-    if (!c.admin) {
-      return Fail(PermissionDenied("only the server's own user (or root) may run an agent"));
-    }
     GANTRY_ASSIGN_OR_RETURN(json body, ParseJson(req.body));
     GANTRY_ASSIGN_OR_RETURN(broker::PollRequest poll, PollRequestFromJson(body));
     poll.agent_id = std::string(req.Param("name"));
     poll.max_wait_ms = std::clamp<int64_t>(poll.max_wait_ms, 0, kMaxWaitMs);
-    GANTRY_ASSIGN_OR_RETURN(broker::PollResponse out, broker.Poll(poll));
+    GANTRY_ASSIGN_OR_RETURN(broker::PollResponse out, broker.Poll(poll, &c));
     return JsonReply(PollResponseToJson(out));
   }));
 
   router.Add("POST", "/v1/agents/{name}/leave",
              Authed(config, kAgent, [&broker](const HttpRequest& req,
-                                                                         const Caller& c)
-                                                                  -> Result<HttpResponse> {
-    if (!c.admin) {
-      return Fail(PermissionDenied("only the server's own user (or root) may run an agent"));
-    }
+                                              const Identity&) -> Result<HttpResponse> {
     int64_t instance = 0;  // older agents send {}
     if (!req.body.empty()) {
       GANTRY_ASSIGN_OR_RETURN(json body, ParseJson(req.body));
@@ -398,14 +384,13 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
 
   router.Add("POST", "/v1/agents/{name}/wake",
              Authed(config, kAgent, [&broker](const HttpRequest& req,
-                                                                        const Caller& c)
-                                                                 -> Result<HttpResponse> {
-    if (!c.admin) {
-      return Fail(PermissionDenied("only the server's own user (or root) may run an agent"));
-    }
+                                              const Identity&) -> Result<HttpResponse> {
     broker.Wake(std::string(req.Param("name")));
     return JsonReply(json::object());
   }));
+
+  AddAgentRoutes(router, broker, config);
+  AddTokenRoutes(router, config);
 }
 
 }  // namespace gantry::api

@@ -149,7 +149,8 @@ Result<model::Attempt> AttemptFromJson(const json& j) {
 json EventToJson(const model::Event& e) {
   return {{"task_id", e.task_id}, {"seq", e.seq},   {"time", e.time},
           {"source", e.source},   {"type", e.type}, {"state", model::StateName(e.state)},
-          {"reason", e.reason}};
+          {"reason", e.reason},   {"subject", e.subject}, {"issuer", e.issuer},
+          {"vo", e.vo}};
 }
 
 Result<model::Event> EventFromJson(const json& j) {
@@ -162,6 +163,9 @@ Result<model::Event> EventFromJson(const json& j) {
     e.type = j.at("type").get<std::string>();
     e.state = StateFrom(j.at("state"));
     e.reason = j.at("reason").get<std::string>();
+    e.subject = j.value("subject", "");
+    e.issuer = j.value("issuer", "");
+    e.vo = j.value("vo", "");
     return e;
   });
 }
@@ -201,6 +205,8 @@ json DetailToJson(const broker::TaskDetail& d) {
   json j = SummaryToJson(d.summary);
   j["why"] = d.why;
   j["owner_name"] = d.job.owner.name;
+  j["vo"] = d.job.vo;
+  j["group"] = d.job.group;
   j["spec"] = model::JobSpecToJson(d.job.spec);
   j["spec"].erase("environment");  // may hold secrets; not needed to explain a job
   json attempts = json::array();

@@ -1,5 +1,7 @@
 #include "broker/broker.h"
 
+#include <algorithm>
+
 #include "base/check.h"
 #include "base/log.h"
 #include "broker/matching.h"
@@ -55,6 +57,7 @@ Status Broker::Load() {
     IndexTail(tails_[job_id], true);
   }
   for (model::Attempt& a : state.attempts) attempts_[a.id] = a;
+  for (store::AgentDrain& d : state.agent_drains) drains_[d.name] = std::move(d);
   // Attempts whose agent does not come back are found lost by Tick after agent_timeout;
   // agents that do come back reconcile them on their first poll.
   TimeMicros now = clock_.Now();
@@ -96,12 +99,12 @@ const model::ArrayTail* Broker::TailHolding(int64_t task_id) const {
 }
 
 void Broker::TransitionTail(Pending& p, model::ArrayTail& tail, TaskState to, std::string reason,
-                            const std::string& source) {
+                            const model::Actor& by) {
   GANTRY_CHECK(tail.state == to || model::CanTransition(tail.state, to));
   tail.state = to;
   tail.reason = reason;
-  model::Event e{0, static_cast<int64_t>(tail.journal.size()) + 1, clock_.Now(), source, "state",
-                 to, std::move(reason)};
+  model::Event e{0, static_cast<int64_t>(tail.journal.size()) + 1, clock_.Now(), by.source,
+                 "state", to, std::move(reason), by.subject, by.issuer, by.vo};
   tail.journal.push_back(e);
   e.task_id = tail.job_id;
   p.batch.tail_events.push_back(std::move(e));
@@ -120,20 +123,22 @@ bool Broker::Ended(const Selection& s) const {
 }
 
 void Broker::Transition(Pending& p, Task& t, TaskState to, std::string type, std::string reason,
-                        const std::string& source) {
+                        const model::Actor& by) {
   GANTRY_CHECK(t.state == to || model::CanTransition(t.state, to));
   t.state = to;
   t.reason = reason;
   t.event_seq++;
   p.batch.events.push_back(
-      {t.id, t.event_seq, clock_.Now(), source, std::move(type), to, std::move(reason)});
+      {t.id, t.event_seq, clock_.Now(), by.source, std::move(type), to, std::move(reason),
+       by.subject, by.issuer, by.vo});
 }
 
 void Broker::Note(Pending& p, Task& t, std::string type, std::string reason,
-                  const std::string& source) {
+                  const model::Actor& by) {
   t.event_seq++;
   p.batch.events.push_back(
-      {t.id, t.event_seq, clock_.Now(), source, std::move(type), t.state, std::move(reason)});
+      {t.id, t.event_seq, clock_.Now(), by.source, std::move(type), t.state, std::move(reason),
+       by.subject, by.issuer, by.vo});
 }
 
 Status Broker::CommitLocked(Pending& p) {
@@ -239,8 +244,11 @@ void Broker::Index(const Task& t, bool add) {
   }
 }
 
-bool Broker::Visible(const Caller& caller, uint32_t owner_uid) const {
-  return caller.admin || caller.uid == owner_uid;
+bool Broker::Visible(const model::Identity& caller, uint32_t owner_uid,
+                     const std::string& owner_vo) {
+  if (caller.grants.admin || caller.uid == owner_uid) return true;
+  const auto& vos = caller.grants.see_vos;
+  return !owner_vo.empty() && std::find(vos.begin(), vos.end(), owner_vo) != vos.end();
 }
 
 Result<std::shared_ptr<const model::Job>> Broker::JobOf(int64_t job_id) {
@@ -321,10 +329,17 @@ Result<Broker::Selection> Broker::Select(const model::TaskRef& ref) {
   return s;
 }
 
-Result<Broker::Selection> Broker::Resolve(const Caller& caller, const model::TaskRef& ref) {
+Result<Broker::Selection> Broker::Resolve(const model::Identity& caller,
+                                          const model::TaskRef& ref) {
   GANTRY_ASSIGN_OR_RETURN(Selection s, Select(ref));
-  if (!Visible(caller, s.owner_uid)) {
-    return Fail(PermissionDenied("job " + ref.ToString() + " belongs to another user"));
+  if (caller.grants.admin || caller.uid == s.owner_uid) return s;
+  int64_t job_id = s.tail ? s.tail->job_id : s.tasks[0].job_id;
+  GANTRY_ASSIGN_OR_RETURN(std::shared_ptr<const model::Job> job, JobOf(job_id));
+  if (!Visible(caller, s.owner_uid, job->vo)) {
+    return Fail(PermissionDenied(
+        "job " + ref.ToString() + " belongs to another user: the policy lets only its owner, "
+        "an 'admin' rule" + (job->vo.empty() ? "" : " or a 'see-vo' role of VO " + job->vo) +
+        " see and steer it (docs/security.md)"));
   }
   return s;
 }
@@ -363,7 +378,9 @@ bool Broker::MatchesHere(const model::Job& job, const std::string& agent_id) {
   // Pull model: leave the job for a live agent with room that the job ranks higher.
   int64_t cpus = job.spec.TotalCpus();
   for (const auto& [id, other] : agents_) {
-    if (id == agent_id || !other.ad || !AgentLive(other) || !InPartition(other, job)) continue;
+    if (id == agent_id || !other.ad || !AgentLive(other) || !InPartition(other, job) ||
+        Drained(id))
+      continue;
     if (other.status.free_cpus < cpus || other.status.free_memory_mb < job.spec.memory_mb) continue;
     MatchVerdict there = MatchJobToAgent(*job_ad, *other.ad);
     if (there.matches && there.job_rank > verdict.job_rank) return false;

@@ -42,31 +42,43 @@ class Broker {
                                                 BrokerOptions options);
   ~Broker();
 
-  Result<SubmitResult> Submit(const Caller& caller, model::JobSpec spec);
+  Result<SubmitResult> Submit(const model::Identity& caller, model::JobSpec spec);
   // Each returns how many tasks it changed.
-  Result<int64_t> Cancel(const Caller& caller, const model::TaskRef& ref);
-  Result<int64_t> CancelAll(const Caller& caller);
-  Result<int64_t> Hold(const Caller& caller, const model::TaskRef& ref);
-  Result<int64_t> Release(const Caller& caller, const model::TaskRef& ref);
+  Result<int64_t> Cancel(const model::Identity& caller, const model::TaskRef& ref);
+  Result<int64_t> CancelAll(const model::Identity& caller);
+  Result<int64_t> Hold(const model::Identity& caller, const model::TaskRef& ref);
+  Result<int64_t> Release(const model::Identity& caller, const model::TaskRef& ref);
 
   // Unfinished rows come from memory; finished ones (include_finished) from the store's
   // history query, which runs without the lock.
-  Result<QueuePage> Queue(const Caller& caller, const QueueFilter& filter);
-  Result<std::vector<TaskDetail>> Describe(const Caller& caller, const model::TaskRef& ref);
-  Result<std::vector<JournalEntry>> Events(const Caller& caller, const model::TaskRef& ref);
+  Result<QueuePage> Queue(const model::Identity& caller, const QueueFilter& filter);
+  Result<std::vector<TaskDetail>> Describe(const model::Identity& caller,
+                                           const model::TaskRef& ref);
+  Result<std::vector<JournalEntry>> Events(const model::Identity& caller,
+                                           const model::TaskRef& ref);
   // Blocks until every task ref names has ended, or timeout_ms passes; returns their state
   // (an array's untouched tasks as one row).
-  Result<std::vector<TaskSummary>> Wait(const Caller& caller, const model::TaskRef& ref,
+  Result<std::vector<TaskSummary>> Wait(const model::Identity& caller, const model::TaskRef& ref,
                                         int64_t timeout_ms);
 
   // The agent protocol: applies reports, then returns work (waiting up to max_wait_ms).
-  Result<PollResponse> Poll(const PollRequest& request);
+  // credential: the agent's identity, recorded with the events its reports cause.
+  Result<PollResponse> Poll(const PollRequest& request,
+                            const model::Identity* credential = nullptr);
 
   // Makes the agent's pending Poll return now (it has reports to send).
   void Wake(const std::string& agent_id);
   // The agent is going away (clean shutdown): it is no longer live, and what it ran is lost.
   // instance: the leaving agent's (0: unchecked); a stale instance leaves nothing.
   Status Leave(const std::string& agent_id, int64_t instance = 0);
+
+  // Agent steering (docs/security.md: steer-agents): list, drain (the agent finishes what
+  // it runs and gets no new work, across restarts too) and resume. caller needs
+  // Grants::steer_agents; NotFound for a name never seen and not drained.
+  Result<std::vector<AgentInfo>> Agents(const model::Identity& caller);
+  Result<AgentInfo> Drain(const model::Identity& caller, const std::string& name,
+                          std::string reason);
+  Result<AgentInfo> Resume(const model::Identity& caller, const std::string& name);
 
   // Timers: --begin times, lost agents. Called about once a second.
   void Tick();
@@ -115,7 +127,8 @@ class Broker {
     enum class Purpose { kHold, kPriority };  // then HELD, or READY behind a better job
     enum class Outcome { kPending, kWithdrawn, kStarted };
     Purpose purpose = Purpose::kPriority;
-    std::string by, source;  // who held it
+    std::string by;      // who held it, in words
+    model::Actor actor;  // and for the journal
     Outcome outcome = Outcome::kPending;
     bool awaited = false;  // a Hold call waits for the outcome (and forgets it)
   };
@@ -131,6 +144,7 @@ class Broker {
 
   Broker(store::Store& store, const Clock& clock, BrokerOptions options,
          PartitionSet partitions);
+  static model::Actor Server() { return model::Actor::System("server"); }
   Status Load();
 
   // Helpers below require mu_ held.
@@ -141,27 +155,27 @@ class Broker {
   // The unfinished tail in memory whose untouched tasks include task_id, or null.
   const model::ArrayTail* TailHolding(int64_t task_id) const;
   void TransitionTail(Pending& p, model::ArrayTail& tail, model::TaskState to,
-                      std::string reason, const std::string& source);
+                      std::string reason, const model::Actor& by);
   void IndexTail(const model::ArrayTail& tail, bool add);
   // Unfinished: an active task, or an untouched task of an unfinished tail.
   bool Live(int64_t task_id) const;
   bool Ended(const Selection& s) const;
   void Transition(Pending& p, model::Task& t, model::TaskState to, std::string type,
-                  std::string reason, const std::string& source);
+                  std::string reason, const model::Actor& by);
   void Note(Pending& p, model::Task& t, std::string type, std::string reason,
-            const std::string& source);
+            const model::Actor& by);
   Status CommitLocked(Pending& p);
   void Index(const model::Task& t, bool add);
 
   Result<Selection> Select(const model::TaskRef& ref);  // no access check
-  Result<Selection> Resolve(const Caller& caller, const model::TaskRef& ref);
+  Result<Selection> Resolve(const model::Identity& caller, const model::TaskRef& ref);
   Result<std::shared_ptr<const model::Job>> JobOf(int64_t job_id);
   std::optional<JobOutcome> Outcome(const std::string& id);
   bool SingletonBlocked(const model::Job& job);
   // Where a task that is not held goes: READY, WAITING (with why) or CANCELLED.
   std::tuple<model::TaskState, std::string> InitialState(const model::Job& job);
   void ReevaluateWaiting(Pending& p);
-  void FinishAttempt(Pending& p, const AttemptReport& report, const std::string& source);
+  void FinishAttempt(Pending& p, const AttemptReport& report, const model::Actor& by);
   void LoseAttempt(Pending& p, int64_t attempt_id, const std::string& why);
   // Ids of the unfinished attempts on one agent (LoseAttempt leaves attempts_ unchanged
   // until the commit, so callers may lose them one by one).
@@ -182,7 +196,10 @@ class Broker {
   static void TailRows(const model::ArrayTail& tail, const model::Job& job, const QueueFilter& filter,
                 int64_t before, std::vector<QueueRow>& out);
   std::vector<TaskSummary> SummarizeSelection(const Selection& s, const model::Job& job);
-  bool Visible(const Caller& caller, uint32_t owner_uid) const;
+  // Whether caller may see and steer a job of owner_uid in VO owner_vo (docs/security.md):
+  // its own, every job for an admin, its VOs' jobs for a see-vo role.
+  static bool Visible(const model::Identity& caller, uint32_t owner_uid,
+                      const std::string& owner_vo);
   // The job's ClassAd, built once; null if it cannot be built (refused at submission).
   std::shared_ptr<const classad::ClassAd> JobAd(const model::Job& job);
   // Whether the job may run on agent_id, and it would not rather run on another live
@@ -192,6 +209,8 @@ class Broker {
   // Whether the agent belongs to the job's partition (jobs stored before partitions were
   // resolved at submission have none: the default).
   bool InPartition(const AgentRecord& agent, const model::Job& job) const;
+  bool Drained(const std::string& agent_id) const { return drains_.count(agent_id) > 0; }
+  AgentInfo AgentInfoOf(const std::string& name) const;  // mu_ held
   // Gives the poll's agent the name's instance, or refuses it: another live agent holds it.
   Status Register(const PollRequest& request, AgentRecord& agent);
   PollResponse EmptyHanded(const PollRequest& request);  // no work, but the instance
@@ -236,6 +255,7 @@ class Broker {
   std::set<std::tuple<int64_t, int64_t>> ready_tails_;  // (nice, job id) of READY tails
   std::map<int64_t, model::Attempt> attempts_;             // unfinished attempts by id
   std::map<std::string, AgentRecord> agents_;
+  std::map<std::string, store::AgentDrain> drains_;  // drained agents, by name
   std::map<int64_t, Zombie> zombies_;                      // by attempt id
   std::map<int64_t, Withdrawal> withdrawals_;              // by attempt id
   std::map<int64_t, std::shared_ptr<const classad::ClassAd>> job_ads_;  // jobs with constraints

@@ -22,12 +22,12 @@ std::string ExitWords(const AttemptReport& r) {
 }
 }  // namespace
 
-void Broker::FinishAttempt(Pending& p, const AttemptReport& r, const std::string& source) {
+void Broker::FinishAttempt(Pending& p, const AttemptReport& r, const model::Actor& by) {
   auto it = attempts_.find(r.attempt_id);
   if (it == attempts_.end()) {
     // Already ended (a late or repeated report): applying it twice would corrupt the record.
     LogWarning("ignoring stale report for attempt " + std::to_string(r.attempt_id) + " from " +
-               source);
+               by.source);
     return;
   }
   // An earlier report in the same poll may have edited it (started, then finished).
@@ -50,7 +50,7 @@ void Broker::FinishAttempt(Pending& p, const AttemptReport& r, const std::string
                            // only once the batch is durable)
     t.start_time = now;
     Transition(p, t, TaskState::kRunning, "state",
-               "attempt " + std::to_string(a.number) + " started on " + a.agent, source);
+               "attempt " + std::to_string(a.number) + " started on " + a.agent, by);
     return;
   }
   if (r.type == AttemptReport::Type::kWithdrawn) {
@@ -65,13 +65,13 @@ void Broker::FinishAttempt(Pending& p, const AttemptReport& r, const std::string
     t.current_attempt = 0;
     if (t.cancel_requested) {
       t.end_time = now;
-      Transition(p, t, TaskState::kCancelled, "state", "cancelled; " + a.reason, source);
+      Transition(p, t, TaskState::kCancelled, "state", "cancelled; " + a.reason, by);
     } else if (hold) {
       Transition(p, t, TaskState::kHeld, "state", "held by " + w->second.by + " (" + a.reason + ")",
-                 w->second.source);
+                 w->second.actor);
     } else {
       Transition(p, t, TaskState::kReady, "state", a.reason + "; requeued (it had not started)",
-                 source);
+                 by);
     }
     return;
   }
@@ -82,7 +82,7 @@ void Broker::FinishAttempt(Pending& p, const AttemptReport& r, const std::string
     a.start_time = started;
     t.start_time = started;
     Transition(p, t, TaskState::kRunning, "state",
-               "attempt " + std::to_string(a.number) + " started on " + a.agent, source);
+               "attempt " + std::to_string(a.number) + " started on " + a.agent, by);
   }
   a.state = AttemptState::kEnded;
   a.end_time = now;
@@ -99,7 +99,7 @@ void Broker::FinishAttempt(Pending& p, const AttemptReport& r, const std::string
     a.reason = "could not start: " + r.reason;
     p.batch.attempts.push_back(a);
     Transition(p, t, t.cancel_requested ? TaskState::kCancelled : TaskState::kFailed, "state",
-               a.reason, source);
+               a.reason, by);
     return;
   }
   a.reason = r.reason.empty() ? ExitWords(r) : r.reason;
@@ -107,17 +107,17 @@ void Broker::FinishAttempt(Pending& p, const AttemptReport& r, const std::string
   bool ok = r.exit_code == 0 && r.signal == 0 && !r.timed_out && !r.oom_killed;
   std::string words = "attempt " + std::to_string(a.number) + " " + a.reason;
   if (t.cancel_requested) {
-    Transition(p, t, TaskState::kCancelled, "state", "cancelled; " + words, source);
+    Transition(p, t, TaskState::kCancelled, "state", "cancelled; " + words, by);
   } else if (ok) {
-    Transition(p, t, TaskState::kDone, "state", words, source);
+    Transition(p, t, TaskState::kDone, "state", words, by);
   } else if (!r.timed_out && !r.oom_killed && t.deep_retries < task_it->second.job->spec.max_retries) {
     t.deep_retries++;
     Transition(p, t, TaskState::kReady, "state",
                words + "; retrying (" + std::to_string(t.deep_retries) + " of " +
                    std::to_string(task_it->second.job->spec.max_retries) + ")",
-               source);
+               by);
   } else {
-    Transition(p, t, TaskState::kFailed, "state", words, source);
+    Transition(p, t, TaskState::kFailed, "state", words, by);
   }
 }
 
@@ -144,25 +144,25 @@ void Broker::LoseAttempt(Pending& p, int64_t attempt_id, const std::string& why)
   t.current_attempt = 0;
   if (t.cancel_requested) {
     t.end_time = a.end_time;
-    Transition(p, t, TaskState::kCancelled, "state", "cancelled; " + why, "server");
+    Transition(p, t, TaskState::kCancelled, "state", "cancelled; " + why, Server());
   } else if (!started && withdrawals_.count(a.id) &&
              withdrawals_.at(a.id).purpose == Withdrawal::Purpose::kHold) {
     // Lost while a hold was taking it back: it never ran, and it stays held.
     Transition(p, t, TaskState::kHeld, "state",
-               "held by " + withdrawals_.at(a.id).by + " (" + why + ")", "server");
+               "held by " + withdrawals_.at(a.id).by + " (" + why + ")", Server());
   } else if (!started) {
     // Shallow resubmission: it never ran, so no retry is spent.
     Transition(p, t, TaskState::kReady, "state", why + "; requeued (it had not started)",
-               "server");
+               Server());
   } else if (t.deep_retries < task_it->second.job->spec.max_retries + kLostRunningAllowance) {
     // It had started: a deep retry. Infrastructure failed, not the job, so it is requeued
     // beyond MaxRetries, up to an allowance that stops a job that kills its node.
     t.deep_retries++;
     Transition(p, t, TaskState::kReady, "state",
-               why + "; requeued as a deep retry (it had started)", "server");
+               why + "; requeued as a deep retry (it had started)", Server());
   } else {
     t.end_time = a.end_time;
-    Transition(p, t, TaskState::kFailed, "state", why, "server");
+    Transition(p, t, TaskState::kFailed, "state", why, Server());
   }
 }
 
@@ -173,6 +173,7 @@ void Broker::LoseAttempt(Pending& p, int64_t attempt_id, const std::string& why)
 // its Requirements, a fence, its array's limit) does not hold the others back.
 void Broker::Assign(Pending& p, const std::string& agent_id, const AgentStatus& status,
                     PollResponse& out) {
+  if (Drained(agent_id)) return;  // it finishes what it runs and gets nothing new
   std::map<int64_t, int64_t> assigned;  // per job, in this call
   int64_t free_cpus = status.free_cpus, free_memory_mb = status.free_memory_mb;
   int64_t free_gpus = status.free_gpus;
@@ -269,7 +270,7 @@ void Broker::AskWithdraw(const model::Attempt& attempt, Withdrawal w) {
   if (!fresh && w.purpose == Withdrawal::Purpose::kHold) {
     it->second.purpose = w.purpose;
     it->second.by = w.by;
-    it->second.source = w.source;
+    it->second.actor = w.actor;
   }
   it->second.awaited = it->second.awaited || w.awaited;
   agents_[attempt.agent].withdraw_orders.insert(attempt.id);
@@ -313,14 +314,19 @@ void Broker::Start(Pending& p, int64_t task_id, const std::shared_ptr<const mode
   a.scheduled_time = clock_.Now();
   t.current_attempt = a.id;
   p.batch.attempts.push_back(a);
-  Transition(p, t, TaskState::kScheduled, "state", "sent to agent " + agent_id, "server");
+  Transition(p, t, TaskState::kScheduled, "state", "sent to agent " + agent_id, Server());
   out.assignments.push_back(
       {a, t, job, spec.array ? static_cast<int64_t>(spec.array->task_ids.size()) : 0});
 }
 
-Result<PollResponse> Broker::Poll(const PollRequest& req) {
+Result<PollResponse> Broker::Poll(const PollRequest& req, const model::Identity* credential) {
   std::unique_lock lock(mu_);
-  std::string source = "agent:" + req.agent_id;
+  model::Actor by = model::Actor::System("agent:" + req.agent_id);
+  if (credential) {
+    by.subject = credential->subject;
+    by.issuer = credential->issuer;
+    by.vo = credential->vo;
+  }
   AgentRecord& agent = agents_[req.agent_id];
   GANTRY_RETURN_IF_ERROR(Register(req, agent));
   if (!agent.ad || req.status.ad != agent.status.ad) {
@@ -343,7 +349,7 @@ Result<PollResponse> Broker::Poll(const PollRequest& req) {
   Pending p;
   std::set<int64_t> reported;
   for (const AttemptReport& r : req.reports) {
-    FinishAttempt(p, r, source);
+    FinishAttempt(p, r, by);
     reported.insert(r.attempt_id);
   }
   // Attempts this agent should have but does not know: lost (e.g. the agent restarted).

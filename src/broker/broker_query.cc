@@ -60,11 +60,15 @@ std::string Broker::Why(const Task& t, const model::Job& job) {
            ")";
   }
   int64_t cpus = spec.TotalCpus();
-  int64_t live = 0, max_cpus = 0, max_memory = 0, max_gpus = 0, matching = 0;
+  int64_t live = 0, drained = 0, max_cpus = 0, max_memory = 0, max_gpus = 0, matching = 0;
   std::string mismatches;
   auto job_ad = JobAd(job);
   for (const auto& [id, agent] : agents_) {
     if (!AgentLive(agent)) continue;
+    if (Drained(id)) {
+      ++drained;
+      continue;
+    }
     ++live;
     max_cpus = std::max(max_cpus, agent.status.total_cpus);
     max_memory = std::max(max_memory, agent.status.total_memory_mb);
@@ -81,6 +85,10 @@ std::string Broker::Why(const Task& t, const model::Job& job) {
     } else {
       mismatches += (mismatches.empty() ? "" : "; ") + why;
     }
+  }
+  if (live == 0 && drained > 0) {
+    return "Drained: every connected agent (" + std::to_string(drained) +
+           ") is drained and takes no new work; see 'gantry agents'";
   }
   if (live == 0) return "no agent is connected to run it";
   if (matching == 0) return "no agent matches: " + mismatches;
@@ -173,20 +181,21 @@ void Broker::TailRows(const model::ArrayTail& tail, const model::Job& job, const
   }
 }
 
-Result<QueuePage> Broker::Queue(const Caller& caller, const QueueFilter& f) {
+Result<QueuePage> Broker::Queue(const model::Identity& caller, const QueueFilter& f) {
   int64_t before = f.cursor.value_or(INT64_MAX);
   std::vector<QueueRow> rows;
   {
     std::lock_guard lock(mu_);
     for (const auto& [id, active] : active_) {
       const Task& t = active.task;
-      if (TaskKey(t) < before && Visible(caller, t.owner_uid) && KeepState(f, t, *active.job) &&
-          SelectedByJobs(f, t)) {
+      if (TaskKey(t) < before && Visible(caller, t.owner_uid, active.job->vo) &&
+          KeepState(f, t, *active.job) && SelectedByJobs(f, t)) {
         rows.push_back({TaskKey(t), Summarize(t, *active.job), false});
       }
     }
     for (const auto& [job_id, tail] : tails_) {
-      if (Visible(caller, tail.owner_uid)) TailRows(tail, *jobs_.at(job_id), f, before, rows);
+      const model::Job& job = *jobs_.at(job_id);
+      if (Visible(caller, tail.owner_uid, job.vo)) TailRows(tail, job, f, before, rows);
     }
   }
   if (f.include_finished) {
@@ -204,7 +213,7 @@ Result<QueuePage> Broker::Queue(const Caller& caller, const QueueFilter& f) {
       return job;
     };
     store::HistoryQuery q;
-    if (!caller.admin) q.owner_uid = caller.uid;
+    if (!caller.grants.admin) q.owner_uid = caller.uid;
     q.owner_name = f.user;
     q.name = f.name;
     q.states = f.states;
@@ -212,6 +221,18 @@ Result<QueuePage> Broker::Queue(const Caller& caller, const QueueFilter& f) {
     q.before_id = before / 2 + before % 2;  // task keys 2 * id below before
     q.limit = f.limit ? *f.limit + 1 : INT64_MAX;
     GANTRY_ASSIGN_OR_RETURN(std::vector<Task> tasks, store_.ListHistory(q));
+    if (!caller.grants.admin && !caller.grants.see_vos.empty()) {
+      // A see-vo role: its own tasks (above) and its VOs' jobs, each a page of its own.
+      q.owner_uid.reset();
+      q.vos = caller.grants.see_vos;
+      GANTRY_ASSIGN_OR_RETURN(std::vector<Task> of_vos, store_.ListHistory(q));
+      tasks.insert(tasks.end(), of_vos.begin(), of_vos.end());
+      std::sort(tasks.begin(), tasks.end(),
+                [](const Task& a, const Task& b) { return a.id > b.id; });
+      tasks.erase(std::unique(tasks.begin(), tasks.end(),
+                              [](const Task& a, const Task& b) { return a.id == b.id; }),
+                  tasks.end());
+    }
     for (const Task& t : tasks) {
       GANTRY_ASSIGN_OR_RETURN(auto job, job_of(t.job_id));
       if (KeepState(f, t, *job) && SelectedByJobs(f, t)) {
@@ -221,11 +242,12 @@ Result<QueuePage> Broker::Queue(const Caller& caller, const QueueFilter& f) {
     // Arrays cancelled with untouched tasks left: few, one row each.
     store::TaskFilter tf;
     tf.include_finished = true;
-    if (!caller.admin) tf.owner_uid = caller.uid;
+    if (!caller.grants.admin && caller.grants.see_vos.empty()) tf.owner_uid = caller.uid;
     GANTRY_ASSIGN_OR_RETURN(std::vector<model::ArrayTail> tails, store_.ListTails(tf));
     for (const model::ArrayTail& tail : tails) {
       if (!tail.Finished()) continue;
       GANTRY_ASSIGN_OR_RETURN(auto job, job_of(tail.job_id));
+      if (!Visible(caller, tail.owner_uid, job->vo)) continue;
       TailRows(tail, *job, f, before, finished);
     }
     std::set<int64_t> finished_tasks, finished_tails;
@@ -252,7 +274,8 @@ Result<QueuePage> Broker::Queue(const Caller& caller, const QueueFilter& f) {
   return page;
 }
 
-Result<std::vector<TaskDetail>> Broker::Describe(const Caller& caller, const model::TaskRef& ref) {
+Result<std::vector<TaskDetail>> Broker::Describe(const model::Identity& caller,
+                                                 const model::TaskRef& ref) {
   std::lock_guard lock(mu_);
   GANTRY_ASSIGN_OR_RETURN(Selection s, Resolve(caller, ref));
   GANTRY_ASSIGN_OR_RETURN(std::shared_ptr<const model::Job> job,
@@ -271,7 +294,7 @@ Result<std::vector<TaskDetail>> Broker::Describe(const Caller& caller, const mod
   return out;
 }
 
-Result<std::vector<JournalEntry>> Broker::Events(const Caller& caller,
+Result<std::vector<JournalEntry>> Broker::Events(const model::Identity& caller,
                                                  const model::TaskRef& ref) {
   Selection s;
   std::string tail_label;
@@ -300,7 +323,8 @@ Result<std::vector<JournalEntry>> Broker::Events(const Caller& caller,
   return out;
 }
 
-Result<std::vector<TaskSummary>> Broker::Wait(const Caller& caller, const model::TaskRef& ref,
+Result<std::vector<TaskSummary>> Broker::Wait(const model::Identity& caller,
+                                              const model::TaskRef& ref,
                                               int64_t timeout_ms) {
   std::unique_lock lock(mu_);
   GANTRY_ASSIGN_OR_RETURN(Selection s, Resolve(caller, ref));

@@ -11,7 +11,7 @@ class BrokerQueueTest : public BrokerTest {
     for (int64_t i = first; i <= last; ++i) s.array->task_ids.push_back(i);
     return Submit(std::move(s));
   }
-  QueuePage Page(QueueFilter f, const Caller* who = nullptr) {
+  QueuePage Page(QueueFilter f, const model::Identity* who = nullptr) {
     auto r = broker_->Queue(who ? *who : alice_, f);
     EXPECT_TRUE(r) << r.error().message();
     return r ? *r : QueuePage{};
@@ -91,7 +91,7 @@ TEST_F(BrokerQueueTest, HistoryPagesNewestFirstAcrossMemoryAndStore) {
 
 TEST_F(BrokerQueueTest, HistoryFiltersByUserBeforeTheLimit) {
   // Regression (issue 10.3): the oldest 10,000 tasks were read, then filtered.
-  Caller root{0, 0, "root", true, "cli:uid=0"};
+  model::Identity root = Local(0, "root", {}, true);
   int64_t bobs = Submit(Spec("b"), &bob_);
   for (int i = 0; i < 5; ++i) Submit(Spec("a"));
   RunAll();

@@ -16,7 +16,7 @@ PollRequest GpuRequest(int64_t gpus, int64_t free_gpus, std::string ad = "[]") {
   return req;
 }
 
-std::string Why(Broker& broker, const Caller& who, int64_t id) {
+std::string Why(Broker& broker, const model::Identity& who, int64_t id) {
   return broker.Describe(who, TaskRef{id, {}}).value()[0].why;
 }
 

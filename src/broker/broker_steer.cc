@@ -10,7 +10,8 @@ namespace {
 bool OnAgent(TaskState s) { return s == TaskState::kScheduled || s == TaskState::kRunning; }
 }  // namespace
 
-Result<int64_t> Broker::Cancel(const Caller& caller, const model::TaskRef& ref) {
+Result<int64_t> Broker::Cancel(const model::Identity& caller, const model::TaskRef& ref) {
+  const model::Actor by = model::Actor::Of(caller);
   std::unique_lock lock(mu_);
   GANTRY_ASSIGN_OR_RETURN(Selection s, Resolve(caller, ref));
   Pending p;
@@ -18,7 +19,8 @@ Result<int64_t> Broker::Cancel(const Caller& caller, const model::TaskRef& ref) 
   if (s.tail && tails_.count(s.tail->job_id)) {
     model::ArrayTail& tail = EditTail(p, s.tail->job_id);
     tail.end_time = clock_.Now();
-    TransitionTail(p, tail, TaskState::kCancelled, "cancelled by " + caller.name, caller.source);
+    TransitionTail(p, tail, TaskState::kCancelled, "cancelled by " + caller.local_account,
+                   by);
     changed += tail.Pristine();
   }
   for (const Task& found : s.tasks) {
@@ -27,13 +29,13 @@ Result<int64_t> Broker::Cancel(const Caller& caller, const model::TaskRef& ref) 
     if (OnAgent(t.state)) {
       if (t.cancel_requested) continue;
       t.cancel_requested = true;
-      Note(p, t, "cancel-requested", "cancel requested by " + caller.name, caller.source);
+      Note(p, t, "cancel-requested", "cancel requested by " + caller.local_account, by);
       auto attempt = attempts_.find(t.current_attempt);
       if (attempt != attempts_.end()) agents_[attempt->second.agent].kill_orders.insert(attempt->first);
     } else {
       t.end_time = clock_.Now();
-      Transition(p, t, TaskState::kCancelled, "state", "cancelled by " + caller.name,
-                 caller.source);
+      Transition(p, t, TaskState::kCancelled, "state", "cancelled by " + caller.local_account,
+                 by);
     }
     ++changed;
   }
@@ -44,7 +46,7 @@ Result<int64_t> Broker::Cancel(const Caller& caller, const model::TaskRef& ref) 
   return changed;
 }
 
-Result<int64_t> Broker::CancelAll(const Caller& caller) {
+Result<int64_t> Broker::CancelAll(const model::Identity& caller) {
   std::vector<int64_t> jobs;
   {
     std::lock_guard lock(mu_);
@@ -62,7 +64,8 @@ Result<int64_t> Broker::CancelAll(const Caller& caller) {
   return changed;
 }
 
-Result<int64_t> Broker::Hold(const Caller& caller, const model::TaskRef& ref) {
+Result<int64_t> Broker::Hold(const model::Identity& caller, const model::TaskRef& ref) {
+  const model::Actor by = model::Actor::Of(caller);
   std::unique_lock lock(mu_);
   GANTRY_ASSIGN_OR_RETURN(Selection s, Resolve(caller, ref));
   Pending p;
@@ -72,7 +75,7 @@ Result<int64_t> Broker::Hold(const Caller& caller, const model::TaskRef& ref) {
   };
   if (s.tail && tails_.count(s.tail->job_id) && pending(s.tail->state)) {
     model::ArrayTail& tail = EditTail(p, s.tail->job_id);
-    TransitionTail(p, tail, TaskState::kHeld, "held by " + caller.name, caller.source);
+    TransitionTail(p, tail, TaskState::kHeld, "held by " + caller.local_account, by);
     changed += tail.Pristine();
   }
   // Tasks sent to an agent but not started (an array's tasks wait in its queue) are taken
@@ -82,8 +85,8 @@ Result<int64_t> Broker::Hold(const Caller& caller, const model::TaskRef& ref) {
     if (found.state == TaskState::kScheduled && !found.cancel_requested) {
       auto attempt = attempts_.find(found.current_attempt);
       if (attempt != attempts_.end() && attempt->second.state == model::AttemptState::kScheduled) {
-        AskWithdraw(attempt->second, Withdrawal{Withdrawal::Purpose::kHold, caller.name,
-                                                caller.source, Withdrawal::Outcome::kPending,
+        AskWithdraw(attempt->second, Withdrawal{Withdrawal::Purpose::kHold, caller.local_account,
+                                                by, Withdrawal::Outcome::kPending,
                                                 /*awaited=*/true});
         asked.push_back(attempt->first);
       }
@@ -91,7 +94,7 @@ Result<int64_t> Broker::Hold(const Caller& caller, const model::TaskRef& ref) {
     }
     if (!pending(found.state)) continue;
     Task& t = Edit(p, found.id);
-    Transition(p, t, TaskState::kHeld, "state", "held by " + caller.name, caller.source);
+    Transition(p, t, TaskState::kHeld, "state", "held by " + caller.local_account, by);
     ++changed;
   }
   if (changed == 0 && asked.empty()) {
@@ -137,7 +140,8 @@ int64_t Broker::AwaitWithdrawals(std::unique_lock<std::mutex>& lock,
   return withdrawn;
 }
 
-Result<int64_t> Broker::Release(const Caller& caller, const model::TaskRef& ref) {
+Result<int64_t> Broker::Release(const model::Identity& caller, const model::TaskRef& ref) {
+  const model::Actor by = model::Actor::Of(caller);
   std::unique_lock lock(mu_);
   GANTRY_ASSIGN_OR_RETURN(Selection s, Resolve(caller, ref));
   Pending p;
@@ -151,7 +155,7 @@ Result<int64_t> Broker::Release(const Caller& caller, const model::TaskRef& ref)
     model::ArrayTail& tail = EditTail(p, s.tail->job_id);
     const auto& [state, reason] = decide(tail.job_id);
     if (state == TaskState::kCancelled) tail.end_time = clock_.Now();
-    TransitionTail(p, tail, state, "released by " + caller.name + "; " + reason, caller.source);
+    TransitionTail(p, tail, state, "released by " + caller.local_account + "; " + reason, by);
     changed += tail.Pristine();
   }
   for (const Task& found : s.tasks) {
@@ -159,7 +163,7 @@ Result<int64_t> Broker::Release(const Caller& caller, const model::TaskRef& ref)
     const auto& [state, reason] = decide(found.job_id);
     Task& t = Edit(p, found.id);
     if (state == TaskState::kCancelled) t.end_time = clock_.Now();
-    Transition(p, t, state, "state", "released by " + caller.name + "; " + reason, caller.source);
+    Transition(p, t, state, "state", "released by " + caller.local_account + "; " + reason, by);
     ++changed;
   }
   if (changed == 0) {

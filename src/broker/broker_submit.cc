@@ -62,9 +62,9 @@ std::tuple<TaskState, std::string> Broker::InitialState(const model::Job& job) {
   return {TaskState::kReady, "waiting for an agent with free resources"};
 }
 
-Result<SubmitResult> Broker::Submit(const Caller& caller, model::JobSpec spec) {
+Result<SubmitResult> Broker::Submit(const model::Identity& caller, model::JobSpec spec) {
   GANTRY_RETURN_IF_ERROR(model::ValidateJobSpec(spec));
-  GANTRY_RETURN_IF_ERROR(model::CheckNicePermission(spec.nice, caller.admin));
+  GANTRY_RETURN_IF_ERROR(model::CheckNicePermission(spec.nice, caller.grants.admin));
   GANTRY_ASSIGN_OR_RETURN(spec.partition, partitions_.Resolve(spec.partition));
   if (options_.only_uid && caller.uid != *options_.only_uid && caller.uid != 0) {
     return Fail(PermissionDenied(
@@ -87,7 +87,9 @@ Result<SubmitResult> Broker::Submit(const Caller& caller, model::JobSpec spec) {
   }
   model::Job job;
   job.id = next_id_;
-  job.owner = {caller.uid, caller.gid, caller.name};
+  job.owner = {caller.uid, caller.gid, caller.local_account};
+  job.vo = caller.vo;
+  job.group = caller.PrimaryGroup();
   job.submit_time = clock_.Now();
   job.spec = std::move(spec);
   if (HasMatchConstraints(job.spec)) {
@@ -99,8 +101,9 @@ Result<SubmitResult> Broker::Submit(const Caller& caller, model::JobSpec spec) {
                                              "the user at submission (-H)"))
                                        : InitialState(job);
   int64_t count = job.spec.array ? static_cast<int64_t>(job.spec.array->task_ids.size()) : 1;
-  model::Event submitted{0, 1, job.submit_time, caller.source, "submitted", TaskState::kSubmitted,
-                         "submitted by " + caller.name};
+  model::Actor by = model::Actor::Of(caller);
+  model::Event submitted{0, 1, job.submit_time, by.source, "submitted", TaskState::kSubmitted,
+                         "submitted by " + caller.local_account, by.subject, by.issuer, by.vo};
   Pending p;
   p.batch.new_jobs.push_back(job);
   if (job.spec.array) {
@@ -114,7 +117,7 @@ Result<SubmitResult> Broker::Submit(const Caller& caller, model::JobSpec spec) {
     submitted.task_id = job.id;
     p.batch.tail_events.push_back(submitted);
     if (state == TaskState::kCancelled) tail.end_time = clock_.Now();
-    TransitionTail(p, tail, state, reason, "server");
+    TransitionTail(p, tail, state, reason, Server());
   } else {
     Task t;
     t.id = job.id;
@@ -125,7 +128,7 @@ Result<SubmitResult> Broker::Submit(const Caller& caller, model::JobSpec spec) {
     submitted.task_id = t.id;
     p.batch.events.push_back(submitted);
     if (state == TaskState::kCancelled) t.end_time = clock_.Now();
-    Transition(p, t, state, "state", reason, "server");
+    Transition(p, t, state, "state", reason, Server());
     p.tasks.emplace(t.id, t);
   }
   GANTRY_RETURN_IF_ERROR(CommitLocked(p));
@@ -152,7 +155,7 @@ void Broker::ReevaluateWaiting(Pending& p) {
       tail.reason = reason;
     } else {
       if (state == TaskState::kCancelled) tail.end_time = clock_.Now();
-      TransitionTail(p, tail, state, reason, "server");
+      TransitionTail(p, tail, state, reason, Server());
     }
   }
   for (int64_t id : std::vector<int64_t>(waiting_.begin(), waiting_.end())) {
@@ -169,7 +172,7 @@ void Broker::ReevaluateWaiting(Pending& p) {
       t.reason = reason;  // a new reason, same state: no event needed
     } else {
       if (state == TaskState::kCancelled) t.end_time = clock_.Now();
-      Transition(p, t, state, "state", reason, "server");
+      Transition(p, t, state, "state", reason, Server());
     }
   }
 }

@@ -224,7 +224,7 @@ TEST_F(BrokerTest, NegativeNiceIsRefusedUnlessTheCallerIsPrivileged) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::kPermissionDenied);
   EXPECT_NE(r.error().message().find("negative nice"), std::string::npos) << r.error().message();
-  Caller admin{0, 0, "root", true, "cli:uid=0"};
+  model::Identity admin = Local(0, "root", {}, true);
   EXPECT_TRUE(broker_->Submit(admin, s));
   s.nice = 2147483645;
   EXPECT_TRUE(broker_->Submit(alice_, s));

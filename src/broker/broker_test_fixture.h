@@ -76,7 +76,7 @@ class BrokerTest : public ::testing::Test {
     s.submit_dir = s.working_dir = "/tmp";
     return s;
   }
-  int64_t Submit(model::JobSpec s, const Caller* who = nullptr) {
+  int64_t Submit(model::JobSpec s, const model::Identity* who = nullptr) {
     auto r = broker_->Submit(who ? *who : alice_, std::move(s));
     EXPECT_TRUE(r) << r.error().message();
     return r ? r->job_id : 0;
@@ -132,10 +132,24 @@ class BrokerTest : public ::testing::Test {
   std::vector<int64_t> running_;
   std::mutex instances_mu_;
   std::map<std::string, int64_t> instances_;
-  Caller alice_{1000, 1000, "alice", false, "cli:uid=1000"};
-  Caller bob_{1001, 1001, "bob", false, "cli:uid=1001"};
+  // A local caller as api/auth makes one: VO and groups from the VO file, admin from policy.
+  static model::Identity Local(uint32_t uid, std::string name,
+                               std::vector<std::string> groups = {}, bool admin = false) {
+    model::Identity id;
+    id.subject = id.local_account = name;
+    id.issuer = std::string(model::kLocalIssuer);
+    id.uid = id.gid = uid;
+    id.groups = std::move(groups);
+    if (!id.groups.empty()) id.vo = id.groups[0].substr(1, id.groups[0].find('/', 1) - 1);
+    id.scopes = model::ScopeSet::All();
+    id.source = "unix:" + id.Display();
+    id.grants.admin = admin;
+    return id;
+  }
+  model::Identity alice_ = Local(1000, "alice", {"/cms"});
+  model::Identity bob_ = Local(1001, "bob", {"/atlas"});
   // May give a negative nice (issue 11: only privileged callers may).
-  Caller root_{0, 0, "root", true, "cli:uid=0"};
+  model::Identity root_ = Local(0, "root", {}, /*admin=*/true);
 };
 
 }  // namespace gantry::broker

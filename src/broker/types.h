@@ -8,20 +8,12 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "model/identity.h"
 #include "model/selectors.h"
 #include "model/task.h"
 #include "model/task_ref.h"
 
 namespace gantry::broker {
-
-// Who is calling, as the transport established it.
-struct Caller {
-  uint32_t uid = 0;
-  uint32_t gid = 0;
-  std::string name;
-  bool admin = false;   // may see and steer everyone's jobs
-  std::string source;   // for the journal: "cli:uid=1000"
-};
 
 struct SubmitResult {
   int64_t job_id = 0;
@@ -143,6 +135,25 @@ struct QueueFilter {
 struct QueuePage {
   std::vector<TaskSummary> rows;
   std::optional<int64_t> next_cursor;  // set when more rows follow
+};
+
+// One agent as `gantry agents` lists it (sinfo / scontrol show node).
+struct AgentInfo {
+  std::string name;
+  int64_t instance = 0;
+  std::string hostname;
+  int64_t total_cpus = 0;
+  int64_t free_cpus = 0;
+  int64_t total_memory_mb = 0;
+  int64_t free_memory_mb = 0;
+  int64_t running = 0;  // unfinished attempts on it
+  // "idle", "mixed" (some cores busy), "allocated" (none free), "draining" (drained, work
+  // still running), "drained", "lost" (silent past the agent timeout; drained or not).
+  std::string state;
+  TimeMicros last_seen = 0;  // 0: drained before it was ever seen (since the server started)
+  std::string drain_reason;  // "" unless drained
+  std::string drained_by;    // the journal source of who drained it
+  TimeMicros drain_time = 0;
 };
 
 }  // namespace gantry::broker

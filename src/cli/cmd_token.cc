@@ -26,7 +26,8 @@ constexpr char kUsage[] =
     "Tokens of the server's built-in issuer (WLCG Common JWT profile, ES256).\n\n"
     "Commands:\n"
     "  issue     mint a token with the issuer key in $GANTRY_HOME (the server's user only)\n"
-    "  inspect   show a token's claims and whether this server accepts it, and why not\n\n"
+    "  inspect   show a token's claims and whether this server accepts it, and why not\n"
+    "  revoke    refuse one token (--jti) or a subject's tokens (--subject) from now on\n\n"
     "Run 'gantry token COMMAND --help' for a command's options. See docs/security.md.\n";
 
 int Issue(int argc, char** argv) {
@@ -168,6 +169,39 @@ int Inspect(int argc, char** argv) {
   return 1;
 }
 
+// Asks the running server (as an admin) to revoke: it takes effect at the credential's next
+// request, without a restart, and is kept in $GANTRY_HOME/revoked.
+int Revoke(int argc, char** argv) {
+  std::string jti, subject, issuer;
+  Flags f("gantry token revoke (--jti ID | --subject S [--issuer URL])",
+          "Revokes one token (its jti, shown by 'gantry token inspect') or every token of a\n"
+          "subject issued until now (e.g. an agent's credential: --subject agent-node7); new\n"
+          "tokens minted later work. The server refuses them from their next request on\n"
+          "(401 invalid_token \"...revoked\"). Needs an admin (the server's user, root).");
+  f.String("--jti", &jti, "ID", "the token's jti");
+  f.String("--subject", &subject, "S", "revoke every token of this subject issued until now");
+  f.String("--issuer", &issuer, "URL", "the subject's issuer (default: the built-in issuer)");
+  if (int rc = ParseOrExit(f, argc, argv); rc >= 0) return rc;
+  if (jti.empty() == subject.empty()) {
+    return Report("token revoke", InvalidArgument("name either --jti or --subject"));
+  }
+  Json body = Json::object();
+  if (!jti.empty()) body["jti"] = jti;
+  if (!subject.empty()) body["subject"] = subject;
+  if (!issuer.empty()) body["issuer"] = issuer;
+  auto client = Client::Connect();
+  if (!client) return Report("token revoke", client.error());
+  auto r = client->Call("POST", "/v1/tokens/revoke", body.dump());
+  if (!r) return Report("token revoke", r.error());
+  if (!jti.empty()) {
+    std::printf("revoked the token %s\n", jti.c_str());
+  } else {
+    std::printf("revoked the tokens of %s@%s issued until now\n", subject.c_str(),
+                (*r)["issuer"].get<std::string>().c_str());
+  }
+  return 0;
+}
+
 }  // namespace
 
 int RunToken(int argc, char** argv) {
@@ -183,6 +217,7 @@ int RunToken(int argc, char** argv) {
   int n = static_cast<int>(args.size());
   if (command == "issue") return Issue(n, args.data());
   if (command == "inspect") return Inspect(n, args.data());
+  if (command == "revoke") return Revoke(n, args.data());
   std::fprintf(stderr, "gantry token: unknown command '%.*s'\n%s", static_cast<int>(command.size()),
                command.data(), kUsage);
   return 2;

@@ -19,6 +19,7 @@ int RunEvents(int argc, char** argv);
 int RunClassad(int argc, char** argv);
 int RunRun(int argc, char** argv);
 int RunToken(int argc, char** argv);
+int RunAgents(int argc, char** argv);
 
 std::span<const Command> Commands() {
   static const Command kCommands[] = {
@@ -38,6 +39,7 @@ std::span<const Command> Commands() {
       {"classad", "evaluate ClassAd expressions and test matches locally", RunClassad},
       {"run", "start N ranks of an MPI program here (PMI-1, PMIx)", RunRun},
       {"token", "issue and inspect bearer tokens of the built-in issuer", RunToken},
+      {"agents", "list agents; drain or resume one (steer-agents)", RunAgents},
   };
   return kCommands;
 }

@@ -156,6 +156,7 @@ Identity IdentityFromClaims(const Claims& c, Kind kind) {
   id.subject = c.sub;
   id.issuer = c.iss;
   id.token_id = c.jti;
+  id.issued_at = c.iat.value_or(0);
   id.scopes = ScopeSet::Parse(c.scope);
   AddGroupsAndRoles(c.groups, id);
   return id;

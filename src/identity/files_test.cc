@@ -4,6 +4,7 @@
 #include "base/clock.h"
 #include "base/file.h"
 #include "base/temp_dir.h"
+#include "identity/revocations.h"
 #include "identity/config.h"
 #include "identity/gridmap.h"
 #include "identity/jwt.h"
@@ -180,6 +181,41 @@ TEST(SiteTest, AMissingConfiguredFileIsAnErrorNamingIt) {
   ASSERT_FALSE(site);
   EXPECT_NE(site.error().message().find(home.File("nowhere")), std::string::npos)
       << site.error().message();
+}
+
+}  // namespace
+}  // namespace gantry::identity
+
+namespace gantry::identity {
+namespace {
+
+TEST(RevocationsTest, AJtiOrASubjectsEarlierTokensAreRefusedAndTheListIsKept) {
+  char tmpl[] = "/tmp/gantry_revoked_XXXXXX";
+  std::string path = std::string(mkdtemp(tmpl)) + "/revoked";
+  Identity node7;
+  node7.subject = "agent-node7";
+  node7.issuer = "https://node1/gantry";
+  node7.token_id = "j7";
+  node7.issued_at = 100;
+  Identity node8 = node7;
+  node8.subject = "agent-node8";
+  node8.token_id = "j8";
+  {
+    auto list = Revocations::Open(path).value();
+    EXPECT_FALSE(list->Check(node7));
+    ASSERT_TRUE(list->Add({"j7", "", "", 0}));
+    ASSERT_TRUE(list->Add({"", "https://node1/gantry", "agent-node8", 100}));
+    EXPECT_EQ(*list->Check(node7), "the token j7 of agent-node7 was revoked");
+    EXPECT_TRUE(list->Check(node8));
+    EXPECT_FALSE(list->Add({"", "", "x\ny", 1}));
+  }
+  auto reopened = Revocations::Open(path).value();
+  EXPECT_TRUE(reopened->Check(node7));
+  EXPECT_TRUE(reopened->Check(node8));
+  node8.issued_at = 101;  // minted after the revocation
+  node8.token_id = "j8b";
+  EXPECT_FALSE(reopened->Check(node8));
+  EXPECT_FALSE(Revocations::Parse("subject only-two words\n", "revoked"));
 }
 
 }  // namespace

@@ -4,32 +4,6 @@
 
 namespace gantry::identity {
 
-std::string_view KindName(Kind kind) {
-  switch (kind) {
-    case Kind::kLocal: return "local";
-    case Kind::kToken: return "token";
-    case Kind::kAgent: return "agent";
-  }
-  return "unknown";
-}
-
-bool Identity::HasGroup(std::string_view group) const {
-  if (group.empty()) return false;
-  std::string_view base = group;
-  if (base.size() > 1 && base.back() == '/') base.remove_suffix(1);
-  return std::any_of(groups.begin(), groups.end(), [&](const std::string& g) {
-    // Membership of /cms/prod implies membership of /cms, as in VOMS.
-    return g == base || (g.size() > base.size() && g.compare(0, base.size(), base) == 0 &&
-                         g[base.size()] == '/');
-  });
-}
-
-bool Identity::HasRole(std::string_view fqan) const {
-  return std::find(roles.begin(), roles.end(), fqan) != roles.end();
-}
-
-std::string Identity::Display() const { return subject + "@" + issuer; }
-
 Fqan SplitFqan(std::string_view fqan) {
   Fqan out;
   size_t role = fqan.find("/Role=");

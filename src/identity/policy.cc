@@ -1,5 +1,7 @@
 #include "identity/policy.h"
 
+#include <algorithm>
+
 #include "identity/config_lines.h"
 
 namespace gantry::identity {
@@ -79,6 +81,16 @@ Decision Policy::CanSeeJob(const Identity& viewer, const Identity& owner) const 
   }
   return {false, "the job belongs to " + owner.Display() +
                      "; only its owner, an admin or a VO admin role of its VO may see it"};
+}
+
+std::vector<std::string> Policy::SeenVos(const Identity& who) const {
+  std::vector<std::string> vos;
+  for (const Rule& rule : rules_) {
+    if (rule.verb != "see-vo" || !Matches(rule.who, who)) continue;
+    std::string vo = VoOf(rule.who);
+    if (std::find(vos.begin(), vos.end(), vo) == vos.end()) vos.push_back(std::move(vo));
+  }
+  return vos;
 }
 
 Decision Policy::CanSubmit(const Identity& who, std::string_view partition) const {

@@ -34,6 +34,9 @@ class Policy {
   bool IsAdmin(const Identity& who) const;
   // Owner is the identity recorded with the job.
   Decision CanSeeJob(const Identity& viewer, const Identity& owner) const;
+  // The VOs whose jobs who sees and steers by a see-vo rule (CanSeeJob's rule, as a list the
+  // broker and the store can filter by).
+  std::vector<std::string> SeenVos(const Identity& who) const;
   Decision CanSubmit(const Identity& who, std::string_view partition) const;
   Decision CanSteerAgents(const Identity& who) const;
 

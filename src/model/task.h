@@ -22,6 +22,10 @@ struct Owner {
 struct Job {
   int64_t id = 0;  // == the id of its first task
   Owner owner;
+  // The submitter's primary VO and group (model::Identity::vo, PrimaryGroup()): who sees
+  // the job besides its owner (a see-vo role) and what it is accounted to. "" if none.
+  std::string vo;
+  std::string group;
   TimeMicros submit_time = 0;
   JobSpec spec;
 };
@@ -74,10 +78,14 @@ struct Event {
   int64_t task_id = 0;
   int64_t seq = 0;  // 1, 2, ... per task, gap-free
   TimeMicros time = 0;
-  std::string source;  // "client:uid=1000", "server", "agent:local"
+  std::string source;  // "unix:alice@local", "token:8a3e@https://iam/", "server", "agent:local"
   std::string type;    // "submitted", "state", "cancel-requested", "attempt-started", ...
   TaskState state = TaskState::kSubmitted;  // the task's state after this event
   std::string reason;
+  // The identity that caused it (model::Actor): "" for the server's own transitions.
+  std::string subject;
+  std::string issuer;
+  std::string vo;
 };
 
 std::string_view AttemptStateName(AttemptState s);

@@ -122,6 +122,9 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
                                    {user, {}, all, kTokenLifetime, {}}, s->clock_));
   GANTRY_RETURN_IF_ERROR(KeepToken(*s->site_, layout.agent_token(),
                                    {"agent:" + user, {}, agent, kTokenLifetime, {}}, s->clock_));
+  // Credentials revoked while the server runs (gantry token revoke), kept across restarts.
+  GANTRY_ASSIGN_OR_RETURN(s->revocations_, identity::Revocations::Open(layout.home + "/revoked"));
+  s->auth_.revocations = s->revocations_.get();
   s->auth_.site = s->site_.get();
   s->auth_.clock = &s->clock_;
   s->auth_.server_uid = geteuid();

@@ -8,7 +8,7 @@ namespace gantry::store {
 
 // PRAGMA application_id of a Gantry database: "GANT".
 constexpr int32_t kApplicationId = 0x47414E54;
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
 // Creates version 1 from an empty database.
 constexpr std::string_view kSchemaV1 = R"sql(
@@ -107,6 +107,27 @@ CREATE INDEX jobs_owner ON jobs(owner_name, owner_uid);
 CREATE INDEX jobs_name ON jobs(name, id);
 CREATE INDEX tasks_history_owner ON tasks(owner_uid, state, id) WHERE finished = 1;
 CREATE INDEX tasks_history_state ON tasks(state, id) WHERE finished = 1;
+)sql";
+
+// Version 4: identities (model/identity.h). A job records its submitter's primary VO and
+// group (who sees it besides its owner: a see-vo role; what it is accounted to); an event
+// the identity that caused it. Drained agents stay drained across a restart.
+constexpr std::string_view kSchemaV4 = R"sql(
+ALTER TABLE jobs ADD COLUMN vo TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN grp TEXT NOT NULL DEFAULT '';
+CREATE INDEX jobs_vo ON jobs(vo, id);
+ALTER TABLE events ADD COLUMN subject TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN issuer TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN vo TEXT NOT NULL DEFAULT '';
+ALTER TABLE tail_events ADD COLUMN subject TEXT NOT NULL DEFAULT '';
+ALTER TABLE tail_events ADD COLUMN issuer TEXT NOT NULL DEFAULT '';
+ALTER TABLE tail_events ADD COLUMN vo TEXT NOT NULL DEFAULT '';
+CREATE TABLE agent_drains(
+  name TEXT PRIMARY KEY,
+  reason TEXT NOT NULL,
+  source TEXT NOT NULL,
+  time INTEGER NOT NULL
+) WITHOUT ROWID;
 )sql";
 
 }  // namespace gantry::store

@@ -24,6 +24,16 @@ constexpr std::string_view kAttemptColumns =
     "id, task_id, number, agent, state, scheduled_time, start_time, end_time, exit_code, signal, "
     "user_cpu, system_cpu, wall, max_rss_kb, reason, stdout_path, stderr_path";
 
+// A string literal for SQL: 'it''s'.
+std::string SqlQuote(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += '\'';
+    if (c != '\0') out += c;
+  }
+  return out + "'";
+}
+
 // kTaskColumns as "t.id, t.job_id, ...", for queries that join jobs.
 std::string QualifiedTaskColumns() {
   std::string out;
@@ -90,8 +100,16 @@ Event ReadEvent(const Statement& s) {
   e.type = s.Text(4);
   e.state = model::ParseState(s.Text(5)).value_or(model::TaskState::kSubmitted);
   e.reason = s.Text(6);
+  e.subject = s.Text(7);
+  e.issuer = s.Text(8);
+  e.vo = s.Text(9);
   return e;
 }
+
+constexpr std::string_view kJobColumns =
+    "id, owner_uid, owner_gid, owner_name, submit_time, spec, vo, grp";
+constexpr std::string_view kEventColumns =
+    "seq, time, source, type, state, reason, subject, issuer, vo";
 
 constexpr std::string_view kTailColumns =
     "job_id, owner_uid, count, next, state, reason, end_time";
@@ -115,6 +133,8 @@ Result<Job> ReadJob(const Statement& s) {
   j.owner.gid = static_cast<uint32_t>(s.Int(2));
   j.owner.name = s.Text(3);
   j.submit_time = s.Int(4);
+  j.vo = s.Text(6);
+  j.group = s.Text(7);
   auto json = nlohmann::json::parse(s.Text(5), nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded()) return Fail(Internal("job " + std::to_string(j.id) + ": stored spec is not JSON"));
   GANTRY_ASSIGN_OR_RETURN(j.spec, model::JobSpecFromJson(json));
@@ -167,7 +187,7 @@ class SqliteStore final : public Store {
     }
     {
       GANTRY_ASSIGN_OR_RETURN(Statement s, reader_->Prepare(
-          "SELECT id, owner_uid, owner_gid, owner_name, submit_time, spec FROM jobs WHERE id IN "
+          "SELECT " + std::string(kJobColumns) + " FROM jobs WHERE id IN "
           "(SELECT DISTINCT job_id FROM tasks WHERE finished = 0 UNION "
           "SELECT job_id FROM array_tails WHERE finished = 0) ORDER BY id"));
       while (true) {
@@ -189,6 +209,15 @@ class SqliteStore final : public Store {
     GANTRY_ASSIGN_OR_RETURN(state.max_id, ScalarLocked(
         "SELECT MAX((SELECT COALESCE(MAX(id), 0) FROM tasks), "
         "(SELECT COALESCE(MAX(job_id + count - 1), 0) FROM array_tails))"));
+    {
+      GANTRY_ASSIGN_OR_RETURN(Statement s, reader_->Prepare(
+          "SELECT name, reason, source, time FROM agent_drains ORDER BY name"));
+      while (true) {
+        GANTRY_ASSIGN_OR_RETURN(bool row, s.Step());
+        if (!row) break;
+        state.agent_drains.push_back({s.Text(0), true, s.Text(1), s.Text(2), s.Int(3)});
+      }
+    }
     GANTRY_ASSIGN_OR_RETURN(state.max_attempt_id,
                             ScalarLocked("SELECT COALESCE(MAX(id), 0) FROM attempts"));
     return state;
@@ -197,7 +226,7 @@ class SqliteStore final : public Store {
   Result<std::optional<Job>> GetJob(int64_t job_id) override {
     std::lock_guard lock(reader_mu_);
     GANTRY_ASSIGN_OR_RETURN(Statement s, reader_->Prepare(
-        "SELECT id, owner_uid, owner_gid, owner_name, submit_time, spec FROM jobs WHERE id = ?"));
+        "SELECT " + std::string(kJobColumns) + " FROM jobs WHERE id = ?"));
     s.Bind(1, job_id);
     GANTRY_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) return std::optional<Job>();
@@ -262,6 +291,12 @@ class SqliteStore final : public Store {
     if (q.name) {
       common += " AND EXISTS(SELECT 1 FROM jobs o WHERE o.id = t.job_id AND o.name = ?4)";
     }
+    std::vector<std::string> vos;
+    for (const std::string& vo : q.vos) vos.push_back(SqlQuote(vo));
+    if (!vos.empty()) {
+      common += " AND EXISTS(SELECT 1 FROM jobs o WHERE o.id = t.job_id AND o.vo IN (" +
+                list(vos) + "))";
+    }
     // Drivers: each reads an index range in id order and stops after `limit`; they are
     // merged below. (An IN list on an index's leading column would make SQLite sort every
     // match.) Job ids name their rows; else a job name drives (jobs newest first, then their
@@ -290,6 +325,14 @@ class SqliteStore final : public Store {
           "jobs j INDEXED BY jobs_name CROSS JOIN tasks t INDEXED BY tasks_job "
           "WHERE j.name = ?4 AND j.id < ?1 AND t.job_id = j.id" + common +
           " ORDER BY j.id DESC, t.id DESC");
+    } else if (!vos.empty()) {
+      // A VO's jobs newest first (jobs_vo), then their tasks, as for a job name.
+      for (const std::string& vo : vos) {
+        drivers.push_back(
+            "jobs j INDEXED BY jobs_vo CROSS JOIN tasks t INDEXED BY tasks_job "
+            "WHERE j.vo = " + vo + " AND j.id < ?1 AND t.job_id = j.id" + common +
+            " ORDER BY j.id DESC, t.id DESC");
+      }
     } else if (!uids.empty()) {
       for (const std::string& u : uids) {
         for (const std::string& state : states) {
@@ -327,7 +370,7 @@ class SqliteStore final : public Store {
   Result<std::vector<Event>> GetEvents(int64_t task_id) override {
     std::lock_guard lock(reader_mu_);
     GANTRY_ASSIGN_OR_RETURN(Statement s, reader_->Prepare(
-        "SELECT task_id, seq, time, source, type, state, reason FROM events WHERE task_id = ? "
+        "SELECT task_id, " + std::string(kEventColumns) + " FROM events WHERE task_id = ? "
         "ORDER BY seq"));
     s.Bind(1, task_id);
     std::vector<Event> out;
@@ -409,7 +452,7 @@ class SqliteStore final : public Store {
   Status CompleteTailLocked(model::ArrayTail& t) {
     {
       GANTRY_ASSIGN_OR_RETURN(Statement s, reader_->Prepare(
-          "SELECT job_id, seq, time, source, type, state, reason FROM tail_events "
+          "SELECT job_id, " + std::string(kEventColumns) + " FROM tail_events "
           "WHERE job_id = ? ORDER BY seq"));
       s.Bind(1, t.job_id);
       while (true) {
@@ -457,13 +500,14 @@ class SqliteStore final : public Store {
   Status WriteBatch(const Batch& b) {
     if (!b.new_jobs.empty()) {
       GANTRY_ASSIGN_OR_RETURN(Statement s, writer_->Prepare(
-          "INSERT INTO jobs(id, owner_uid, owner_gid, owner_name, submit_time, name, spec) "
-          "VALUES(?,?,?,?,?,?,?)"));
+          "INSERT INTO jobs(id, owner_uid, owner_gid, owner_name, submit_time, name, spec, vo, "
+          "grp) "
+          "VALUES(?,?,?,?,?,?,?,?,?)"));
       for (const Job& j : b.new_jobs) {
         s.Bind(1, j.id).Bind(2, static_cast<int64_t>(j.owner.uid))
             .Bind(3, static_cast<int64_t>(j.owner.gid)).Bind(4, j.owner.name)
             .Bind(5, j.submit_time).Bind(6, j.spec.name)
-            .Bind(7, model::JobSpecToJson(j.spec).dump());
+            .Bind(7, model::JobSpecToJson(j.spec).dump()).Bind(8, j.vo).Bind(9, j.group);
         GANTRY_RETURN_IF_ERROR(s.Run());
       }
     }
@@ -499,6 +543,15 @@ class SqliteStore final : public Store {
         GANTRY_RETURN_IF_ERROR(s.Run());
       }
     }
+    for (const AgentDrain& d : b.agent_drains) {
+      GANTRY_ASSIGN_OR_RETURN(Statement s, writer_->Prepare(
+          d.drained ? "INSERT OR REPLACE INTO agent_drains(name, reason, source, time) "
+                      "VALUES(?,?,?,?)"
+                    : "DELETE FROM agent_drains WHERE name = ?"));
+      s.Bind(1, d.name);
+      if (d.drained) s.Bind(2, d.reason).Bind(3, d.source).Bind(4, d.time);
+      GANTRY_RETURN_IF_ERROR(s.Run());
+    }
     GANTRY_RETURN_IF_ERROR(WriteEvents("events(task_id", b.events));
     GANTRY_RETURN_IF_ERROR(WriteEvents("tail_events(job_id", b.tail_events));
     if (!b.tails.empty()) {
@@ -520,11 +573,12 @@ class SqliteStore final : public Store {
   Status WriteEvents(const std::string& table_and_key, const std::vector<Event>& events) {
     if (events.empty()) return {};
     GANTRY_ASSIGN_OR_RETURN(Statement s, writer_->Prepare(
-        "INSERT INTO " + table_and_key + ", seq, time, source, type, state, reason) "
-        "VALUES(?,?,?,?,?,?,?)"));
+        "INSERT INTO " + table_and_key + ", " + std::string(kEventColumns) +
+        ") VALUES(?,?,?,?,?,?,?,?,?,?)"));
     for (const Event& e : events) {
       s.Bind(1, e.task_id).Bind(2, e.seq).Bind(3, e.time).Bind(4, e.source).Bind(5, e.type)
-          .Bind(6, model::StateName(e.state)).Bind(7, e.reason);
+          .Bind(6, model::StateName(e.state)).Bind(7, e.reason).Bind(8, e.subject)
+          .Bind(9, e.issuer).Bind(10, e.vo);
       GANTRY_RETURN_IF_ERROR(s.Run());
     }
     return {};
@@ -562,6 +616,7 @@ Status Migrate(Db& db) {
   if (version < 1) s = db.Exec(kSchemaV1);
   if (s && version < 2) s = db.Exec(kSchemaV2);
   if (s && version < 3) s = db.Exec(kSchemaV3);
+  if (s && version < 4) s = db.Exec(kSchemaV4);
   if (s) s = db.Exec("PRAGMA application_id = " + std::to_string(kApplicationId));
   if (s) s = db.Exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
   if (s) s = db.Exec("COMMIT");

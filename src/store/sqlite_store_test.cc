@@ -113,6 +113,66 @@ TEST(SqliteStoreTest, ReopeningKeepsEverything) {
   EXPECT_EQ(store->GetJob(1).value()->owner.name, "alice");
 }
 
+TEST(SqliteStoreTest, AJobKeepsItsVoAndGroupAndAnEventWhoCausedIt) {
+  std::string dir = TempDir();
+  {
+    auto store = OpenSqliteStore(dir + "/db").value();
+    Batch b;
+    model::Job job = SampleJob(1);
+    job.vo = "cms";
+    job.group = "/cms/prod";
+    b.new_jobs.push_back(job);
+    b.tasks = {SampleTask(1, TaskState::kReady)};
+    model::Event e = SampleEvent(1, 1, TaskState::kReady);
+    e.source = "token:8a3e@https://iam.example/";
+    e.subject = "8a3e";
+    e.issuer = "https://iam.example/";
+    e.vo = "cms";
+    b.events = {e};
+    b.agent_drains = {{"node7", true, "disk swap", "unix:root@local", 42}};
+    ASSERT_TRUE(store->Commit(b));
+  }
+  auto store = OpenSqliteStore(dir + "/db").value();
+  auto job = store->GetJob(1).value();
+  EXPECT_EQ(job->vo, "cms");
+  EXPECT_EQ(job->group, "/cms/prod");
+  auto events = store->GetEvents(1).value();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].subject, "8a3e");
+  EXPECT_EQ(events[0].issuer, "https://iam.example/");
+  EXPECT_EQ(events[0].vo, "cms");
+  auto active = store->LoadActive().value();
+  ASSERT_EQ(active.agent_drains.size(), 1u);
+  EXPECT_EQ(active.agent_drains[0].name, "node7");
+  EXPECT_EQ(active.agent_drains[0].reason, "disk swap");
+  Batch resume;
+  resume.agent_drains = {{"node7", false, "", "", 0}};
+  ASSERT_TRUE(store->Commit(resume));
+  EXPECT_TRUE(store->LoadActive().value().agent_drains.empty());
+}
+
+TEST(SqliteStoreTest, HistoryOfAVoHoldsOnlyThatVosJobs) {
+  std::string dir = TempDir();
+  auto store = OpenSqliteStore(dir + "/db").value();
+  Batch b;
+  for (int64_t id = 1; id <= 3; ++id) {
+    model::Job job = SampleJob(id);
+    job.vo = id == 2 ? "atlas" : "cms";
+    job.owner.uid = static_cast<uint32_t>(1000 + id);
+    b.new_jobs.push_back(job);
+    model::Task t = SampleTask(id, TaskState::kDone);
+    t.job_id = id;
+    t.owner_uid = job.owner.uid;
+    b.tasks.push_back(t);
+  }
+  ASSERT_TRUE(store->Commit(b));
+  auto cms = store->ListHistory({.vos = {"cms"}}).value();
+  ASSERT_EQ(cms.size(), 2u);
+  EXPECT_EQ(cms[0].id, 3);
+  EXPECT_EQ(cms[1].id, 1);
+  EXPECT_EQ(store->ListHistory({.vos = {"it's"}}).value().size(), 0u);
+}
+
 model::ArrayTail SampleTail(int64_t job_id, int64_t count) {
   model::ArrayTail t;
   t.job_id = job_id;
@@ -188,6 +248,7 @@ TEST(SqliteStoreTest, MigratesAVersion1Database) {
   auto store = OpenSqliteStore(dir + "/db");
   ASSERT_TRUE(store) << store.error().message();
   EXPECT_EQ((*store)->GetJob(1).value()->spec.name, "");
+  EXPECT_EQ((*store)->GetJob(1).value()->vo, "");  // version 4: jobs before it have no VO
   EXPECT_EQ((*store)->ListTails({.include_finished = true}).value().size(), 0u);
 }
 

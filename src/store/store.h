@@ -15,6 +15,16 @@
 
 namespace gantry::store {
 
+// An agent an operator drained (`gantry agents drain`): it is given no new work, across
+// restarts too, until resumed.
+struct AgentDrain {
+  std::string name;
+  bool drained = true;  // false: resumed (the row is deleted)
+  std::string reason;
+  std::string source;   // who drained it, as an event source
+  TimeMicros time = 0;
+};
+
 // Everything one transition writes: applied in one transaction or not at all.
 struct Batch {
   std::vector<model::Job> new_jobs;
@@ -23,9 +33,10 @@ struct Batch {
   std::vector<model::Event> events;      // appended
   std::vector<model::ArrayTail> tails;   // upserted (without their journal)
   std::vector<model::Event> tail_events; // appended; task_id holds the tail's job id
+  std::vector<AgentDrain> agent_drains;  // upserted, or deleted when resumed
   bool empty() const {
     return new_jobs.empty() && tasks.empty() && attempts.empty() && events.empty() &&
-           tails.empty() && tail_events.empty();
+           tails.empty() && tail_events.empty() && agent_drains.empty();
   }
 };
 
@@ -44,6 +55,7 @@ struct HistoryQuery {
   std::optional<uint32_t> owner_uid;       // only this owner's tasks (access)
   std::optional<std::string> owner_name;   // only jobs submitted by this user name
   std::optional<std::string> name;         // only jobs of this name
+  std::vector<std::string> vos;            // only jobs of these VOs (access: see-vo)
   std::vector<model::TaskState> states;    // of DONE, FAILED, CANCELLED; empty: all three
   std::vector<model::JobSelector> jobs;    // empty: any job
   int64_t before_id = INT64_MAX;           // only ids below (the page cursor)
@@ -58,6 +70,7 @@ struct ActiveState {
   std::vector<model::Attempt> attempts;  // unfinished attempts
   int64_t max_id = 0;   // highest task id ever used (tails reserve their whole range)
   int64_t max_attempt_id = 0;
+  std::vector<AgentDrain> agent_drains;  // agents drained and not resumed
 };
 
 class Store {

@@ -1,8 +1,8 @@
-#include "identity/scope.h"
+#include "model/scope.h"
 
 #include "base/strings.h"
 
-namespace gantry::identity {
+namespace gantry::model {
 namespace {
 
 constexpr Scope kAllScopes[] = {Scope::kComputeRead, Scope::kComputeCreate,
@@ -60,4 +60,4 @@ std::string ScopeSet::ToString() const {
   return out;
 }
 
-}  // namespace gantry::identity
+}  // namespace gantry::model
