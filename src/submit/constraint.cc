@@ -19,31 +19,22 @@ class Parser {
   }
 
  private:
-  Result<std::string> Or() {
-    GANTRY_ASSIGN_OR_RETURN(std::string out, And());
+  // One level of the grammar: operands joined by `op`, written in ClassAd with `joiner`
+  // (several in parentheses). `|` binds looser than `&`, as in SLURM.
+  template <typename Operand>
+  Result<std::string> Chain(char op, const char* joiner, Operand operand) {
+    GANTRY_ASSIGN_OR_RETURN(std::string out, (this->*operand)());
     bool several = false;
-    std::string joined = out;
-    while (Peek() == '|') {
+    while (Peek() == op) {
       ++pos_;
-      GANTRY_ASSIGN_OR_RETURN(std::string next, And());
-      joined += " || " + next;
+      GANTRY_ASSIGN_OR_RETURN(std::string next, (this->*operand)());
+      out += joiner + next;
       several = true;
     }
-    return several ? "(" + joined + ")" : out;
+    return several ? "(" + out + ")" : out;
   }
-
-  Result<std::string> And() {
-    GANTRY_ASSIGN_OR_RETURN(std::string out, Term());
-    bool several = false;
-    std::string joined = out;
-    while (Peek() == '&') {
-      ++pos_;
-      GANTRY_ASSIGN_OR_RETURN(std::string next, Term());
-      joined += " && " + next;
-      several = true;
-    }
-    return several ? "(" + joined + ")" : out;
-  }
+  Result<std::string> Or() { return Chain('|', " || ", &Parser::And); }
+  Result<std::string> And() { return Chain('&', " && ", &Parser::Term); }
 
   Result<std::string> Term() {
     char c = Peek();
