@@ -22,9 +22,12 @@ using Type = broker::AttemptReport::Type;
 // Hands out the assignments it is given on the next poll and keeps every report.
 class FakeServer {
  public:
+  // New work ends a waiting long-poll, as a real server's assignment does.
   void Give(std::vector<broker::Assignment> work) {
     std::lock_guard lock(mu_);
     for (auto& a : work) pending_.push_back(std::move(a));
+    woken_ = true;
+    cv_.notify_all();
   }
   Result<broker::PollResponse> Poll(const broker::PollRequest& request) {
     std::unique_lock lock(mu_);
@@ -39,6 +42,8 @@ class FakeServer {
     auto wait = std::chrono::milliseconds(std::min<int64_t>(request.max_wait_ms, max_wait_ms_));
     cv_.wait_for(lock, wait, [&] { return woken_; });
     woken_ = false;
+    response.assignments = std::move(pending_);
+    pending_.clear();
     return response;
   }
   // Polls wait at most this long (the agent's long-poll asks for 20 s).
@@ -106,6 +111,7 @@ class AgentLoopTest : public ::testing::Test {
   }
   void TearDown() override {
     if (agent_) agent_->Stop();
+    server_.Wake();  // end a long-poll in progress (the fake has no connection to close)
     if (loop_.joinable()) loop_.join();
   }
   // Task `id` of an array, running `script` on `cpus` cores.
