@@ -58,6 +58,7 @@ Status Broker::Load() {
   }
   for (model::Attempt& a : state.attempts) attempts_[a.id] = a;
   for (store::AgentDrain& d : state.agent_drains) drains_[d.name] = std::move(d);
+  deps_.AllDue();  // what changed while the server was down is seen at the first Tick
   // Attempts whose agent does not come back are found lost by Tick after agent_timeout;
   // agents that do come back reconcile them on their first poll.
   TimeMicros now = clock_.Now();
@@ -161,12 +162,7 @@ Status Broker::CommitLocked(Pending& p) {
       if (model::IsTerminal(t.state)) {
         int64_t job_id = t.job_id;
         active_.erase(it);
-        if (--active_per_job_[job_id] == 0) {
-          active_per_job_.erase(job_id);
-          running_per_job_.erase(job_id);
-          jobs_.erase(job_id);
-          job_ads_.erase(job_id);
-        }
+        if (--active_per_job_[job_id] == 0) ForgetJob(job_id);
         continue;
       }
       it->second.task = t;
@@ -190,12 +186,7 @@ Status Broker::CommitLocked(Pending& p) {
     }
     if (it == tails_.end()) continue;  // born finished
     tails_.erase(it);
-    if (--active_per_job_[job_id] == 0) {
-      active_per_job_.erase(job_id);
-      running_per_job_.erase(job_id);
-      jobs_.erase(job_id);
-      job_ads_.erase(job_id);
-    }
+    if (--active_per_job_[job_id] == 0) ForgetJob(job_id);
   }
   for (const model::Job& job : p.batch.new_jobs) {
     if (!active_per_job_.count(job.id)) jobs_.erase(job.id);  // every task was born finished
@@ -207,8 +198,24 @@ Status Broker::CommitLocked(Pending& p) {
       attempts_[a.id] = a;
     }
   }
+  // What waits on a changed task (by its id or its job's) or tail (any id in its range) is
+  // due for re-evaluation.
+  for (const auto& [id, t] : p.tasks) {
+    deps_.Changed(id, id + 1);
+    deps_.Changed(t.job_id, t.job_id + 1);
+  }
+  for (const auto& [job_id, tail] : p.tails) deps_.Changed(job_id, job_id + tail.count);
   cv_.notify_all();
   return {};
+}
+
+void Broker::ForgetJob(int64_t job_id) {
+  auto job = jobs_.find(job_id);
+  if (job != jobs_.end()) deps_.Finished(job->second->owner.uid, job->second->spec.name);
+  active_per_job_.erase(job_id);
+  running_per_job_.erase(job_id);
+  jobs_.erase(job_id);
+  job_ads_.erase(job_id);
 }
 
 void Broker::IndexTail(const model::ArrayTail& tail, bool add) {
@@ -222,11 +229,13 @@ void Broker::IndexTail(const model::ArrayTail& tail, bool add) {
       ready_.insert(ready_key);
       ready_tails_.insert(tail_key);
     }
-    if (tail.state == TaskState::kWaiting) waiting_tails_.insert(tail.job_id);
+    if (tail.state == TaskState::kWaiting && waiting_tails_.insert(tail.job_id).second) {
+      deps_.Add(*jobs_.at(tail.job_id));
+    }
   } else {
     ready_.erase(ready_key);
     ready_tails_.erase(tail_key);
-    waiting_tails_.erase(tail.job_id);
+    if (waiting_tails_.erase(tail.job_id)) deps_.Remove(*jobs_.at(tail.job_id));
   }
 }
 
@@ -235,11 +244,13 @@ void Broker::Index(const Task& t, bool add) {
   bool running = t.state == TaskState::kScheduled || t.state == TaskState::kRunning;
   if (add) {
     if (t.state == TaskState::kReady) ready_.insert(ready_key);
-    if (t.state == TaskState::kWaiting) waiting_.insert(t.id);
+    if (t.state == TaskState::kWaiting && waiting_.insert(t.id).second) {
+      deps_.Add(*active_.at(t.id).job);
+    }
     if (running) ++running_per_job_[t.job_id];
   } else {
     ready_.erase(ready_key);
-    waiting_.erase(t.id);
+    if (waiting_.erase(t.id)) deps_.Remove(*active_.at(t.id).job);
     if (running) --running_per_job_[t.job_id];
   }
 }

@@ -19,6 +19,7 @@
 #include "base/clock.h"
 #include "base/error.h"
 #include "broker/dependency.h"
+#include "broker/dependency_index.h"
 #include "broker/partitions.h"
 #include "classad/classad.h"
 #include "broker/types.h"
@@ -174,7 +175,10 @@ class Broker {
   bool SingletonBlocked(const model::Job& job);
   // Where a task that is not held goes: READY, WAITING (with why) or CANCELLED.
   std::tuple<model::TaskState, std::string> InitialState(const model::Job& job);
+  // Re-decides the waiting jobs a change made due (deps_), not every waiting job.
   void ReevaluateWaiting(Pending& p);
+  // Its last unfinished task ended: memory forgets the job.
+  void ForgetJob(int64_t job_id);
   void FinishAttempt(Pending& p, const AttemptReport& report, const model::Actor& by);
   void LoseAttempt(Pending& p, int64_t attempt_id, const std::string& why);
   // Ids of the unfinished attempts on one agent (LoseAttempt leaves attempts_ unchanged
@@ -250,6 +254,7 @@ class Broker {
   // (nice, job id, task id); a READY tail is there once, as its first untouched task.
   std::set<std::tuple<int64_t, int64_t, int64_t>> ready_;
   std::set<int64_t> waiting_;
+  DependencyIndex deps_;  // the jobs of waiting_ and waiting_tails_, by what they wait for
   std::map<int64_t, model::ArrayTail> tails_;  // unfinished tails by job id
   std::set<int64_t> waiting_tails_;            // job ids of tails in WAITING
   std::set<std::tuple<int64_t, int64_t>> ready_tails_;  // (nice, job id) of READY tails

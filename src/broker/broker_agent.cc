@@ -365,7 +365,9 @@ Result<PollResponse> Broker::Poll(const PollRequest& req, const model::Identity*
   // per poll, not two), unless that would pass something over: dependants whose verdict
   // reads the committed state of what just ended, tasks requeued here (in the ready queue
   // only once committed), fences that the commit may lift.
-  bool reevaluate = !req.reports.empty() && (!waiting_.empty() || !waiting_tails_.empty());
+  bool reevaluate = std::any_of(p.tasks.begin(), p.tasks.end(), [&](const auto& entry) {
+    return deps_.HasDependants(*active_.at(entry.first).job, entry.first);
+  });
   bool requeued = std::any_of(p.tasks.begin(), p.tasks.end(), [](const auto& entry) {
     return entry.second.state == TaskState::kReady;
   });
@@ -402,7 +404,7 @@ Result<PollResponse> Broker::Poll(const PollRequest& req, const model::Identity*
   // attempts off while its poll merely waits.
   int64_t max_wait_ms = std::min(
       req.max_wait_ms, std::max<int64_t>(options_.agent_timeout_seconds * 1000 / 3, 200));
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(max_wait_ms);
+  TimeMicros deadline = clock_.MonotonicNow() + max_wait_ms * kMicrosPerMilli;
   while (true) {
     if (agents_[req.agent_id].generation != generation) return EmptyHanded(req);  // it left
     Pending assign;
@@ -424,7 +426,7 @@ Result<PollResponse> Broker::Poll(const PollRequest& req, const model::Identity*
       break;
     }
     ++waiting_polls_;
-    bool timed_out = cv_.wait_until(lock, deadline) == std::cv_status::timeout;
+    bool timed_out = clock_.WaitUntil(cv_, lock, deadline) == std::cv_status::timeout;
     --waiting_polls_;
     if (timed_out) {
       if (agents_[req.agent_id].generation != generation) return EmptyHanded(req);
@@ -521,6 +523,7 @@ void Broker::Tick() {
   std::lock_guard lock(mu_);
   Pending p;
   TimeMicros now = clock_.Now();
+  deps_.Tick(now);
   for (auto& [id, agent] : agents_) {
     if (now - agent.last_seen < options_.agent_timeout_seconds * kMicrosPerSecond) continue;
     if (!agent.lost) {

@@ -153,6 +153,30 @@ TEST_F(BrokerTest, HoldTakesBackArrayTasksQueuedOnTheAgentButNotStarted) {
   EXPECT_EQ(Poll({}, 4).assignments.size(), 2u);
 }
 
+TEST_F(BrokerTest, AHoldStopsWaitingForASilentAgentWhenTheClockPassesItsDeadline) {
+  int64_t id = Submit(Array(Spec(), 2));
+  PollRequest req = Request(1);
+  req.status.queue_cpus = 1;
+  req.status.queue_memory_mb = 8000;
+  auto work = Send(req).value();
+  ASSERT_EQ(work.assignments.size(), 2u);
+  // The agent never polls again: the hold gives up after its 5 s of (fake) time.
+  Result<int64_t> held = 0;
+  std::atomic<bool> done = false;
+  std::thread hold([&] {
+    held = broker_->Hold(alice_, TaskRef{id, {}});
+    done = true;
+  });
+  while (!done) {
+    clock_.Advance(kMicrosPerSecond);
+    std::this_thread::yield();
+  }
+  hold.join();
+  ASSERT_FALSE(held);
+  EXPECT_NE(held.error().message().find("its tasks started"), std::string::npos)
+      << held.error().message();
+}
+
 // Regression (issue 11 item 3): array tasks filled the agent's queue ahead of a better
 // single job waiting for its cores, and refilled it as they ran: the single job ran last.
 TEST_F(BrokerPriorityTest, ABetterSingleJobIsNotOvertakenByArrayTasksQueuedOnTheAgent) {

@@ -328,10 +328,10 @@ Result<std::vector<TaskSummary>> Broker::Wait(const model::Identity& caller,
                                               int64_t timeout_ms) {
   std::unique_lock lock(mu_);
   GANTRY_ASSIGN_OR_RETURN(Selection s, Resolve(caller, ref));
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  TimeMicros deadline = clock_.MonotonicNow() + timeout_ms * kMicrosPerMilli;
   // A whole job has ended when it has nothing active: O(1) per wake-up however large it is.
   while (!Ended(s) && !shutdown_) {
-    if (cv_.wait_until(lock, deadline) == std::cv_status::timeout) break;
+    if (clock_.WaitUntil(cv_, lock, deadline) == std::cv_status::timeout) break;
   }
   GANTRY_ASSIGN_OR_RETURN(s, Resolve(caller, ref));
   GANTRY_ASSIGN_OR_RETURN(auto job, JobOf(s.tail ? s.tail->job_id : s.tasks[0].job_id));

@@ -124,8 +124,10 @@ int64_t Broker::AwaitWithdrawals(std::unique_lock<std::mutex>& lock,
   };
   // An agent answers with its next poll, which the order ends at once; a silent agent is
   // not waited for long (its attempts are still held if they come back unstarted).
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  cv_.wait_until(lock, deadline, [&] { return shutdown_ || !pending(); });
+  TimeMicros deadline = clock_.MonotonicNow() + 5 * kMicrosPerSecond;
+  while (!shutdown_ && pending()) {
+    if (clock_.WaitUntil(cv_, lock, deadline) == std::cv_status::timeout) break;
+  }
   int64_t withdrawn = 0;
   for (int64_t id : attempts) {
     auto it = withdrawals_.find(id);

@@ -142,37 +142,44 @@ Result<SubmitResult> Broker::Submit(const model::Identity& caller, model::JobSpe
 }
 
 void Broker::ReevaluateWaiting(Pending& p) {
-  // The verdict depends only on the job, so an array waiting on a dependency is evaluated
-  // once, not once per task (each evaluation reads the dependencies from the store).
-  std::map<int64_t, std::tuple<TaskState, std::string>> verdicts;
-  for (int64_t job_id : std::vector<int64_t>(waiting_tails_.begin(), waiting_tails_.end())) {
-    if (p.tails.count(job_id)) continue;
-    auto verdict = verdicts.emplace(job_id, InitialState(*jobs_.at(job_id))).first;
-    const auto& [state, reason] = verdict->second;
-    if (state == TaskState::kWaiting && reason == tails_.at(job_id).reason) continue;
-    model::ArrayTail& tail = EditTail(p, job_id);
-    if (state == TaskState::kWaiting) {
-      tail.reason = reason;
-    } else {
-      if (state == TaskState::kCancelled) tail.end_time = clock_.Now();
-      TransitionTail(p, tail, state, reason, Server());
+  // Only jobs a change made due; the verdict depends only on the job, so an array waiting on
+  // a dependency is evaluated once, not once per task (each evaluation reads its parents).
+  for (int64_t job_id : deps_.TakeDue()) {
+    auto job_it = jobs_.find(job_id);
+    if (job_it == jobs_.end()) continue;  // it ended meanwhile
+    const std::shared_ptr<const model::Job> job = job_it->second;
+    std::optional<std::tuple<TaskState, std::string>> verdict;
+    auto decide = [&]() -> const std::tuple<TaskState, std::string>& {
+      if (!verdict) verdict = InitialState(*job);
+      return *verdict;
+    };
+    if (waiting_tails_.count(job_id) && !p.tails.count(job_id)) {
+      const auto& [state, reason] = decide();
+      if (state != TaskState::kWaiting || reason != tails_.at(job_id).reason) {
+        model::ArrayTail& tail = EditTail(p, job_id);
+        if (state == TaskState::kWaiting) {
+          tail.reason = reason;
+        } else {
+          if (state == TaskState::kCancelled) tail.end_time = clock_.Now();
+          TransitionTail(p, tail, state, reason, Server());
+        }
+      }
     }
-  }
-  for (int64_t id : std::vector<int64_t>(waiting_.begin(), waiting_.end())) {
-    if (p.tasks.count(id)) continue;
-    const ActiveTask& active = active_.at(id);
-    auto verdict = verdicts.find(active.job->id);
-    if (verdict == verdicts.end()) {
-      verdict = verdicts.emplace(active.job->id, InitialState(*active.job)).first;
-    }
-    const auto& [state, reason] = verdict->second;
-    if (state == TaskState::kWaiting && reason == active.task.reason) continue;
-    Task& t = Edit(p, id);
-    if (state == TaskState::kWaiting) {
-      t.reason = reason;  // a new reason, same state: no event needed
-    } else {
-      if (state == TaskState::kCancelled) t.end_time = clock_.Now();
-      Transition(p, t, state, "state", reason, Server());
+    // Its waiting tasks: ids job_id .. job_id + count - 1.
+    int64_t count = job->spec.array ? static_cast<int64_t>(job->spec.array->task_ids.size()) : 1;
+    std::vector<int64_t> ids(waiting_.lower_bound(job_id), waiting_.lower_bound(job_id + count));
+    for (int64_t id : ids) {
+      if (p.tasks.count(id)) continue;
+      const ActiveTask& active = active_.at(id);
+      const auto& [state, reason] = decide();
+      if (state == TaskState::kWaiting && reason == active.task.reason) continue;
+      Task& t = Edit(p, id);
+      if (state == TaskState::kWaiting) {
+        t.reason = reason;  // a new reason, same state: no event needed
+      } else {
+        if (state == TaskState::kCancelled) t.end_time = clock_.Now();
+        Transition(p, t, state, "state", reason, Server());
+      }
     }
   }
 }

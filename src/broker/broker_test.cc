@@ -298,10 +298,34 @@ TEST_F(BrokerTest, ALongPollEndsWithinAThirdOfTheAgentTimeout) {
   BrokerOptions options;
   options.agent_timeout_seconds = 1;
   broker_ = Broker::Create(*store_, clock_, options).value();
-  // An hour: were it honoured, this test would hang.
-  auto r = Send(Request(4, 3'600'000));
+  // An hour: were it honoured, this test would hang. The wait is on the injected clock, so
+  // it ends when the fake time passes a third of the timeout, not after real time.
+  Result<PollResponse> r = Fail(Internal("not answered"));
+  std::thread poller([&] { r = Send(Request(4, 3'600'000)); });
+  while (broker_->WaitingPollsForTest() == 0) std::this_thread::yield();
+  clock_.Advance(400 * kMicrosPerMilli);
+  poller.join();
   ASSERT_TRUE(r) << r.error().message();
   EXPECT_TRUE(r->assignments.empty());
+}
+
+TEST_F(BrokerTest, AWaitEndsWhenTheInjectedClockPassesItsTimeout) {
+  int64_t id = Submit(Spec());
+  Result<std::vector<TaskSummary>> r = Fail(Internal("not answered"));
+  std::thread waiter([&] { r = broker_->Wait(alice_, TaskRef{id, {}}, 3'600'000); });
+  // An hour of fake time, a second at a time: the wait ends once its deadline is passed.
+  std::atomic<bool> done = false;
+  std::thread advancer([&] {
+    while (!done) {
+      clock_.Advance(60 * kMicrosPerSecond);
+      std::this_thread::yield();
+    }
+  });
+  waiter.join();
+  done = true;
+  advancer.join();
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ((*r)[0].task.state, TaskState::kReady);
 }
 
 TEST_F(BrokerTest, AWakeThatArrivesBeforeItsPollEndsThatPollAtOnce) {
