@@ -161,17 +161,7 @@ TEST_F(BrokerTest, AHoldStopsWaitingForASilentAgentWhenTheClockPassesItsDeadline
   auto work = Send(req).value();
   ASSERT_EQ(work.assignments.size(), 2u);
   // The agent never polls again: the hold gives up after its 5 s of (fake) time.
-  Result<int64_t> held = 0;
-  std::atomic<bool> done = false;
-  std::thread hold([&] {
-    held = broker_->Hold(alice_, TaskRef{id, {}});
-    done = true;
-  });
-  while (!done) {
-    clock_.Advance(kMicrosPerSecond);
-    std::this_thread::yield();
-  }
-  hold.join();
+  Result<int64_t> held = WhileTimePasses([&] { return broker_->Hold(alice_, TaskRef{id, {}}); });
   ASSERT_FALSE(held);
   EXPECT_NE(held.error().message().find("its tasks started"), std::string::npos)
       << held.error().message();

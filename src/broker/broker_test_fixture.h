@@ -4,10 +4,12 @@
 
 #include <stdlib.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -119,6 +121,23 @@ class BrokerTest : public ::testing::Test {
     r.attempt_id = attempt;
     r.exit_code = exit_code;
     return r;
+  }
+  // Runs f on a thread while the fake clock moves a second at a time, until f returns: for
+  // calls that wait out a deadline (a hold waiting for a silent agent).
+  template <typename F>
+  auto WhileTimePasses(F f) {
+    std::atomic<bool> done = false;
+    decltype(f()) result{};
+    std::thread worker([&] {
+      result = f();
+      done = true;
+    });
+    while (!done) {
+      clock_.Advance(kMicrosPerSecond);
+      std::this_thread::yield();
+    }
+    worker.join();
+    return result;
   }
   TaskState State(std::string ref) {
     return broker_->Describe(alice_, model::ParseTaskRef(ref).value()).value()[0].summary.task.state;
