@@ -14,7 +14,11 @@ using model::TaskState;
 Broker::Broker(store::Store& store, const Clock& clock, BrokerOptions options,
                PartitionSet partitions)
     : store_(store), clock_(clock), options_(std::move(options)),
-      partitions_(std::move(partitions)) {}
+      partitions_(std::move(partitions)),
+      committer_(std::make_unique<store::GroupCommitter>(
+          store, [this](const std::vector<store::GroupCommitter::Outcome>& outcomes) {
+            Landed(outcomes);
+          })) {}
 
 Broker::~Broker() { Shutdown(); }
 
@@ -28,8 +32,12 @@ Result<std::unique_ptr<Broker>> Broker::Create(store::Store& store, const Clock&
 }
 
 Status Broker::Load() {
-  GANTRY_ASSIGN_OR_RETURN(store::ActiveState state, store_.LoadActive());
   std::lock_guard lock(mu_);
+  return LoadLocked();
+}
+
+Status Broker::LoadLocked() {
+  GANTRY_ASSIGN_OR_RETURN(store::ActiveState state, store_.LoadActive());
   next_id_ = state.max_id + 1;
   next_attempt_id_ = state.max_attempt_id + 1;
   for (model::Job& job : state.jobs) {
@@ -142,73 +150,6 @@ void Broker::Note(Pending& p, Task& t, std::string type, std::string reason,
        by.subject, by.issuer, by.vo});
 }
 
-Status Broker::CommitLocked(Pending& p) {
-  for (auto& [id, t] : p.tasks) p.batch.tasks.push_back(t);
-  for (auto& [id, tail] : p.tails) p.batch.tails.push_back(tail);
-  GANTRY_RETURN_IF_ERROR(store_.Commit(p.batch));
-  // Durable: now memory may follow. Tails leave the indexes first: a task just taken from
-  // a tail has the key its tail's head had.
-  for (auto& [job_id, tail] : p.tails) {
-    auto it = tails_.find(job_id);
-    if (it != tails_.end()) IndexTail(it->second, false);
-  }
-  for (const model::Job& job : p.batch.new_jobs) {
-    jobs_[job.id] = std::make_shared<const model::Job>(job);
-  }
-  for (auto& [id, t] : p.tasks) {
-    auto it = active_.find(id);
-    if (it != active_.end()) {
-      Index(it->second.task, false);
-      if (model::IsTerminal(t.state)) {
-        int64_t job_id = t.job_id;
-        active_.erase(it);
-        if (--active_per_job_[job_id] == 0) ForgetJob(job_id);
-        continue;
-      }
-      it->second.task = t;
-    } else {
-      if (model::IsTerminal(t.state)) continue;  // born finished (e.g. dependency never met)
-      active_[id] = ActiveTask{t, jobs_.at(t.job_id)};
-      ++active_per_job_[t.job_id];
-      Index(t, true);
-      continue;
-    }
-    Index(t, true);
-  }
-  // Tails after tasks: a task materialized from a tail is counted before the tail may stop
-  // counting, so the job is never forgotten in between.
-  for (auto& [job_id, tail] : p.tails) {
-    auto it = tails_.find(job_id);
-    if (!tail.Finished()) {
-      if (it == tails_.end()) ++active_per_job_[job_id];
-      IndexTail(tails_[job_id] = std::move(tail), true);
-      continue;
-    }
-    if (it == tails_.end()) continue;  // born finished
-    tails_.erase(it);
-    if (--active_per_job_[job_id] == 0) ForgetJob(job_id);
-  }
-  for (const model::Job& job : p.batch.new_jobs) {
-    if (!active_per_job_.count(job.id)) jobs_.erase(job.id);  // every task was born finished
-  }
-  for (const model::Attempt& a : p.batch.attempts) {
-    if (a.state == model::AttemptState::kEnded) {
-      attempts_.erase(a.id);
-    } else {
-      attempts_[a.id] = a;
-    }
-  }
-  // What waits on a changed task (by its id or its job's) or tail (any id in its range) is
-  // due for re-evaluation.
-  for (const auto& [id, t] : p.tasks) {
-    deps_.Changed(id, id + 1);
-    deps_.Changed(t.job_id, t.job_id + 1);
-  }
-  for (const auto& [job_id, tail] : p.tails) deps_.Changed(job_id, job_id + tail.count);
-  cv_.notify_all();
-  return {};
-}
-
 void Broker::ForgetJob(int64_t job_id) {
   auto job = jobs_.find(job_id);
   if (job != jobs_.end()) deps_.Finished(job->second->owner.uid, job->second->spec.name);
@@ -270,33 +211,95 @@ Result<std::shared_ptr<const model::Job>> Broker::JobOf(int64_t job_id) {
   return std::make_shared<const model::Job>(std::move(*job));
 }
 
-Result<Broker::Selection> Broker::Select(const model::TaskRef& ref) {
-  Selection s;
-  // Memory holds the unfinished tails; the store the finished ones (and, as every commit
-  // reaches the store before memory changes, the same unfinished ones).
-  auto tail_covering = [&](int64_t task_id) -> Result<std::optional<model::ArrayTail>> {
-    auto it = tails_.upper_bound(task_id);
-    if (it != tails_.begin() && task_id < std::prev(it)->first + std::prev(it)->second.count) {
-      return std::optional<model::ArrayTail>(std::prev(it)->second);
+void Broker::Overlay(std::vector<Task>& tasks, int64_t first, int64_t end, View view) const {
+  std::map<int64_t, Task> by_id;
+  for (Task& t : tasks) {
+    int64_t id = t.id;
+    by_id.emplace(id, std::move(t));
+  }
+  // The store's row is durable; memory may be newer. In the durable view, a task changed by
+  // a transaction not yet durable keeps the store's row (or, when the store has none yet,
+  // the durable value memory kept).
+  for (auto it = active_.lower_bound(first); it != active_.end() && it->first < end; ++it) {
+    if (view == View::kDurable && undurable_.count(it->first)) continue;
+    by_id[it->first] = it->second.task;
+  }
+  for (auto it = undurable_.lower_bound(first); it != undurable_.end() && it->first < end; ++it) {
+    if (view == View::kDecided) {
+      by_id[it->first] = it->second.decided;
+    } else if (it->second.durable && !by_id.count(it->first)) {
+      by_id[it->first] = *it->second.durable;
     }
-    return store_.GetTailCovering(task_id);
+  }
+  tasks.clear();
+  for (auto& [id, t] : by_id) tasks.push_back(std::move(t));
+}
+
+Result<std::optional<model::ArrayTail>> Broker::TailCovering(int64_t task_id, View view) {
+  auto covers = [&](int64_t job_id, const model::ArrayTail& tail) {
+    return task_id >= job_id && task_id < job_id + tail.count;
   };
+  auto below = [&](const auto& map) {
+    auto it = map.upper_bound(task_id);
+    return it == map.begin() ? map.end() : std::prev(it);
+  };
+  if (auto u = below(undurable_tails_); u != undurable_tails_.end()) {
+    const model::ArrayTail& decided = u->second.decided;
+    if (covers(u->first, decided)) {
+      if (view == View::kDecided) return std::optional<model::ArrayTail>(decided);
+      if (u->second.durable) return std::optional<model::ArrayTail>(*u->second.durable);
+      return store_.GetTailCovering(task_id);  // finished, or not yet durable at all
+    }
+  }
+  if (auto t = below(tails_); t != tails_.end() && covers(t->first, t->second)) {
+    return std::optional<model::ArrayTail>(t->second);
+  }
+  return store_.GetTailCovering(task_id);
+}
+
+Result<std::optional<model::Job>> Broker::FindJob(int64_t job_id, View view) {
+  if (view == View::kDecided) {
+    auto it = jobs_.find(job_id);
+    if (it != jobs_.end()) return std::optional<model::Job>(*it->second);
+  }
+  return store_.GetJob(job_id);
+}
+
+Result<Broker::Selection> Broker::Select(const model::TaskRef& ref, View view) {
+  Selection s;
   // The common question, about a job that has not ended, is answered from memory.
-  if (auto active = active_.find(ref.id); !ref.array_index && active != active_.end()) {
-    const model::Job& job = *active->second.job;
-    if (!job.spec.array || job.id != ref.id) {  // a single job, or an array task by its own id
-      if (!job.spec.array) s.whole_job = ref.id;
-      s.tasks.push_back(active->second.task);
-      s.owner_uid = active->second.task.owner_uid;
+  if (!ref.array_index) {
+    const Task* task = nullptr;
+    const model::Job* job = nullptr;
+    auto u = undurable_.find(ref.id);
+    if (u != undurable_.end()) {
+      const Task* seen = view == View::kDecided ? &u->second.decided
+                         : u->second.durable    ? &*u->second.durable
+                                                : nullptr;
+      if (seen && !model::IsTerminal(seen->state)) {
+        auto active = active_.find(ref.id);
+        task = seen;
+        job = active != active_.end() ? active->second.job.get() : u->second.job.get();
+      }
+    } else if (auto active = active_.find(ref.id); active != active_.end()) {
+      task = &active->second.task;
+      job = active->second.job.get();
+    }
+    if (task && job && (!job->spec.array || job->id != ref.id)) {
+      if (!job->spec.array) s.whole_job = ref.id;
+      s.tasks.push_back(*task);
+      s.owner_uid = task->owner_uid;
       return s;
     }
   }
-  GANTRY_ASSIGN_OR_RETURN(std::optional<model::Job> job, store_.GetJob(ref.id));
+  GANTRY_ASSIGN_OR_RETURN(std::optional<model::Job> job, FindJob(ref.id, view));
   std::optional<model::ArrayTail> tail;
   if (job) {
     GANTRY_ASSIGN_OR_RETURN(s.tasks, store_.GetTasksOfJob(ref.id));
+    int64_t count = job->spec.array ? static_cast<int64_t>(job->spec.array->task_ids.size()) : 1;
+    Overlay(s.tasks, ref.id, ref.id + count, view);
     if (job->spec.array) {
-      GANTRY_ASSIGN_OR_RETURN(tail, tail_covering(ref.id));
+      GANTRY_ASSIGN_OR_RETURN(tail, TailCovering(ref.id, view));
     }
     if (!ref.array_index) {
       s.whole_job = ref.id;
@@ -317,10 +320,13 @@ Result<Broker::Selection> Broker::Select(const model::TaskRef& ref) {
   } else if (!ref.array_index) {
     // An array element named by its own id.
     GANTRY_ASSIGN_OR_RETURN(std::optional<Task> task, store_.GetTask(ref.id));
-    if (task) {
-      s.tasks.push_back(*task);
+    std::vector<Task> found;
+    if (task) found.push_back(*task);
+    Overlay(found, ref.id, ref.id + 1, view);
+    if (!found.empty()) {
+      s.tasks = std::move(found);
     } else {
-      GANTRY_ASSIGN_OR_RETURN(tail, tail_covering(ref.id));
+      GANTRY_ASSIGN_OR_RETURN(tail, TailCovering(ref.id, view));
       if (tail && tail->Contains(ref.id - tail->job_id)) {
         GANTRY_ASSIGN_OR_RETURN(std::shared_ptr<const model::Job> owner, JobOf(tail->job_id));
         s.tasks.push_back(tail->TaskAt(ref.id - tail->job_id, owner->spec.array->task_ids));
@@ -332,17 +338,12 @@ Result<Broker::Selection> Broker::Select(const model::TaskRef& ref) {
     return Fail(NotFound("job " + ref.ToString() + " does not exist"));
   }
   s.owner_uid = s.tail ? s.tail->owner_uid : s.tasks[0].owner_uid;
-  // Memory is at least as new as the reader connection.
-  for (Task& t : s.tasks) {
-    auto it = active_.find(t.id);
-    if (it != active_.end()) t = it->second.task;
-  }
   return s;
 }
 
 Result<Broker::Selection> Broker::Resolve(const model::Identity& caller,
-                                          const model::TaskRef& ref) {
-  GANTRY_ASSIGN_OR_RETURN(Selection s, Select(ref));
+                                          const model::TaskRef& ref, View view) {
+  GANTRY_ASSIGN_OR_RETURN(Selection s, Select(ref, view));
   if (caller.grants.admin || caller.uid == s.owner_uid) return s;
   int64_t job_id = s.tail ? s.tail->job_id : s.tasks[0].job_id;
   GANTRY_ASSIGN_OR_RETURN(std::shared_ptr<const model::Job> job, JobOf(job_id));

@@ -1,12 +1,24 @@
 // Broker: the server's job service. It owns the in-memory view of unfinished work (ready
-// queue, waiting tasks, attempts on agents), decides every transition, and writes each one
-// with its event to the Store in one transaction before it changes memory: a failed commit
-// leaves memory as it was. An array's untouched tasks live in one model::ArrayTail until
-// each is dispatched or steered alone, so a million queued tasks cost one record. Thread-safe: one mutex (mu_) guards all state; Poll and Wait
-// block on cv_ without holding it.
+// queue, waiting tasks, attempts on agents) and decides every transition in memory, under its
+// mutex; the transition and its events go to the store through a GroupCommitter (one writer
+// thread that writes all waiting transactions in one SQLite transaction, one fsync), and the
+// caller's answer waits for durability without the mutex held.
+//
+// Two views: decisions build on the *decided* state (memory follows a transition as soon as
+// it is handed to the committer); queries read the *durable* state: a task or tail changed by
+// a transaction not yet durable is shown as it was before (Undurable), and a state change
+// is visible to answers, queries and agents only once its transaction is durable. A failed
+// commit fails the transactions decided after it too, and memory is rebuilt from the store:
+// nothing of them is left claimed. An array's untouched tasks live in one model::ArrayTail
+// until each is dispatched or steered alone, so a million queued tasks cost one record.
+//
+// Thread-safe. Lock order: mu_, then the committer's own lock (Submit). The committer's
+// callback (Landed) takes mu_ on its thread. Poll, Wait and the wait for durability block
+// on condition variables without holding mu_.
 #pragma once
 
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -23,6 +35,7 @@
 #include "broker/partitions.h"
 #include "classad/classad.h"
 #include "broker/types.h"
+#include "store/group_commit.h"
 #include "store/store.h"
 
 namespace gantry::broker {
@@ -88,6 +101,8 @@ class Broker {
 
   // Polls blocked waiting for work right now.
   int64_t WaitingPollsForTest();
+  // Transactions handed to the committer and not yet settled (durable or failed).
+  int64_t UndurableForTest();
 
  private:
   struct ActiveTask {
@@ -143,10 +158,34 @@ class Broker {
     uint32_t owner_uid = 0;
   };
 
+  // Which state a read sees: decisions read the decided one, queries the durable one.
+  enum class View { kDecided, kDurable };
+  // A task that transactions not yet durable changed: as queries see it and as decisions do.
+  struct Undurable {
+    std::optional<model::Task> durable;  // none: no unfinished task row is durable (new, from
+                                         // a tail, or ended): the store tells the rest
+    model::Task decided;
+    std::shared_ptr<const model::Job> job;
+    int64_t last_seq = 0;  // the last transaction that changed it
+  };
+  struct UndurableTail {
+    std::optional<model::ArrayTail> durable;  // none: no unfinished tail is durable
+    model::ArrayTail decided;
+    std::shared_ptr<const model::Job> job;
+    int64_t last_seq = 0;
+  };
+  // What one transaction changed, to advance the durable view when it lands.
+  struct InFlight {
+    int64_t seq = 0;
+    std::vector<std::pair<model::Task, std::shared_ptr<const model::Job>>> tasks;
+    std::vector<std::pair<model::ArrayTail, std::shared_ptr<const model::Job>>> tails;
+  };
+
   Broker(store::Store& store, const Clock& clock, BrokerOptions options,
          PartitionSet partitions);
   static model::Actor Server() { return model::Actor::System("server"); }
   Status Load();
+  Status LoadLocked();  // mu_ held
 
   // Helpers below require mu_ held.
   // The task's copy in p; an untouched task of a tail is materialized (its own Task, with
@@ -165,11 +204,36 @@ class Broker {
                   std::string reason, const model::Actor& by);
   void Note(Pending& p, model::Task& t, std::string type, std::string reason,
             const model::Actor& by);
-  Status CommitLocked(Pending& p);
+  // Group commit. Stage: memory (the decided view) follows p at once, the durable view
+  // keeps the old values, and p's batch joins the transaction being staged. Flush hands the
+  // staged transaction to the committer (its seq; 0 if nothing was staged).
+  // AwaitDurable waits (releasing lock) until transaction seq has landed: its error if it
+  // failed. CommitLocked is the three in a row.
+  void Stage(Pending& p);
+  int64_t Flush();
+  Status AwaitDurable(std::unique_lock<std::mutex>& lock, int64_t seq);
+  Status CommitLocked(Pending& p, std::unique_lock<std::mutex>& lock);
+  // Memory follows p (the part of a commit that changes no store).
+  void Apply(Pending& p);
+  // The committer's report (its thread): the durable view advances, or memory is rebuilt.
+  void Landed(const std::vector<store::GroupCommitter::Outcome>& outcomes);
+  void AdvanceDurable(int64_t seq);
+  // After a failed commit: memory forgets all that is not durable, reloaded from the store.
+  // If the store cannot be read, every call fails (Recovered) until a reload succeeds.
+  void Reload();
+  Status Recovered();
   void Index(const model::Task& t, bool add);
 
-  Result<Selection> Select(const model::TaskRef& ref);  // no access check
-  Result<Selection> Resolve(const model::Identity& caller, const model::TaskRef& ref);
+  Result<Selection> Select(const model::TaskRef& ref, View view);  // no access check
+  Result<Selection> Resolve(const model::Identity& caller, const model::TaskRef& ref,
+                            View view = View::kDecided);
+  // Store rows made as new as the view: tasks with ids in [first, end) that memory knows
+  // replace (or, in the decided view, join) those the store gave.
+  void Overlay(std::vector<model::Task>& tasks, int64_t first, int64_t end, View view) const;
+  // The tail whose id range holds task_id, from memory (as the view sees it) or the store.
+  Result<std::optional<model::ArrayTail>> TailCovering(int64_t task_id, View view);
+  Result<std::optional<model::Job>> FindJob(int64_t job_id, View view);
+
   Result<std::shared_ptr<const model::Job>> JobOf(int64_t job_id);
   std::optional<JobOutcome> Outcome(const std::string& id);
   bool SingletonBlocked(const model::Job& job);
@@ -264,6 +328,22 @@ class Broker {
   std::map<int64_t, Zombie> zombies_;                      // by attempt id
   std::map<int64_t, Withdrawal> withdrawals_;              // by attempt id
   std::map<int64_t, std::shared_ptr<const classad::ClassAd>> job_ads_;  // jobs with constraints
+
+  // Group commit (all under mu_).
+  std::condition_variable durable_cv_;   // a transaction settled
+  int64_t epoch_ = 0;                    // bumped by each failed commit (GroupCommitter)
+  int64_t next_seq_ = 1;
+  int64_t flushed_seq_ = 0;              // the last transaction handed to the committer
+  int64_t settled_seq_ = 0;              // the last one that landed or failed
+  std::map<int64_t, Error> failures_;    // failed transactions, by seq (a few, kept)
+  std::optional<Error> reload_error_;    // the store could not be read after a failure
+  store::Batch staged_batch_;
+  InFlight staging_;
+  std::deque<InFlight> in_flight_;                   // handed over, not yet durable
+  std::map<int64_t, Undurable> undurable_;           // by task id
+  std::map<int64_t, UndurableTail> undurable_tails_;  // by job id
+  // Last: destroyed first, it writes what is queued while the rest still stands.
+  std::unique_ptr<store::GroupCommitter> committer_;
 };
 
 }  // namespace gantry::broker

@@ -321,6 +321,7 @@ void Broker::Start(Pending& p, int64_t task_id, const std::shared_ptr<const mode
 
 Result<PollResponse> Broker::Poll(const PollRequest& req, const model::Identity* credential) {
   std::unique_lock lock(mu_);
+  GANTRY_RETURN_IF_ERROR(Recovered());
   model::Actor by = model::Actor::System("agent:" + req.agent_id);
   if (credential) {
     by.subject = credential->subject;
@@ -361,25 +362,10 @@ Result<PollResponse> Broker::Poll(const PollRequest& req, const model::Identity*
   }
   PollResponse out;
   const int64_t generation = agents_[req.agent_id].generation;
-  // Group commit: new work goes out in the transaction that records the reports (one fsync
-  // per poll, not two), unless that would pass something over: dependants whose verdict
-  // reads the committed state of what just ended, tasks requeued here (in the ready queue
-  // only once committed), fences that the commit may lift.
-  bool reevaluate = std::any_of(p.tasks.begin(), p.tasks.end(), [&](const auto& entry) {
-    return deps_.HasDependants(*active_.at(entry.first).job, entry.first);
-  });
-  bool requeued = std::any_of(p.tasks.begin(), p.tasks.end(), [](const auto& entry) {
-    return entry.second.state == TaskState::kReady;
-  });
-  if (!reevaluate && !requeued && zombies_.empty()) {
-    Assign(p, req.agent_id, req.status, out);
-  }
-  auto first = CommitLocked(p);
-  if (!first) {
-    next_attempt_id_ -= static_cast<int64_t>(out.assignments.size());
-    return Fail(first.error());
-  }
-  if (!withdrawals_.empty()) ResolveWithdrawals(req.reports, p.batch.attempts);
+  // Group commit: the reports, what they release (dependants, requeued tasks, lifted fences)
+  // and the new work they make room for are decided at once on the decided state, and go
+  // out in one transaction (one fsync, shared with whatever other callers staged).
+  Stage(p);
   // Zombies of this agent that it no longer lists (or reported ended) are gone: their tasks
   // may run again.
   for (auto it = zombies_.begin(); it != zombies_.end();) {
@@ -395,11 +381,14 @@ Result<PollResponse> Broker::Poll(const PollRequest& req, const model::Identity*
       agents_[req.agent_id].kill_orders.insert(id);
     }
   }
-  if (reevaluate) {
-    Pending again;
-    ReevaluateWaiting(again);
-    GANTRY_RETURN_IF_ERROR(CommitLocked(again));
-  }
+  Pending again;
+  ReevaluateWaiting(again);
+  Stage(again);
+  Pending first;
+  Assign(first, req.agent_id, req.status, out);
+  Stage(first);
+  GANTRY_RETURN_IF_ERROR(AwaitDurable(lock, Flush()));
+  if (!withdrawals_.empty()) ResolveWithdrawals(req.reports, p.batch.attempts);
   // A live agent must poll again well before the agent timeout, or a Tick would write its
   // attempts off while its poll merely waits.
   int64_t max_wait_ms = std::min(
@@ -409,12 +398,9 @@ Result<PollResponse> Broker::Poll(const PollRequest& req, const model::Identity*
     if (agents_[req.agent_id].generation != generation) return EmptyHanded(req);  // it left
     Pending assign;
     if (out.assignments.empty()) Assign(assign, req.agent_id, req.status, out);
-    if (!assign.batch.empty() || !assign.tasks.empty()) {
-      auto committed = CommitLocked(assign);
-      if (!committed) {
-        next_attempt_id_ -= static_cast<int64_t>(out.assignments.size());
-        return Fail(committed.error());
-      }
+    if (!assign.batch.empty() || !assign.tasks.empty() || !assign.tails.empty()) {
+      GANTRY_RETURN_IF_ERROR(CommitLocked(assign, lock));
+      if (agents_[req.agent_id].generation != generation) return EmptyHanded(req);
     }
     AgentRecord& self = agents_[req.agent_id];
     out.kill_attempts.assign(self.kill_orders.begin(), self.kill_orders.end());
@@ -432,7 +418,7 @@ Result<PollResponse> Broker::Poll(const PollRequest& req, const model::Identity*
       if (agents_[req.agent_id].generation != generation) return EmptyHanded(req);
       Pending last;
       Assign(last, req.agent_id, req.status, out);
-      if (!out.assignments.empty()) GANTRY_RETURN_IF_ERROR(CommitLocked(last));
+      if (!out.assignments.empty()) GANTRY_RETURN_IF_ERROR(CommitLocked(last, lock));
       break;
     }
   }
@@ -475,7 +461,8 @@ Status Broker::Register(const PollRequest& req, AgentRecord& agent) {
 }
 
 Status Broker::Leave(const std::string& agent_id, int64_t instance) {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
+  GANTRY_RETURN_IF_ERROR(Recovered());
   auto agent = agents_.find(agent_id);
   if (agent == agents_.end()) return {};
   if (instance != 0 && agent->second.instance != 0 && instance != agent->second.instance) {
@@ -483,14 +470,15 @@ Status Broker::Leave(const std::string& agent_id, int64_t instance) {
   }
   Pending p;
   for (int64_t id : AttemptsOn(agent_id)) LoseAttempt(p, id, "agent " + agent_id + " shut down");
-  GANTRY_RETURN_IF_ERROR(CommitLocked(p));
-  ResolveWithdrawals({}, p.batch.attempts);
+  Stage(p);
   agent->second.last_seen = 0;  // not live: no longer counted for "why"
   agent->second.generation++;   // a poll still waiting for it must not take work
   agent->second.kill_orders.clear();
   agent->second.withdraw_orders.clear();
   DropZombies(agent_id);
   cv_.notify_all();
+  GANTRY_RETURN_IF_ERROR(AwaitDurable(lock, Flush()));
+  ResolveWithdrawals({}, p.batch.attempts);
   return {};
 }
 
@@ -520,7 +508,11 @@ void Broker::Wake(const std::string& agent_id) {
 }
 
 void Broker::Tick() {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
+  if (auto recovered = Recovered(); !recovered) {
+    LogError("timers not run: " + recovered.error().message());
+    return;
+  }
   Pending p;
   TimeMicros now = clock_.Now();
   deps_.Tick(now);
@@ -543,7 +535,7 @@ void Broker::Tick() {
   for (const Attempt& a : p.batch.attempts) {
     if (a.state == model::AttemptState::kEnded && agents_[a.agent].lost) written_off.push_back(a);
   }
-  auto committed = CommitLocked(p);
+  auto committed = CommitLocked(p, lock);
   if (!committed) {
     LogError("timer transitions not written: " + committed.error().message());
     return;

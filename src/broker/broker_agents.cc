@@ -66,7 +66,8 @@ Result<AgentInfo> Broker::Drain(const model::Identity& caller, const std::string
                                 std::string reason) {
   GANTRY_RETURN_IF_ERROR(MaySteerAgents(caller));
   if (name.empty()) return Fail(InvalidArgument("name the agent to drain"));
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
+  GANTRY_RETURN_IF_ERROR(Recovered());
   if (!agents_.count(name) && !drains_.count(name)) {
     return Fail(NotFound("no agent named '" + name + "' has connected since the server started"));
   }
@@ -74,21 +75,22 @@ Result<AgentInfo> Broker::Drain(const model::Identity& caller, const std::string
   store::AgentDrain drain{name, true, reason.empty() ? "drained" : std::move(reason),
                           model::Actor::Of(caller).source, clock_.Now()};
   p.batch.agent_drains.push_back(drain);
-  GANTRY_RETURN_IF_ERROR(CommitLocked(p));
+  GANTRY_RETURN_IF_ERROR(CommitLocked(p, lock));  // the drain is shown once durable
   drains_[name] = std::move(drain);
   return AgentInfoOf(name);
 }
 
 Result<AgentInfo> Broker::Resume(const model::Identity& caller, const std::string& name) {
   GANTRY_RETURN_IF_ERROR(MaySteerAgents(caller));
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
+  GANTRY_RETURN_IF_ERROR(Recovered());
   if (!drains_.count(name)) {
     if (!agents_.count(name)) return Fail(NotFound("no agent named '" + name + "'"));
     return Fail(FailedPrecondition("agent '" + name + "' is not drained"));
   }
   Pending p;
   p.batch.agent_drains.push_back({name, false, "", "", clock_.Now()});
-  GANTRY_RETURN_IF_ERROR(CommitLocked(p));
+  GANTRY_RETURN_IF_ERROR(CommitLocked(p, lock));
   drains_.erase(name);
   cv_.notify_all();  // its pending long-poll may take work now
   return AgentInfoOf(name);

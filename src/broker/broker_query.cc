@@ -186,16 +186,30 @@ Result<QueuePage> Broker::Queue(const model::Identity& caller, const QueueFilter
   std::vector<QueueRow> rows;
   {
     std::lock_guard lock(mu_);
-    for (const auto& [id, active] : active_) {
-      const Task& t = active.task;
-      if (TaskKey(t) < before && Visible(caller, t.owner_uid, active.job->vo) &&
-          KeepState(f, t, *active.job) && SelectedByJobs(f, t)) {
-        rows.push_back({TaskKey(t), Summarize(t, *active.job), false});
+    GANTRY_RETURN_IF_ERROR(Recovered());
+    // The durable view: what transactions not yet durable changed is shown as it was.
+    auto task_row = [&](const Task& t, const model::Job& job) {
+      if (TaskKey(t) < before && Visible(caller, t.owner_uid, job.vo) && KeepState(f, t, job) &&
+          SelectedByJobs(f, t)) {
+        rows.push_back({TaskKey(t), Summarize(t, job), false});
       }
+    };
+    for (const auto& [id, active] : active_) {
+      if (!undurable_.count(id)) task_row(active.task, *active.job);
+    }
+    for (const auto& [id, u] : undurable_) {
+      if (u.durable && !model::IsTerminal(u.durable->state) && u.job) task_row(*u.durable, *u.job);
     }
     for (const auto& [job_id, tail] : tails_) {
+      if (undurable_tails_.count(job_id)) continue;
       const model::Job& job = *jobs_.at(job_id);
       if (Visible(caller, tail.owner_uid, job.vo)) TailRows(tail, job, f, before, rows);
+    }
+    for (const auto& [job_id, u] : undurable_tails_) {
+      if (!u.durable || u.durable->Finished() || !u.job) continue;
+      if (Visible(caller, u.durable->owner_uid, u.job->vo)) {
+        TailRows(*u.durable, *u.job, f, before, rows);
+      }
     }
   }
   if (f.include_finished) {
@@ -277,7 +291,8 @@ Result<QueuePage> Broker::Queue(const model::Identity& caller, const QueueFilter
 Result<std::vector<TaskDetail>> Broker::Describe(const model::Identity& caller,
                                                  const model::TaskRef& ref) {
   std::lock_guard lock(mu_);
-  GANTRY_ASSIGN_OR_RETURN(Selection s, Resolve(caller, ref));
+  GANTRY_RETURN_IF_ERROR(Recovered());
+  GANTRY_ASSIGN_OR_RETURN(Selection s, Resolve(caller, ref, View::kDurable));
   GANTRY_ASSIGN_OR_RETURN(std::shared_ptr<const model::Job> job,
                           JobOf(s.tail ? s.tail->job_id : s.tasks[0].job_id));
   std::vector<TaskDetail> out;
@@ -300,7 +315,8 @@ Result<std::vector<JournalEntry>> Broker::Events(const model::Identity& caller,
   std::string tail_label;
   {
     std::lock_guard lock(mu_);
-    GANTRY_ASSIGN_OR_RETURN(s, Resolve(caller, ref));
+    GANTRY_RETURN_IF_ERROR(Recovered());
+    GANTRY_ASSIGN_OR_RETURN(s, Resolve(caller, ref, View::kDurable));
     if (s.tail) {
       GANTRY_ASSIGN_OR_RETURN(auto job, JobOf(s.tail->job_id));
       tail_label = std::to_string(s.tail->job_id) + "_[" +
@@ -327,13 +343,17 @@ Result<std::vector<TaskSummary>> Broker::Wait(const model::Identity& caller,
                                               const model::TaskRef& ref,
                                               int64_t timeout_ms) {
   std::unique_lock lock(mu_);
+  GANTRY_RETURN_IF_ERROR(Recovered());
   GANTRY_ASSIGN_OR_RETURN(Selection s, Resolve(caller, ref));
   TimeMicros deadline = clock_.MonotonicNow() + timeout_ms * kMicrosPerMilli;
   // A whole job has ended when it has nothing active: O(1) per wake-up however large it is.
   while (!Ended(s) && !shutdown_) {
     if (clock_.WaitUntil(cv_, lock, deadline) == std::cv_status::timeout) break;
   }
-  GANTRY_ASSIGN_OR_RETURN(s, Resolve(caller, ref));
+  // The end was decided; the answer shows it once it is durable (if that commit failed,
+  // the durable state, as after a timeout).
+  (void)AwaitDurable(lock, flushed_seq_);
+  GANTRY_ASSIGN_OR_RETURN(s, Resolve(caller, ref, View::kDurable));
   GANTRY_ASSIGN_OR_RETURN(auto job, JobOf(s.tail ? s.tail->job_id : s.tasks[0].job_id));
   return SummarizeSelection(s, *job);
 }

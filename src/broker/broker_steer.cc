@@ -13,9 +13,11 @@ bool OnAgent(TaskState s) { return s == TaskState::kScheduled || s == TaskState:
 Result<int64_t> Broker::Cancel(const model::Identity& caller, const model::TaskRef& ref) {
   const model::Actor by = model::Actor::Of(caller);
   std::unique_lock lock(mu_);
+  GANTRY_RETURN_IF_ERROR(Recovered());
   GANTRY_ASSIGN_OR_RETURN(Selection s, Resolve(caller, ref));
   Pending p;
   int64_t changed = 0;
+  std::vector<int64_t> kill;  // attempts whose agents are told once the request is durable
   if (s.tail && tails_.count(s.tail->job_id)) {
     model::ArrayTail& tail = EditTail(p, s.tail->job_id);
     tail.end_time = clock_.Now();
@@ -30,8 +32,7 @@ Result<int64_t> Broker::Cancel(const model::Identity& caller, const model::TaskR
       if (t.cancel_requested) continue;
       t.cancel_requested = true;
       Note(p, t, "cancel-requested", "cancel requested by " + caller.local_account, by);
-      auto attempt = attempts_.find(t.current_attempt);
-      if (attempt != attempts_.end()) agents_[attempt->second.agent].kill_orders.insert(attempt->first);
+      if (attempts_.count(t.current_attempt)) kill.push_back(t.current_attempt);
     } else {
       t.end_time = clock_.Now();
       Transition(p, t, TaskState::kCancelled, "state", "cancelled by " + caller.local_account,
@@ -39,10 +40,16 @@ Result<int64_t> Broker::Cancel(const model::Identity& caller, const model::TaskR
     }
     ++changed;
   }
-  GANTRY_RETURN_IF_ERROR(CommitLocked(p));
-  Pending again;
+  Stage(p);
+  Pending again;  // dependants of what was cancelled: one transaction with the cancel
   ReevaluateWaiting(again);
-  GANTRY_RETURN_IF_ERROR(CommitLocked(again));
+  Stage(again);
+  GANTRY_RETURN_IF_ERROR(AwaitDurable(lock, Flush()));
+  for (int64_t id : kill) {
+    auto attempt = attempts_.find(id);
+    if (attempt != attempts_.end()) agents_[attempt->second.agent].kill_orders.insert(id);
+  }
+  if (!kill.empty()) cv_.notify_all();  // the agents' long-polls bring the orders
   return changed;
 }
 
@@ -67,6 +74,7 @@ Result<int64_t> Broker::CancelAll(const model::Identity& caller) {
 Result<int64_t> Broker::Hold(const model::Identity& caller, const model::TaskRef& ref) {
   const model::Actor by = model::Actor::Of(caller);
   std::unique_lock lock(mu_);
+  GANTRY_RETURN_IF_ERROR(Recovered());
   GANTRY_ASSIGN_OR_RETURN(Selection s, Resolve(caller, ref));
   Pending p;
   int64_t changed = 0;
@@ -103,7 +111,7 @@ Result<int64_t> Broker::Hold(const model::Identity& caller, const model::TaskRef
                                    "not yet started tasks can be held)"));
   }
   if (!p.batch.empty() || !p.tasks.empty() || !p.tails.empty()) {
-    GANTRY_RETURN_IF_ERROR(CommitLocked(p));
+    GANTRY_RETURN_IF_ERROR(CommitLocked(p, lock));
   }
   changed += AwaitWithdrawals(lock, asked);
   if (changed == 0) {
@@ -145,6 +153,7 @@ int64_t Broker::AwaitWithdrawals(std::unique_lock<std::mutex>& lock,
 Result<int64_t> Broker::Release(const model::Identity& caller, const model::TaskRef& ref) {
   const model::Actor by = model::Actor::Of(caller);
   std::unique_lock lock(mu_);
+  GANTRY_RETURN_IF_ERROR(Recovered());
   GANTRY_ASSIGN_OR_RETURN(Selection s, Resolve(caller, ref));
   Pending p;
   int64_t changed = 0;
@@ -171,7 +180,7 @@ Result<int64_t> Broker::Release(const model::Identity& caller, const model::Task
   if (changed == 0) {
     return Fail(FailedPrecondition("job " + ref.ToString() + " is not held"));
   }
-  GANTRY_RETURN_IF_ERROR(CommitLocked(p));
+  GANTRY_RETURN_IF_ERROR(CommitLocked(p, lock));
   return changed;
 }
 

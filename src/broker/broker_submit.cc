@@ -13,7 +13,7 @@ using model::TaskState;
 std::optional<JobOutcome> Broker::Outcome(const std::string& id) {
   auto ref = model::ParseTaskRef(id);
   if (!ref) return std::nullopt;
-  auto s = Select(*ref);
+  auto s = Select(*ref, View::kDecided);
   if (!s) return std::nullopt;
   JobOutcome o;
   auto count = [&](TaskState state, int64_t n) {
@@ -72,6 +72,7 @@ Result<SubmitResult> Broker::Submit(const model::Identity& caller, model::JobSpe
         " and can only run that user's jobs; ask an administrator for a shared server"));
   }
   std::unique_lock lock(mu_);
+  GANTRY_RETURN_IF_ERROR(Recovered());
   // Dependencies must name jobs that exist and that the caller may see, as sbatch requires.
   for (const model::Dependency& d : spec.dependencies) {
     for (const std::string& id : d.job_ids) {
@@ -131,8 +132,8 @@ Result<SubmitResult> Broker::Submit(const model::Identity& caller, model::JobSpe
     Transition(p, t, state, "state", reason, Server());
     p.tasks.emplace(t.id, t);
   }
-  GANTRY_RETURN_IF_ERROR(CommitLocked(p));
-  next_id_ = job.id + count;
+  next_id_ = job.id + count;  // decided: the next submission builds on it at once
+  GANTRY_RETURN_IF_ERROR(CommitLocked(p, lock));
   SubmitResult result;
   result.job_id = job.id;
   result.task_count = count;

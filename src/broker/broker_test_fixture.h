@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -23,14 +24,42 @@ namespace gantry::broker {
 using model::TaskRef;
 using model::TaskState;
 
-// Wraps the real store; Commit fails while fail_ is set (a fake beside the test).
+// Wraps the real store; a commit fails while fail_ is set, and waits (a slow disk) while
+// blocked (a fake beside the test). Commits run on the broker's committer thread.
 class FlakyStore final : public store::Store {
  public:
   explicit FlakyStore(std::unique_ptr<store::Store> inner) : inner_(std::move(inner)) {}
-  bool fail_ = false;
-  Status Commit(const store::Batch& b) override {
+  std::atomic<bool> fail_ = false;
+  Status Commit(const store::Batch& b) override { return CommitAll({&b}); }
+  Status CommitAll(const std::vector<const store::Batch*>& batches) override {
+    {
+      std::unique_lock lock(mu_);
+      ++writing_;
+      ++commits_;
+      cv_.notify_all();
+      cv_.wait(lock, [&] { return !blocked_; });
+      --writing_;
+    }
     if (fail_) return Fail(ResourceExhausted("disk full"));
-    return inner_->Commit(b);
+    return inner_->CommitAll(batches);
+  }
+  void Block() {
+    std::lock_guard lock(mu_);
+    blocked_ = true;
+  }
+  void Unblock() {
+    std::lock_guard lock(mu_);
+    blocked_ = false;
+    cv_.notify_all();
+  }
+  // Until a commit is on the (blocked) disk.
+  void AwaitWriting() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return writing_ > 0; });
+  }
+  int64_t Commits() {
+    std::lock_guard lock(mu_);
+    return commits_;
   }
   Result<store::ActiveState> LoadActive() override { return inner_->LoadActive(); }
   Result<std::optional<model::Job>> GetJob(int64_t id) override { return inner_->GetJob(id); }
@@ -57,6 +86,11 @@ class FlakyStore final : public store::Store {
 
  private:
   std::unique_ptr<store::Store> inner_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool blocked_ = false;
+  int writing_ = 0;
+  int64_t commits_ = 0;
 };
 
 class BrokerTest : public ::testing::Test {

@@ -149,11 +149,16 @@ class SqliteStore final : public Store {
   SqliteStore(std::unique_ptr<Db> writer, std::unique_ptr<Db> reader)
       : writer_(std::move(writer)), reader_(std::move(reader)) {}
 
-  Status Commit(const Batch& batch) override {
-    if (batch.empty()) return {};
+  Status Commit(const Batch& batch) override { return CommitAll({&batch}); }
+
+  // One transaction, one fsync, for the whole group (store/group_commit.h).
+  Status CommitAll(const std::vector<const Batch*>& batches) override {
+    if (std::all_of(batches.begin(), batches.end(), [](const Batch* b) { return b->empty(); })) {
+      return {};
+    }
     std::lock_guard lock(writer_mu_);
     GANTRY_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
-    Status s = WriteBatch(batch);
+    Status s = WriteBatches(batches);
     if (s) s = writer_->Exec("COMMIT");
     if (!s) {
       (void)writer_->Exec("ROLLBACK");
@@ -497,13 +502,17 @@ class SqliteStore final : public Store {
     return row ? s.Int(0) : 0;
   }
 
-  Status WriteBatch(const Batch& b) {
-    if (!b.new_jobs.empty()) {
+  // Each statement is prepared once for the group; rows keep their order within a table.
+  Status WriteBatches(const std::vector<const Batch*>& bs) {
+    auto any = [&](auto member) {
+      return std::any_of(bs.begin(), bs.end(), [&](const Batch* b) { return !(b->*member).empty(); });
+    };
+    if (any(&Batch::new_jobs)) {
       GANTRY_ASSIGN_OR_RETURN(Statement s, writer_->Prepare(
           "INSERT INTO jobs(id, owner_uid, owner_gid, owner_name, submit_time, name, spec, vo, "
           "grp) "
           "VALUES(?,?,?,?,?,?,?,?,?)"));
-      for (const Job& j : b.new_jobs) {
+      for (const Batch* b : bs) for (const Job& j : b->new_jobs) {
         s.Bind(1, j.id).Bind(2, static_cast<int64_t>(j.owner.uid))
             .Bind(3, static_cast<int64_t>(j.owner.gid)).Bind(4, j.owner.name)
             .Bind(5, j.submit_time).Bind(6, j.spec.name)
@@ -511,11 +520,11 @@ class SqliteStore final : public Store {
         GANTRY_RETURN_IF_ERROR(s.Run());
       }
     }
-    if (!b.tasks.empty()) {
+    if (any(&Batch::tasks)) {
       GANTRY_ASSIGN_OR_RETURN(Statement s, writer_->Prepare(
           "INSERT OR REPLACE INTO tasks(" + std::string(kTaskColumns) +
           ", finished) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-      for (const Task& t : b.tasks) {
+      for (const Batch* b : bs) for (const Task& t : b->tasks) {
         s.Bind(1, t.id).Bind(2, t.job_id);
         if (t.array_index) s.Bind(3, *t.array_index); else s.BindNull(3);
         s.Bind(4, static_cast<int64_t>(t.owner_uid));
@@ -528,11 +537,11 @@ class SqliteStore final : public Store {
         GANTRY_RETURN_IF_ERROR(s.Run());
       }
     }
-    if (!b.attempts.empty()) {
+    if (any(&Batch::attempts)) {
       GANTRY_ASSIGN_OR_RETURN(Statement s, writer_->Prepare(
           "INSERT OR REPLACE INTO attempts(" + std::string(kAttemptColumns) +
           ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-      for (const Attempt& a : b.attempts) {
+      for (const Batch* b : bs) for (const Attempt& a : b->attempts) {
         s.Bind(1, a.id).Bind(2, a.task_id).Bind(3, a.number).Bind(4, a.agent)
             .Bind(5, model::AttemptStateName(a.state)).Bind(6, a.scheduled_time)
             .Bind(7, a.start_time).Bind(8, a.end_time).Bind(9, static_cast<int64_t>(a.exit_code))
@@ -543,7 +552,7 @@ class SqliteStore final : public Store {
         GANTRY_RETURN_IF_ERROR(s.Run());
       }
     }
-    for (const AgentDrain& d : b.agent_drains) {
+    for (const Batch* b : bs) for (const AgentDrain& d : b->agent_drains) {
       GANTRY_ASSIGN_OR_RETURN(Statement s, writer_->Prepare(
           d.drained ? "INSERT OR REPLACE INTO agent_drains(name, reason, source, time) "
                       "VALUES(?,?,?,?)"
@@ -552,13 +561,13 @@ class SqliteStore final : public Store {
       if (d.drained) s.Bind(2, d.reason).Bind(3, d.source).Bind(4, d.time);
       GANTRY_RETURN_IF_ERROR(s.Run());
     }
-    GANTRY_RETURN_IF_ERROR(WriteEvents("events(task_id", b.events));
-    GANTRY_RETURN_IF_ERROR(WriteEvents("tail_events(job_id", b.tail_events));
-    if (!b.tails.empty()) {
+    GANTRY_RETURN_IF_ERROR(WriteEvents("events(task_id", bs, &Batch::events));
+    GANTRY_RETURN_IF_ERROR(WriteEvents("tail_events(job_id", bs, &Batch::tail_events));
+    if (any(&Batch::tails)) {
       GANTRY_ASSIGN_OR_RETURN(Statement s, writer_->Prepare(
           "INSERT OR REPLACE INTO array_tails(" + std::string(kTailColumns) +
           ", pristine, finished) VALUES(?,?,?,?,?,?,?,?,?)"));
-      for (const model::ArrayTail& t : b.tails) {
+      for (const Batch* b : bs) for (const model::ArrayTail& t : b->tails) {
         s.Bind(1, t.job_id).Bind(2, static_cast<int64_t>(t.owner_uid)).Bind(3, t.count)
             .Bind(4, t.next).Bind(5, model::StateName(t.state)).Bind(6, t.reason)
             .Bind(7, t.end_time).Bind(8, t.Pristine())
@@ -570,12 +579,15 @@ class SqliteStore final : public Store {
   }
 
   // table_and_key: "events(task_id" or "tail_events(job_id".
-  Status WriteEvents(const std::string& table_and_key, const std::vector<Event>& events) {
-    if (events.empty()) return {};
+  Status WriteEvents(const std::string& table_and_key, const std::vector<const Batch*>& bs,
+                     std::vector<Event> Batch::*member) {
+    if (std::all_of(bs.begin(), bs.end(), [&](const Batch* b) { return (b->*member).empty(); })) {
+      return {};
+    }
     GANTRY_ASSIGN_OR_RETURN(Statement s, writer_->Prepare(
         "INSERT INTO " + table_and_key + ", " + std::string(kEventColumns) +
         ") VALUES(?,?,?,?,?,?,?,?,?,?)"));
-    for (const Event& e : events) {
+    for (const Batch* b : bs) for (const Event& e : b->*member) {
       s.Bind(1, e.task_id).Bind(2, e.seq).Bind(3, e.time).Bind(4, e.source).Bind(5, e.type)
           .Bind(6, model::StateName(e.state)).Bind(7, e.reason).Bind(8, e.subject)
           .Bind(9, e.issuer).Bind(10, e.vo);

@@ -78,6 +78,23 @@ class Store {
   virtual ~Store() = default;
 
   virtual Status Commit(const Batch& batch) = 0;
+  // Writes the batches, in order, in one transaction (one fsync): all of them or none. The
+  // default merges them into one Batch (a later upsert of a row wins, as in sequence).
+  virtual Status CommitAll(const std::vector<const Batch*>& batches) {
+    if (batches.size() == 1) return Commit(*batches[0]);
+    Batch merged;
+    auto append = [](auto& to, const auto& from) { to.insert(to.end(), from.begin(), from.end()); };
+    for (const Batch* b : batches) {
+      append(merged.new_jobs, b->new_jobs);
+      append(merged.tasks, b->tasks);
+      append(merged.attempts, b->attempts);
+      append(merged.events, b->events);
+      append(merged.tails, b->tails);
+      append(merged.tail_events, b->tail_events);
+      append(merged.agent_drains, b->agent_drains);
+    }
+    return Commit(merged);
+  }
   virtual Result<ActiveState> LoadActive() = 0;
 
   virtual Result<std::optional<model::Job>> GetJob(int64_t job_id) = 0;
