@@ -90,7 +90,7 @@ def decompress(stored, n):
 
 
 class RootFile:
-    def __init__(self, path):
+    def __init__(self, path, fallback=None):
         self.d = open(path, "rb").read()
         if self.d[:4] != b"root":
             raise ValueError("not a ROOT file")
@@ -109,6 +109,19 @@ class RootFile:
         self.keys = self.dir_keys(begin + nbytes_name)
         self.streamers = {}
         self.streamers = self.read_streamers()
+        if fallback:
+            # Files written without streamer info (src/root's writer writes none, as ROOT and
+            # uproot know TTree, TBranch and TLeaf built in): take the class layouts from
+            # ROOT-written files.
+            for other in fallback:
+                for name, info in RootFile(other, ()).streamers.items():
+                    self.streamers.setdefault(name, info)
+            if "TLeafS" not in self.streamers and "TLeafI" in self.streamers:
+                leaf_s = dict(self.streamers["TLeafI"])
+                leaf_s["elements"] = [dict(e) for e in leaf_s["elements"]]
+                for e in leaf_s["elements"][1:]:
+                    e["type"] = 2  # short
+                self.streamers["TLeafS"] = leaf_s
 
     def key(self, pos):
         b = Buf(self.d)
@@ -312,8 +325,63 @@ def walk(branches):
         yield from walk(br.get("fBranches"))
 
 
+def reference_files(path):
+    import glob
+    import os
+    here = os.path.dirname(os.path.abspath(path))
+    for folder in (here, os.environ.get("GANTRY_SHARED_DATA", "") + "/root",
+                   os.path.join(os.path.dirname(__file__), "../../../../shared/data/root"),
+                   "/work/shared/data/root"):
+        found = sorted(glob.glob(os.path.join(folder, "coffea_nano_*.root")))
+        if found:
+            return found[:1] + sorted(glob.glob(os.path.join(folder, "uproot-HZZ-zstd.root")))
+    return []
+
+
+def read_th1d(path, name):
+    """A TH1D (TH1D 3, TH1 8, TAxis 10) decoded member by member, written out here."""
+    f = RootFile(path, ())
+    k = max((k for k in f.keys if k["name"] == name), key=lambda k: k["cycle"])
+    b = f.object(k)
+    b.version()  # TH1D
+    v, th1_end = b.version()
+    assert v == 8, v
+    b.version()
+    f.tobject(b)
+    title = (b.tstring(), b.tstring())[1]
+    for _ in range(3):  # TAttLine, TAttFill, TAttMarker
+        _, e = b.version()
+        b.p = e
+    ncells = b.take("i")
+    _, axis_end = b.version()
+    _, e = b.version()
+    f.tobject(b)
+    b.tstring()
+    xtitle = b.tstring()
+    b.p = e
+    _, e = b.version()  # TAttAxis
+    b.p = e
+    nbins, low, high = b.take("idd")
+    b.p = axis_end
+    for _ in range(2):
+        _, e = b.version()
+        b.p = e
+    b.take("hh")
+    entries = b.take("d")
+    b.take("ddddddd")
+    b.raw(8 * b.take("i"))  # fContour
+    n = b.take("i")
+    sumw2 = list(struct.unpack(">%dd" % n, b.raw(8 * n)))
+    b.p = th1_end
+    n = b.take("i")
+    sumw = list(struct.unpack(">%dd" % n, b.raw(8 * n)))
+    assert n == ncells == nbins + 2
+    return {"name": name, "title": title, "bins": nbins, "low": low, "high": high,
+            "entries": entries, "sumw": sumw, "sumw2": sumw2, "x_title": xtitle}
+
+
 def scan(path, tree_name):
-    f = RootFile(path)
+    f = RootFile(path, reference_files(path))
     keys = [k for k in f.keys if k["name"] == tree_name]
     k = max(keys, key=lambda k: k["cycle"])
     tree = f.read_class(f.object(k), k["cls"])
@@ -380,5 +448,7 @@ CASES = [("uproot-HZZ-%s.root" % c, "events")
 if __name__ == "__main__":
     if sys.argv[1] == "--conformance":
         sys.stdout.write(conformance(sys.argv[2], CASES))
+    elif sys.argv[1] == "--th1d":
+        print(json.dumps(read_th1d(sys.argv[2], sys.argv[3])))
     else:
         print(json.dumps(scan(sys.argv[1], sys.argv[2])))
