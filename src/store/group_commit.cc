@@ -54,9 +54,10 @@ void GroupCommitter::Run() {
     }
     std::vector<Outcome> outcomes;
     for (const Item& item : stale) {
-      outcomes.push_back({item.seq, item.epoch,
-                          Fail(Unavailable("not written: an earlier transaction it followed "
-                                           "failed to commit"))});
+      // The caller's answer names the cause (a full disk, a lock held by another process),
+      // as it would had its own write failed.
+      std::lock_guard lock(mu_);
+      outcomes.push_back({item.seq, item.epoch, Fail(last_failure_)});
     }
     if (!group.empty()) {
       std::vector<const Batch*> batches;
@@ -67,7 +68,10 @@ void GroupCommitter::Run() {
         std::lock_guard lock(mu_);
         ++groups_;
         largest_group_ = std::max<int64_t>(largest_group_, static_cast<int64_t>(group.size()));
-        if (!written) min_epoch_ = std::max(min_epoch_, group.back().epoch + 1);
+        if (!written) {
+          min_epoch_ = std::max(min_epoch_, group.back().epoch + 1);
+          last_failure_ = written.error();
+        }
       }
       for (const Item& item : group) outcomes.push_back({item.seq, item.epoch, written});
     }

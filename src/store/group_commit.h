@@ -5,7 +5,8 @@
 //
 // Epochs: a transaction is decided on the state the ones before it leave. When a write
 // fails, the transactions behind it were decided on a state that never became durable, so
-// every transaction of the failed epoch still queued, or submitted later, fails unwritten.
+// every transaction of the failed epoch still queued, or submitted later, fails unwritten
+// with the failed write's error.
 // The caller rebuilds its state from the store and submits with a later epoch.
 //
 // Thread-safe. Done runs on the committer's thread, without the committer's lock held, once
@@ -65,6 +66,8 @@ class GroupCommitter {
   std::deque<Item> queue_;     // GUARDED_BY(mu_)
   bool stop_ = false;          // GUARDED_BY(mu_)
   int64_t min_epoch_ = 0;      // GUARDED_BY(mu_): older epochs fail unwritten
+  Error last_failure_{ErrorCode::kInternal, "no write failed"};  // GUARDED_BY(mu_): given
+                                                                 // to those, as their error
   int64_t groups_ = 0;         // GUARDED_BY(mu_)
   int64_t largest_group_ = 0;  // GUARDED_BY(mu_)
   std::thread thread_;         // last: it starts once the rest is built

@@ -156,8 +156,10 @@ TEST(GroupCommitterTest, AFailedWriteFailsWhatItsEpochDecidedBehindItUnwritten) 
   committer.Submit(4, 1, Tx(4));  // decided after the caller reloaded: written
   seen = outcomes.AwaitCount(4);
   ASSERT_EQ(seen.size(), 4u);
-  EXPECT_FALSE(seen[1].status);
-  EXPECT_FALSE(seen[2].status);
+  ASSERT_FALSE(seen[1].status);
+  ASSERT_FALSE(seen[2].status);
+  EXPECT_EQ(seen[2].status.error().message(), "disk full") << "the cause, as its own write's";
+  EXPECT_EQ(seen[2].status.error().code(), ErrorCode::kResourceExhausted);
   EXPECT_TRUE(seen[3].status) << seen[3].status.error().message();
   for (const auto& group : store.Groups()) {
     for (int64_t id : group) EXPECT_TRUE(id == 1 || id == 2 || id == 4) << id;
