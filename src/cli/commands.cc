@@ -21,6 +21,7 @@ int RunRun(int argc, char** argv);
 int RunToken(int argc, char** argv);
 int RunAgents(int argc, char** argv);
 int RunRoot(int argc, char** argv);
+int RunAnalysis(int argc, char** argv);
 
 std::span<const Command> Commands() {
   static const Command kCommands[] = {
@@ -42,6 +43,8 @@ std::span<const Command> Commands() {
       {"token", "issue and inspect bearer tokens of the built-in issuer", RunToken},
       {"agents", "list agents; drain or resume one (steer-agents)", RunAgents},
       {"root", "list and scan ROOT files (TTrees) without ROOT", RunRoot},
+      {"analysis", "analysis tools: preprocess a fileset into chunks (coffea's preprocess)",
+       RunAnalysis},
   };
   return kCommands;
 }

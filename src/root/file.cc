@@ -116,6 +116,11 @@ Result<std::unique_ptr<File>> File::Open(std::unique_ptr<Source> source) {
       h.seek_info = seek_info;
     }
     GANTRY_ASSIGN_OR_RETURN(h.nbytes_info, c.I32("TFile::fNbytesInfo"));
+    if (c.remaining() >= 18) {
+      GANTRY_RETURN_IF_ERROR(c.Skip(2, "TFile::fUUID version"));
+      GANTRY_ASSIGN_OR_RETURN(std::string_view uuid, c.Bytes(16, "TFile::fUUID"));
+      for (char ch : uuid) h.uuid += Hex(static_cast<unsigned char>(ch), 2);
+    }
     return {};
   }();
   if (!parsed) return Fail(parsed.error().Wrap(Fmt("{}: reading the TFile header", what)));
