@@ -3,6 +3,8 @@
 // split it into steps, write the preprocessed fileset later runs reuse. Exit status: 0 ok,
 // 1 files could not be read (without --skip-bad-files) or the output could not be written,
 // 2 bad usage or a bad fileset.
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -93,7 +95,7 @@ int RunPreprocess(int argc, char** argv) {
   options.skip_bad_files = skip_bad;
   options.source.timeout = std::chrono::seconds(timeout);
   std::mutex mu;
-  bool show = !quiet && !as_json;
+  bool show = !quiet && !as_json && ::isatty(2);
   auto started = std::chrono::steady_clock::now();
   auto result = analysis::Preprocess(*datasets, options, [&](size_t done, size_t total) {
     if (!show) return;

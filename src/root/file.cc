@@ -125,6 +125,14 @@ Result<std::unique_ptr<File>> File::Open(std::unique_ptr<Source> source) {
   }();
   if (!parsed) return Fail(parsed.error().Wrap(Fmt("{}: reading the TFile header", what)));
   const FileHeader& h = f->header_;
+  // ROOT versions are 5 or 6 digits (plus 1000000 for 64-bit seeks); anything else means the
+  // file only happens to start with "root" (a text file can).
+  int32_t release = h.version % 1000000;
+  if (h.version < 0 || release < 10000 || h.begin < 32 || h.begin > (1 << 20)) {
+    return Fail(InvalidArgument(Fmt("{} is not a ROOT file (it starts with \"root\" but its "
+                                    "header has version {} and fBEGIN {})",
+                                    what, h.version, h.begin)));
+  }
   if (h.end > static_cast<int64_t>(src.Size())) {
     return Fail(InvalidArgument(Fmt(
         "truncated file: {} has {} bytes but its header says it ends at {}", what, src.Size(),
