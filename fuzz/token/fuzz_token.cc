@@ -10,14 +10,9 @@
 // Anything may be refused; nothing may crash, hang, leak or hit UB, a refusal is a 401 with a
 // token problem or a 403 without one, and a token the target signed correctly is never
 // refused for its signature, key or algorithm.
-#include <openssl/bio.h>
-#include <openssl/bn.h>
-#include <openssl/ec.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -25,9 +20,9 @@
 #include <vector>
 
 #include "base/clock.h"
-#include "identity/base64url.h"
 #include "identity/bearer.h"
 #include "identity/jwt.h"
+#include "identity/keys.h"
 
 namespace identity = gantry::identity;
 
@@ -57,45 +52,10 @@ void Die(const char* why) {
   std::abort();
 }
 
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
-
-Pkey LoadPrivate(const char* pem) {
-  BIO* bio = BIO_new_mem_buf(pem, -1);
-  Pkey key(PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr));
-  BIO_free(bio);
+identity::SigningKey LoadSigningKey(const char* pem) {
+  auto key = identity::SigningKeyFromPem(pem);
   if (!key) Die("cannot read a test key");
-  return key;
-}
-
-// The JWS signature of data: RS256 as it is, ES256 as r || s (RFC 7518 section 3.4).
-std::string Sign(EVP_PKEY* key, bool ecdsa, std::string_view data) {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  size_t len = 0;
-  std::string sig;
-  if (EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, key) != 1 ||
-      EVP_DigestSign(ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(data.data()),
-                     data.size()) != 1) {
-    Die("cannot sign");
-  }
-  sig.resize(len);
-  if (EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(sig.data()), &len,
-                     reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1) {
-    Die("cannot sign");
-  }
-  EVP_MD_CTX_free(ctx);
-  sig.resize(len);
-  if (!ecdsa) return sig;
-  const unsigned char* der = reinterpret_cast<const unsigned char*>(sig.data());
-  ECDSA_SIG* parsed = d2i_ECDSA_SIG(nullptr, &der, static_cast<long>(sig.size()));
-  if (!parsed) Die("cannot parse an ECDSA signature");
-  std::string raw(64, '\0');
-  BN_bn2binpad(ECDSA_SIG_get0_r(parsed), reinterpret_cast<unsigned char*>(raw.data()), 32);
-  BN_bn2binpad(ECDSA_SIG_get0_s(parsed), reinterpret_cast<unsigned char*>(raw.data()) + 32, 32);
-  ECDSA_SIG_free(parsed);
-  return raw;
+  return std::move(*key);
 }
 
 // What every input is checked against: built once, read-only afterwards.
@@ -103,8 +63,8 @@ struct Fixture {
   identity::Site site;
   gantry::FakeClock clock{kNow * gantry::kMicrosPerSecond};
   std::unique_ptr<identity::Revocations> revocations;
-  Pkey es256 = LoadPrivate(kEs256Pem);
-  Pkey rs256 = LoadPrivate(kRs256Pem);
+  identity::SigningKey es256 = LoadSigningKey(kEs256Pem);
+  identity::SigningKey rs256 = LoadSigningKey(kRs256Pem);
 
   Fixture() {
     auto keys = identity::ParseJwks(kTestJwks);
@@ -114,9 +74,9 @@ struct Fixture {
       (key.alg == identity::Algorithm::kEs256 ? own : iam).push_back(key);
     }
     site.issuer = std::string(kOwnIssuer);
-    site.verifier = identity::Verifier(
-        {{site.issuer, own, ""}, {std::string(kIam), iam, "fuzzvo"}},
-        identity::ValidationOptions{{"gantry"}, 60, {"revoked-jti"}});
+    site.verifier =
+        identity::Verifier({{site.issuer, own, ""}, {std::string(kIam), iam, "fuzzvo"}},
+                           identity::ValidationOptions{{"gantry"}, 60, {"revoked-jti"}});
     auto gridmap = identity::Gridmap::Parse(kGridmap);
     auto policy = identity::Policy::Parse(kPolicy);
     if (!gridmap || !policy) Die("the test gridmap or policy does not parse");
@@ -134,8 +94,25 @@ const Fixture& TheFixture() {
   return *fixture;
 }
 
+// FUZZ_TOKEN_EXPLAIN=1 fuzz_token SEED...: say what each input came to (for checking seeds).
+void Explain(const std::expected<identity::Identity, identity::BearerError>& out) {
+  static const bool explain = getenv("FUZZ_TOKEN_EXPLAIN") != nullptr;
+  if (!explain) return;
+  if (out) {
+    fprintf(stderr, "accepted: %s kind %s account '%s'\n", out->Display().c_str(),
+            std::string(identity::KindName(out->kind)).c_str(), out->local_account.c_str());
+  } else {
+    fprintf(stderr, "refused (%s): %s\n",
+            out.error().problem
+                ? std::string(identity::TokenProblemName(*out.error().problem)).c_str()
+                : "no token problem",
+            out.error().error.message().c_str());
+  }
+}
+
 void CheckOutcome(const std::expected<identity::Identity, identity::BearerError>& out,
                   const Fixture& f) {
+  Explain(out);
   if (!out) {
     const identity::BearerError& e = out.error();
     if (e.problem && e.error.code() != gantry::ErrorCode::kUnauthenticated) {
@@ -186,20 +163,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     header = std::string(text.substr(0, newline));
     payload = text.substr(newline + 1);
   }
-  std::string signing_input =
-      identity::Base64UrlEncode(header) + "." + identity::Base64UrlEncode(payload);
-  std::string token =
-      signing_input + "." +
-      identity::Base64UrlEncode(Sign(rsa ? f.rs256.get() : f.es256.get(), !rsa, signing_input));
+  auto signed_token = identity::SignCompact(rsa ? f.rs256 : f.es256, header, payload);
+  if (!signed_token) Die("cannot sign");
+  const std::string& token = *signed_token;
   auto out = identity::AuthenticateBearer("Bearer " + token, context);
   CheckOutcome(out, f);
   if (!own_header && !out && out.error().problem) {
     auto decoded = identity::DecodeToken(token);
     identity::TokenProblem p = *out.error().problem;
     bool signer = decoded && decoded->claims.iss == (rsa ? kIam : kOwnIssuer);
-    if (signer && (p == identity::TokenProblem::kBadSignature ||
-                   p == identity::TokenProblem::kUnknownKey ||
-                   p == identity::TokenProblem::kBadAlgorithm)) {
+    if (signer &&
+        (p == identity::TokenProblem::kBadSignature || p == identity::TokenProblem::kUnknownKey ||
+         p == identity::TokenProblem::kBadAlgorithm)) {
       Die("a token signed with the issuer's own key was refused for its signature");
     }
   }

@@ -101,6 +101,14 @@ payloads = {
     "payload_pool": (3, json.dumps(claims(sub="gina-sub", **{"wlcg.groups": ["/dteam/x"]}))),
     "payload_odd_types": (3, json.dumps(claims(aud=[1, 2], exp="soon"))),
     "payload_header": (7, json.dumps(RS) + "\n" + json.dumps(claims())),
+    # Found by this target: exp + leeway overflowed int64, a double exp was cast out of range
+    # (UB), and a good signature over a payload with an integer above INT64_MAX was reported
+    # as bad (libjwt's jansson refused the payload). Regression tests: claims_test.cc,
+    # verifier_test.cc.
+    "regression_exp_int64_max": (3, json.dumps(claims(exp=9223372036854775807))),
+    "regression_exp_int64_min": (3, json.dumps(claims(exp=-9223372036854775808))),
+    "regression_exp_1e300": (3, json.dumps(claims()).replace(str(NOW + 3600), "1e300")),
+    "regression_uint64_claim": (3, json.dumps(claims(x=18446744073709551615))),
 }
 for name, (control, text) in payloads.items():
     with open(os.path.join(seeds, name), "wb") as f:

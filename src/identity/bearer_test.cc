@@ -28,8 +28,9 @@ class BearerTest : public ::testing::Test {
     site_.verifier = Verifier({{kOwn, *ParseJwks(JwksJson({TestKeys().own})), ""},
                                {kIam, *ParseJwks(JwksJson({TestKeys().iam})), "cms"}},
                               ValidationOptions{{"gantry"}, 60, {}});
-    site_.gridmap = *Gridmap::Parse("\"https://iam.example.org/ alice-sub\" alice\n"
-                                    "/cms cms001\n");
+    site_.gridmap = *Gridmap::Parse(
+        "\"https://iam.example.org/ alice-sub\" alice\n"
+        "/cms cms001\n");
   }
 
   std::string Token(const SigningKey& key, const char* issuer, MintRequest request) {
@@ -93,17 +94,19 @@ TEST_F(BearerTest, AnUnmappedForeignTokenIsRefusedWithoutATokenProblem) {
 }
 
 TEST_F(BearerTest, AnAgentCredentialIsAnAgentWithNoAccount) {
-  auto out = Authenticate(Token(TestKeys().own, kOwn, {.subject = "agent-n7", .scope = "gantry.agent"}));
+  auto out =
+      Authenticate(Token(TestKeys().own, kOwn, {.subject = "agent-n7", .scope = "gantry.agent"}));
   ASSERT_TRUE(out) << out.error().error.message();
   EXPECT_EQ(out->kind, Kind::kAgent);
   EXPECT_EQ(out->local_account, "");
   EXPECT_EQ(out->source, "agent:agent-n7@https://node1/gantry");
 }
 
-TEST_F(BearerTest, AKeyOfAnotherIssuerIsABadSignature) {
+TEST_F(BearerTest, AKeyOfAnotherIssuerIsAnUnknownKey) {
   auto out = Authenticate(Token(TestKeys().iam, kOwn, {.subject = "bob"}));
   ASSERT_FALSE(out);
-  EXPECT_EQ(out.error().problem, TokenProblem::kBadSignature);
+  EXPECT_EQ(out.error().problem, TokenProblem::kUnknownKey);
+  EXPECT_EQ(out.error().error.code(), ErrorCode::kUnauthenticated);
 }
 
 TEST_F(BearerTest, NoSiteAcceptsNoTokens) {
