@@ -177,4 +177,13 @@ net::HttpResponse AuthErrorReply(const AuthError& error) {
   return reply;
 }
 
+net::HttpResponse InsufficientScopeReply(const Error& error, identity::Scope scope) {
+  net::HttpResponse reply = ErrorReply(error);
+  reply.headers.emplace_back(
+      "WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=" +
+                              QuotedString(identity::ScopeName(scope)) +
+                              ", error_description=" + QuotedString(error.message()));
+  return reply;
+}
+
 }  // namespace gantry::api
