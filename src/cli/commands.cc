@@ -20,6 +20,7 @@ int RunClassad(int argc, char** argv);
 int RunRun(int argc, char** argv);
 int RunToken(int argc, char** argv);
 int RunAgents(int argc, char** argv);
+int RunData(int argc, char** argv);
 int RunRoot(int argc, char** argv);
 int RunAnalysis(int argc, char** argv);
 
@@ -42,6 +43,7 @@ std::span<const Command> Commands() {
       {"run", "start N ranks of an MPI program here (PMI-1, PMIx)", RunRun},
       {"token", "issue and inspect bearer tokens of the built-in issuer", RunToken},
       {"agents", "list agents; drain or resume one (steer-agents)", RunAgents},
+      {"data", "the file catalog: RSEs, DIDs, replicas, metadata, ACLs, usage", RunData},
       {"root", "list and scan ROOT files (TTrees) without ROOT", RunRoot},
       {"analysis", "analysis tools: preprocess a fileset into chunks (coffea's preprocess)",
        RunAnalysis},

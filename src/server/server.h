@@ -13,6 +13,7 @@
 #include "api/auth.h"
 #include "base/error.h"
 #include "broker/broker.h"
+#include "catalog/catalog.h"
 #include "identity/site.h"
 #include "net/http_server.h"
 #include "net/router.h"
@@ -37,6 +38,7 @@ struct HomeLayout {
   explicit HomeLayout(std::string home) : home(std::move(home)) {}
   std::string home;
   std::string database() const { return home + "/gantry.db"; }
+  std::string data_database() const { return home + "/data.db"; }  // the file catalog
   std::string socket() const { return home + "/gantry.sock"; }
   std::string token() const { return home + "/token"; }  // the server user's own token
   std::string agent_token() const { return home + "/agent.token"; }  // agents' credential
@@ -69,6 +71,7 @@ class Server {
   std::unique_ptr<store::Store> store_;
   SystemClock clock_;
   std::unique_ptr<broker::Broker> broker_;
+  std::unique_ptr<catalog::Catalog> catalog_;  // its own file: data.db
   api::AuthConfig auth_;
   net::Router router_;
   std::unique_ptr<net::HttpServer> http_;
