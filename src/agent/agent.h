@@ -102,21 +102,21 @@ class Agent {
     exec::SpawnRequest request;
   };
   // Each ends the attempt with a report (or a hand-back) if it cannot go on.
-  std::optional<Prepared> Prepare(const broker::Assignment& assignment);
+  std::optional<Prepared> Prepare(const wire::Assignment& assignment);
   void Launch(Prepared& prepared, exec::Reservation reservation);
   // Undoes Prepare; reports kFailedToStart with why.
   void FailStart(const Prepared& prepared, const std::string& why);
   // Undoes Prepare; reports kWithdrawn (the server asked for it back before it started).
   void Withdraw(const Prepared& prepared);
   // Queues the report that ends a queued attempt that never started.
-  void ReportUnstartedLocked(int64_t attempt_id, broker::AttemptReport::Type type,
+  void ReportUnstartedLocked(int64_t attempt_id, wire::AttemptReport::Type type,
                              const std::string& why);
   // Undoes Prepare; the attempt goes back to the server unreported (the disk is full).
   void HandBack(const Prepared& prepared, const std::string& why);
   void Unprepare(const Prepared& prepared);
   void StarterLoop();
   // What the agent offers in its next poll: free cores and memory, and room in its queue.
-  broker::AgentStatus StatusLocked() const;
+  wire::AgentStatus StatusLocked() const;
   int64_t QueuedCoresLocked() const;
   // What a job will hold once started (the whole node for --exclusive).
   struct Holding {
@@ -161,11 +161,11 @@ class Agent {
   // Until then the agent offers no cores: its own disk was full when it prepared an attempt.
   std::chrono::steady_clock::time_point paused_until_;  // GUARDED_BY(mu_)
   bool wake_needed_ = false;                       // GUARDED_BY(mu_)
-  std::vector<broker::AttemptReport> reports_;     // GUARDED_BY(mu_), not yet acknowledged
+  std::vector<wire::AttemptReport> reports_;       // GUARDED_BY(mu_), not yet acknowledged
   // Attempts running whose start report has not been sent: when each started.
   std::map<int64_t, TimeMicros> unsent_starts_;    // GUARDED_BY(mu_)
   std::map<int64_t, Running> running_;             // GUARDED_BY(mu_)
-  std::deque<broker::Assignment> queued_;          // GUARDED_BY(mu_), received, not started
+  std::deque<wire::Assignment> queued_;            // GUARDED_BY(mu_), received, not started
   int64_t preparing_cores_ = 0;  // GUARDED_BY(mu_), the starters' attempts in hand
   // Queued attempts take cores in queue order: each gets a turn when a starter takes it.
   int64_t next_turn_ = 0;            // GUARDED_BY(mu_)
