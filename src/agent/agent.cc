@@ -1,7 +1,6 @@
 #include "agent/agent.h"
 
 #include <fcntl.h>
-#include <pwd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -280,22 +279,6 @@ void Agent::OnExit(int64_t attempt_id, const exec::ExitStatus& status) {
   if (!script.empty()) scripts_.Release(script);
 }
 
-Agent::Owner Agent::OwnerOf(uid_t uid) {
-  auto now = std::chrono::steady_clock::now();
-  std::lock_guard lock(owners_mu_);
-  Owner& owner = owners_[uid];
-  if (owner.looked_up + std::chrono::seconds(60) > now) return owner;
-  std::vector<char> buf(16384);
-  struct passwd pw, *found = nullptr;
-  owner = Owner{};
-  if (getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) == 0 && found) {
-    owner.home = pw.pw_dir;
-    owner.shell = pw.pw_shell;
-  }
-  owner.looked_up = now;
-  return owner;
-}
-
 void Agent::Unprepare(const Prepared& p) {
   if (!p.dir.empty()) scratch_.Release(p.dir);
   if (!p.script.empty()) scripts_.Release(p.script);
@@ -340,7 +323,7 @@ void Agent::HandBack(const Prepared& p, const std::string& why) {
 std::optional<Agent::Prepared> Agent::Prepare(const wire::Assignment& a) {
   Prepared p;
   p.attempt_id = a.attempt.id;
-  Owner owner_info = OwnerOf(a.job->owner.uid);
+  Account owner_info = owners_.Find(a.job->owner.uid).value_or(Account{});
   exec::NodeResources total = ledger_.total();
   NodeContext node{hostname_, owner_info.home, owner_info.shell, total.cores, total.memory_mb,
                    static_cast<int64_t>(total.gpus.size())};

@@ -22,7 +22,9 @@
 #include "agent/job_scripts.h"
 #include "agent/scratch_dirs.h"
 #include "agent/server_link.h"
+#include "base/clock.h"
 #include "base/error.h"
+#include "base/passwd.h"
 #include "exec/node_resources.h"
 #include "exec/process_supervisor.h"
 
@@ -80,14 +82,6 @@ class Agent {
     std::string stderr_path;
   };
 
-  // What the job's environment needs of its owner's passwd entry, looked up at most once a
-  // minute.
-  struct Owner {
-    std::string home, shell;
-    std::chrono::steady_clock::time_point looked_up;
-  };
-  Owner OwnerOf(uid_t uid);
-
   Agent(AgentOptions options, exec::NodeResources total, std::string ad, int lock_fd,
         int64_t instance, std::unique_ptr<ServerLink> link,
         std::unique_ptr<ServerLink> waker, std::unique_ptr<exec::ProcessSupervisor> supervisor);
@@ -144,8 +138,9 @@ class Agent {
   std::unique_ptr<exec::ProcessSupervisor> supervisor_;
   JobScripts scripts_;
   ScratchDirs scratch_;
-  std::mutex owners_mu_;
-  std::map<uid_t, Owner> owners_;  // GUARDED_BY(owners_mu_)
+  // The owners' passwd entries (the job's HOME and SHELL), looked up at most once a minute.
+  SystemClock clock_;
+  PasswdCache owners_{clock_};
 
   std::mutex mu_;
   std::condition_variable queue_cv_;   // starters: work queued, or stop

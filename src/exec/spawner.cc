@@ -1,9 +1,7 @@
 #include "exec/spawner.h"
 
 #include <fcntl.h>
-#include <grp.h>
 #include <linux/close_range.h>
-#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -14,8 +12,10 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <optional>
 
 #include "base/c_strings.h"
+#include "base/passwd.h"
 #include "base/strings.h"
 
 namespace gantry::exec {
@@ -196,29 +196,17 @@ Status ResolveIds(const SpawnRequest& request, ChildContext& c, std::vector<gid_
     return Fail(PermissionDenied("cannot run as uid " + std::to_string(uid) +
                                  ": the agent is not running as root"));
   }
-  passwd pw = {};
-  passwd* found = nullptr;
-  std::vector<char> buffer(16384);
-  getpwuid_r(uid, &pw, buffer.data(), buffer.size(), &found);
+  std::optional<Account> account = LookUpUser(uid);
   gid_t gid = 0;
   if (request.gid) {
     gid = *request.gid;
-  } else if (found != nullptr) {
-    gid = found->pw_gid;
+  } else if (account) {
+    gid = account->gid;
   } else {
     return Fail(InvalidArgument("uid " + std::to_string(uid) +
                                 " has no passwd entry; give a gid explicitly"));
   }
-  groups.assign(1, gid);
-  if (found != nullptr) {
-    int count = 64;
-    groups.resize(static_cast<size_t>(count));
-    if (getgrouplist(found->pw_name, gid, groups.data(), &count) < 0) {
-      groups.resize(static_cast<size_t>(count));
-      getgrouplist(found->pw_name, gid, groups.data(), &count);
-    }
-    groups.resize(static_cast<size_t>(count));
-  }
+  groups = account ? GroupIdsOf(account->name, gid) : std::vector<gid_t>{gid};
   c.change_ids = true;
   c.uid = uid;
   c.gid = gid;
