@@ -17,12 +17,12 @@
 #include "base/c_strings.h"
 #include "base/passwd.h"
 #include "base/strings.h"
+#include "exec/program_path.h"
 
 namespace gantry::exec {
 namespace {
 
 constexpr size_t kChildStackBytes = 64 * 1024;
-constexpr const char* kDefaultPath = "/usr/local/bin:/usr/bin:/bin";
 
 enum class Step {
   kNone,
@@ -169,23 +169,6 @@ int ChildMain(void* arg) {
   ChildFail(c, Step::kExec, result, out_created, err_created);
 }
 
-std::string SearchPath(const std::vector<std::string>& env) {
-  for (const std::string& kv : env) {
-    if (kv.starts_with("PATH=")) return kv.substr(5);
-  }
-  return kDefaultPath;
-}
-
-std::vector<std::string> Candidates(const SpawnRequest& request) {
-  const std::string& name = request.argv[0];
-  if (name.find('/') != std::string::npos) return {name};
-  std::vector<std::string> out;
-  for (const std::string& dir : Split(SearchPath(request.env), ':')) {
-    out.push_back((dir.empty() ? std::string(".") : dir) + "/" + name);
-  }
-  return out;
-}
-
 // Supplementary groups of the target user, computed here because initgroups() reads
 // /etc/group and allocates, which the child must not do.
 Status ResolveIds(const SpawnRequest& request, ChildContext& c, std::vector<gid_t>& groups) {
@@ -234,8 +217,8 @@ Error DescribeFailure(const SpawnRequest& request, const ChildContext& c,
       const std::string& name = request.argv[0];
       std::string path = candidates[static_cast<size_t>(std::max(0, c.failed_candidate))];
       if (e == ENOENT && name.find('/') == std::string::npos) {
-        return NotFound("executable '" + name + "' not found in PATH (" + SearchPath(request.env) +
-                        ")");
+        return NotFound("executable '" + name + "' not found in PATH (" +
+                        SearchPathOf(request.env) + ")");
       }
       if (e == ENOENT) return NotFound("executable '" + path + "' does not exist");
       if (e == EACCES) {
@@ -275,7 +258,8 @@ Result<SpawnedProcess> SpawnProcess(const SpawnRequest& request, const SpawnSetu
   std::vector<gid_t> groups;
   GANTRY_RETURN_IF_ERROR(ResolveIds(request, c, groups));
 
-  std::vector<std::string> candidates = Candidates(request);
+  std::vector<std::string> candidates =
+      ProgramCandidates(request.argv[0], SearchPathOf(request.env));
   std::vector<const char*> candidate_ptrs;
   for (const std::string& s : candidates) candidate_ptrs.push_back(s.c_str());
   candidate_ptrs.push_back(nullptr);
