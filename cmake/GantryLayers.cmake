@@ -4,8 +4,8 @@
 # GANTRY_SERVER_ONLY, directly or through another library). A new src/<module> gets its
 # place in GANTRY_LAYERS (and in the table of src/README.md).
 set(GANTRY_LAYERS
-  base classad model wire submit identity store broker exec net api agent server pmi launch
-  cli roles)
+  base classad model wire submit identity store broker exec net api agent pilots server pmi
+  launch cli roles)
 set(GANTRY_CLIENT_LIBRARIES wire agent cli)
 set(GANTRY_SERVER_ONLY api broker store server identity roles PkgConfig::SQLITE3
   PkgConfig::LIBJWT)
