@@ -137,7 +137,7 @@ std::string QuotedString(std::string_view text) {
 std::string UserName(uint32_t uid) {
   // Every request names its caller: the answer is kept for a minute, so a busy server does
   // not read the user database (files, LDAP) for each one.
-  static const SystemClock clock;
+  static const SystemClock clock{};
   static PasswdCache cache(clock);
   return cache.UserName(uid);
 }
