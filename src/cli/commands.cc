@@ -36,6 +36,8 @@ std::span<const Command> Commands() {
       {"run", "start N ranks of an MPI program here (PMI-1, PMIx)", nullptr},
       {"token", "issue and inspect bearer tokens of the built-in issuer", nullptr},
       {"agents", "list agents; drain or resume one (steer-agents)", RunAgents},
+      {"data", "the file catalog: RSEs, DIDs, replicas, metadata, ACLs, usage", nullptr},
+      {"root", "list and scan ROOT files (TTrees) without ROOT", nullptr},
   };
   return kCommands;
 }

@@ -1,5 +1,12 @@
 #include "roles/commands.h"
 
+namespace gantry::cli {
+// The data and root commands kept the CLI's namespace (cmd_data*.cc, cmd_root.cc): they are
+// here because they link the catalog's store and the ROOT reader.
+int RunData(int argc, char** argv);
+int RunRoot(int argc, char** argv);
+}  // namespace gantry::cli
+
 namespace gantry::roles {
 
 // One declaration per role; the implementation lives in cmd_<name>.cc, the row with its
@@ -13,7 +20,8 @@ int RunToken(int argc, char** argv);
 std::span<const cli::Command> Commands() {
   static const cli::Command kRoles[] = {
       {"up", "", RunUp},     {"server", "", RunServer}, {"agent", "", RunAgent},
-      {"run", "", RunRun},   {"token", "", RunToken},
+      {"run", "", RunRun},   {"token", "", RunToken},       {"data", "", cli::RunData},
+      {"root", "", cli::RunRoot},
   };
   return kRoles;
 }

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/routes.h"
+#include "api/routes_data.h"
 #include "base/file.h"
 #include "base/log.h"
 #include "base/strings.h"
@@ -105,12 +106,15 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   broker_options.agent_timeout_seconds = options.agent_timeout_seconds;
   broker_options.partitions = options.partitions;
   GANTRY_ASSIGN_OR_RETURN(s->broker_, broker::Broker::Create(*s->store_, s->clock_, broker_options));
+  GANTRY_ASSIGN_OR_RETURN(s->catalog_, catalog::Catalog::Open(layout.data_database(), s->clock_));
 
   // The tokens: one for this server's own user (not a shared secret that makes any holder
   // admin) and one credential for agents that may only poll and report. Both are kept across
   // restarts while they have more than half their life left.
   const std::string user = api::UserName(geteuid());
-  const std::string all = identity::ScopeSet::All().ToString();
+  // The server user's own token also holds every storage scope, for the catalog over TCP.
+  const std::string all = identity::ScopeSet::All().ToString() +
+                          " storage.read:/ storage.create:/ storage.modify:/";
   const std::string agent(identity::ScopeName(identity::Scope::kAgent));
   GANTRY_RETURN_IF_ERROR(KeepToken(*s->site_, layout.token(),
                                    {user, {}, all, kTokenLifetime, {}}, s->clock_));
@@ -124,6 +128,7 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   s->auth_.server_uid = geteuid();
   s->auth_.server_gid = getegid();
   api::AddRoutes(s->router_, *s->broker_, s->auth_);
+  api::AddDataRoutes(s->router_, *s->catalog_, s->auth_);
 
   net::HttpServerOptions http;
   http.unix_socket_path = layout.socket();

@@ -13,6 +13,7 @@
 #include "api/auth.h"
 #include "base/error.h"
 #include "broker/broker.h"
+#include "catalog/catalog.h"
 #include "identity/site.h"
 #include "net/http_server.h"
 #include "net/router.h"
@@ -59,6 +60,7 @@ class Server {
   std::unique_ptr<store::Store> store_;
   SystemClock clock_;
   std::unique_ptr<broker::Broker> broker_;
+  std::unique_ptr<catalog::Catalog> catalog_;  // its own file: data.db
   api::AuthConfig auth_;
   net::Router router_;
   std::unique_ptr<net::HttpServer> http_;

@@ -11,6 +11,7 @@ struct HomeLayout {
   explicit HomeLayout(std::string home) : home(std::move(home)) {}
   std::string home;
   std::string database() const { return home + "/gantry.db"; }
+  std::string data_database() const { return home + "/data.db"; }  // the file catalog
   std::string socket() const { return home + "/gantry.sock"; }
   std::string token() const { return home + "/token"; }  // the server user's own token
   std::string agent_token() const { return home + "/agent.token"; }  // agents' credential
