@@ -8,6 +8,7 @@
 #include "api/routes.h"
 #include "base/passwd.h"
 #include "base/strings.h"
+#include "identity/bearer.h"
 
 namespace gantry::api {
 namespace {
@@ -28,16 +29,6 @@ std::vector<std::string> UnixGroups(const std::string& user, uint32_t gid) {
     }
   }
   return names;
-}
-
-// "Bearer <token>", the scheme in any case (RFC 7235 section 2.1).
-std::optional<std::string_view> BearerToken(std::string_view header) {
-  constexpr std::string_view kBearer = "bearer";
-  if (header.size() <= kBearer.size() || header[kBearer.size()] != ' ' ||
-      !EqualsIgnoreCase(header.substr(0, kBearer.size()), kBearer)) {
-    return std::nullopt;
-  }
-  return Trim(header.substr(kBearer.size() + 1));
 }
 
 std::expected<model::Identity, AuthError> FromUnixPeer(const net::HttpRequest& request,
@@ -67,47 +58,17 @@ std::expected<model::Identity, AuthError> FromUnixPeer(const net::HttpRequest& r
 
 std::expected<model::Identity, AuthError> FromToken(const net::HttpRequest& request,
                                                     const AuthConfig& config) {
-  std::string_view header = request.Header("authorization");
-  if (header.empty()) {
-    return Refuse(Unauthenticated("TCP requests need 'Authorization: Bearer <token>' (see "
-                                  "gantry token issue and docs/security.md)"),
-                  identity::TokenProblem::kMissing);
-  }
-  auto token = BearerToken(header);
-  if (!token) {
-    return Refuse(Unauthenticated("the Authorization header is not 'Bearer <token>'"),
-                  identity::TokenProblem::kMalformed);
-  }
-  if (!config.site) return Refuse(Unauthenticated("this server accepts no tokens"));
   SystemClock system_clock;
-  const Clock& clock = config.clock ? *config.clock : system_clock;
-  auto verified = config.site->verifier.Verify(*token, clock);
-  if (!verified) return Refuse(verified.error().ToError(), verified.error().problem);
-  model::Identity id = std::move(*verified);
-  // Revoked while the server runs (gantry token revoke): refused from the next request on.
-  if (config.revocations) {
-    if (auto why = config.revocations->Check(id)) {
-      return Refuse(Unauthenticated(*why), identity::TokenProblem::kRevoked);
-    }
-  }
-  id.source = "token:" + id.Display();
-  if (id.scopes.Has(identity::Scope::kAgent)) {
-    // An agent's credential: the agent protocol only, as no user.
-    id.kind = identity::Kind::kAgent;
+  identity::BearerContext context{.site = config.site,
+                                  .clock = config.clock ? config.clock : &system_clock,
+                                  .revocations = config.revocations};
+  auto authed = identity::AuthenticateBearer(request.Header("authorization"), context);
+  if (!authed) return Refuse(std::move(authed.error().error), authed.error().problem);
+  model::Identity id = std::move(*authed);
+  if (id.kind == identity::Kind::kAgent) {
     id.uid = config.server_uid;
     id.gid = config.server_gid;
-    id.source = "agent:" + id.Display();
     return id;
-  }
-  // The account work runs as: the gridmap's, else (for the server's own issuer, whose
-  // tokens only the server's user can mint) the subject as a login name.
-  auto mapped = config.site->gridmap.Map(id);
-  if (mapped) {
-    id.local_account = *mapped;
-  } else if (id.issuer == config.site->issuer) {
-    id.local_account = id.subject;
-  } else {
-    return Refuse(PermissionDenied(mapped.error().message()));
   }
   std::optional<Account> account = LookUpUser(id.local_account);
   // A server user without a passwd entry (a container's) is named "uid<N>": its own token.
@@ -175,6 +136,15 @@ net::HttpResponse AuthErrorReply(const AuthError& error) {
                                "Bearer error=\"invalid_token\", error_description=" +
                                    QuotedString(error.error.message()));
   }
+  return reply;
+}
+
+net::HttpResponse InsufficientScopeReply(const Error& error, identity::Scope scope) {
+  net::HttpResponse reply = ErrorReply(error);
+  reply.headers.emplace_back(
+      "WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=" +
+                              QuotedString(identity::ScopeName(scope)) +
+                              ", error_description=" + QuotedString(error.message()));
   return reply;
 }
 

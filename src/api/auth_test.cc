@@ -146,6 +146,11 @@ TEST_F(AuthTest, AMissingScopeGets403NamingIt) {
               "the token of root@" + site_.issuer + " lacks the scope " + c.scope +
                   " (it holds: compute.read)")
         << c.path;
+    EXPECT_EQ(r.Header("www-authenticate"),
+              "Bearer error=\"insufficient_scope\", scope=\"" + c.scope +
+                  "\", error_description=" + "\"the token of root@" + site_.issuer +
+                  " lacks the scope " + c.scope + " (it holds: compute.read)\"")
+        << c.path;
   }
   std::string submitter = Mint("root", "compute.create");
   EXPECT_EQ(Bearer("POST", "/v1/jobs", submitter, SpecBody()).status, 201);

@@ -92,6 +92,10 @@ net::Handler Authed(const AuthConfig& config, identity::Scope scope, AuthedHandl
     auto authed = Authenticate(request, config);
     if (!authed) return AuthErrorReply(authed.error());
     if (auto permitted = Permit(*authed, scope); !permitted) {
+      // A token without the scope the endpoint needs: the challenge names it (RFC 6750).
+      if (authed->kind != identity::Kind::kLocal && !authed->scopes.Has(scope)) {
+        return InsufficientScopeReply(permitted.error(), scope);
+      }
       return ErrorReply(permitted.error());
     }
     Result<HttpResponse> reply = f(request, *authed);
