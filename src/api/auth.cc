@@ -1,17 +1,14 @@
 #include "api/auth.h"
 
 #include <grp.h>
-#include <pwd.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <map>
-#include <mutex>
 #include <vector>
 
 #include "api/routes.h"
-#include "identity/bearer.h"
+#include "base/passwd.h"
 #include "base/strings.h"
+#include "identity/bearer.h"
 
 namespace gantry::api {
 namespace {
@@ -21,33 +18,13 @@ std::unexpected<AuthError> Refuse(Error error,
   return std::unexpected(AuthError{std::move(error), problem});
 }
 
-struct Account {
-  uint32_t uid, gid;
-};
-
-std::optional<Account> LookUpAccount(const std::string& name) {
-  std::vector<char> buf(16384);
-  struct passwd pw, *result = nullptr;
-  if (getpwnam_r(name.c_str(), &pw, buf.data(), buf.size(), &result) != 0 || !result) {
-    return std::nullopt;
-  }
-  return Account{pw.pw_uid, pw.pw_gid};
-}
-
 // The names of the Unix groups of user (primary gid included), for the VO file.
 std::vector<std::string> UnixGroups(const std::string& user, uint32_t gid) {
-  std::vector<gid_t> gids(64);
-  int n = static_cast<int>(gids.size());
-  if (getgrouplist(user.c_str(), gid, gids.data(), &n) < 0) {
-    gids.resize(static_cast<size_t>(n));
-    if (getgrouplist(user.c_str(), gid, gids.data(), &n) < 0) n = 0;
-  }
   std::vector<std::string> names;
   std::vector<char> buf(16384);
-  for (int i = 0; i < n; ++i) {
+  for (gid_t g : GroupIdsOf(user, gid)) {
     struct group gr, *result = nullptr;
-    if (getgrgid_r(gids[static_cast<size_t>(i)], &gr, buf.data(), buf.size(), &result) == 0 &&
-        result) {
+    if (getgrgid_r(g, &gr, buf.data(), buf.size(), &result) == 0 && result) {
       names.emplace_back(gr.gr_name);
     }
   }
@@ -93,7 +70,7 @@ std::expected<model::Identity, AuthError> FromToken(const net::HttpRequest& requ
     id.gid = config.server_gid;
     return id;
   }
-  auto account = LookUpAccount(id.local_account);
+  std::optional<Account> account = LookUpUser(id.local_account);
   // A server user without a passwd entry (a container's) is named "uid<N>": its own token.
   if (!account && id.local_account == UserName(config.server_uid)) {
     account = Account{config.server_uid, config.server_gid};
@@ -121,24 +98,9 @@ std::string QuotedString(std::string_view text) {
 std::string UserName(uint32_t uid) {
   // Every request names its caller: the answer is kept for a minute, so a busy server does
   // not read the user database (files, LDAP) for each one.
-  using Clock = std::chrono::steady_clock;
-  static std::mutex mu;
-  static std::map<uint32_t, std::pair<std::string, Clock::time_point>> cache;
-  {
-    std::lock_guard lock(mu);
-    auto it = cache.find(uid);
-    if (it != cache.end() && Clock::now() - it->second.second < std::chrono::seconds(60)) {
-      return it->second.first;
-    }
-  }
-  std::vector<char> buf(16384);
-  struct passwd pw, *result = nullptr;
-  std::string name = "uid" + std::to_string(uid);
-  if (getpwuid_r(uid, &pw, buf.data(), buf.size(), &result) == 0 && result) name = pw.pw_name;
-  std::lock_guard lock(mu);
-  if (cache.size() > 10000) cache.clear();
-  cache[uid] = {name, Clock::now()};
-  return name;
+  static const SystemClock clock{};
+  static PasswdCache cache(clock);
+  return cache.UserName(uid);
 }
 
 std::expected<model::Identity, AuthError> Authenticate(const net::HttpRequest& request,

@@ -11,7 +11,7 @@
 #include "launch/launcher.h"
 #include "launch/run_options.h"
 
-namespace gantry::cli {
+namespace gantry::roles {
 namespace {
 
 constexpr char kUsage[] =
@@ -86,4 +86,4 @@ int RunRun(int argc, char** argv) {
   return *status;
 }
 
-}  // namespace gantry::cli
+}  // namespace gantry::roles

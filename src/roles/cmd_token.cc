@@ -10,14 +10,19 @@
 #include "base/strings.h"
 #include "cli/client.h"
 #include "cli/flags.h"
-#include "identity/discovery.h"
 #include "identity/jwt.h"
 #include "identity/mint.h"
 #include "identity/site.h"
 #include "server/server.h"
+#include "wire/token_discovery.h"
 
-namespace gantry::cli {
+namespace gantry::roles {
 namespace {
+
+using cli::Client;
+using cli::Flags;
+using cli::ParseOrExit;
+using cli::Report;
 
 using Json = nlohmann::json;
 
@@ -100,7 +105,7 @@ int Inspect(int argc, char** argv) {
   if (int rc = ParseOrExit(f, argc, argv); rc >= 0) return rc;
   std::string token, source;
   if (words.empty()) {
-    auto found = identity::DiscoverBearerToken(getenv, getuid());
+    auto found = wire::DiscoverBearerToken(getenv, getuid());
     if (!found) return Report("token inspect", found.error());
     token = found->token;
     source = found->source;
@@ -223,4 +228,4 @@ int RunToken(int argc, char** argv) {
   return 2;
 }
 
-}  // namespace gantry::cli
+}  // namespace gantry::roles

@@ -1,9 +1,9 @@
-#include "identity/discovery.h"
+#include "wire/token_discovery.h"
 
 #include "base/file.h"
 #include "base/strings.h"
 
-namespace gantry::identity {
+namespace gantry::wire {
 
 Result<DiscoveredToken> DiscoverBearerToken(const GetEnv& getenv, uint32_t uid) {
   if (const char* token = getenv("BEARER_TOKEN"); token && !Trim(token).empty()) {
@@ -33,4 +33,4 @@ Result<DiscoveredToken> DiscoverBearerToken(const GetEnv& getenv, uint32_t uid) 
                        Join(places, " and ") + " do not exist"));
 }
 
-}  // namespace gantry::identity
+}  // namespace gantry::wire

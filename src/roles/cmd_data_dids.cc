@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "catalog/checksum.h"
-#include "cli/data_common.h"
+#include "roles/data_common.h"
 #include "cli/flags.h"
 
 namespace gantry::cli {

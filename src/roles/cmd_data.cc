@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "base/strings.h"
-#include "cli/data_common.h"
+#include "roles/data_common.h"
 
 namespace gantry::cli {
 

@@ -1,4 +1,4 @@
-#include "identity/discovery.h"
+#include "wire/token_discovery.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include "base/file.h"
 #include "base/temp_dir.h"
 
-namespace gantry::identity {
+namespace gantry::wire {
 namespace {
 
 struct FakeEnv {
@@ -73,4 +73,4 @@ TEST(DiscoveryTest, NothingFoundNamesThePlacesLookedAt) {
 }
 
 }  // namespace
-}  // namespace gantry::identity
+}  // namespace gantry::wire

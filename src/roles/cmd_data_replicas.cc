@@ -2,7 +2,7 @@
 // list-scopes | set-acl: where files are, how much space they take, who may touch a scope.
 #include <cstdio>
 
-#include "cli/data_common.h"
+#include "roles/data_common.h"
 #include "cli/flags.h"
 
 namespace gantry::cli {

@@ -2,7 +2,7 @@
 #include <cstdio>
 
 #include "catalog/catalog.h"
-#include "cli/data_common.h"
+#include "roles/data_common.h"
 #include "cli/flags.h"
 
 namespace gantry::cli {

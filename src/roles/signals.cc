@@ -1,8 +1,8 @@
-#include "cli/roles.h"
+#include "roles/signals.h"
 
 #include <signal.h>
 
-namespace gantry::cli {
+namespace gantry::roles {
 namespace {
 sigset_t TerminationSignals() {
   sigset_t set;
@@ -27,4 +27,4 @@ int WaitForTerminationSignal() {
   return sig;
 }
 
-}  // namespace gantry::cli
+}  // namespace gantry::roles

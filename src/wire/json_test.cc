@@ -1,15 +1,15 @@
-#include "api/wire.h"
+#include "wire/json.h"
 
 #include <gtest/gtest.h>
 
-namespace gantry::api {
+namespace gantry::wire {
 namespace {
 
 TEST(WireTest, PollRequestRoundTrips) {
-  broker::PollRequest r;
+  PollRequest r;
   r.status = {"local", "host", 8, 16000, 6, 12000};
-  broker::AttemptReport rep;
-  rep.type = broker::AttemptReport::Type::kFinished;
+  AttemptReport rep;
+  rep.type = AttemptReport::Type::kFinished;
   rep.attempt_id = 7;
   rep.exit_code = 3;
   rep.usage.max_rss_kb = 1234;
@@ -20,7 +20,7 @@ TEST(WireTest, PollRequestRoundTrips) {
   auto back = PollRequestFromJson(PollRequestToJson(r)).value();
   EXPECT_EQ(back.status.free_cpus, 6);
   ASSERT_EQ(back.reports.size(), 1u);
-  EXPECT_EQ(back.reports[0].type, broker::AttemptReport::Type::kFinished);
+  EXPECT_EQ(back.reports[0].type, AttemptReport::Type::kFinished);
   EXPECT_EQ(back.reports[0].usage.max_rss_kb, 1234);
   EXPECT_EQ(back.running_attempts, (std::vector<int64_t>{1, 2}));
 }
@@ -66,9 +66,9 @@ TEST(WireTest, PollResponseRoundTripsAndTasksOfOneJobShareIt) {
   job->spec.working_dir = job->spec.submit_dir = "/home/alice";
   job->spec.array = model::ArraySpec{};
   for (int64_t i = 0; i < 1000; ++i) job->spec.array->task_ids.push_back(i);
-  broker::PollResponse r;
+  PollResponse r;
   for (int64_t i = 0; i < 3; ++i) {
-    broker::Assignment a;
+    Assignment a;
     a.job = job;
     a.task.id = 41 + i;
     a.task.job_id = 40;
@@ -85,7 +85,7 @@ TEST(WireTest, PollResponseRoundTripsAndTasksOfOneJobShareIt) {
   ASSERT_EQ(back->assignments.size(), 3u);
   EXPECT_EQ(back->kill_attempts, (std::vector<int64_t>{9}));
   for (int64_t i = 0; i < 3; ++i) {
-    const broker::Assignment& a = back->assignments[static_cast<size_t>(i)];
+    const Assignment& a = back->assignments[static_cast<size_t>(i)];
     EXPECT_EQ(a.task.array_index, i);
     EXPECT_EQ(a.attempt.id, 100 + i);
     EXPECT_EQ(a.array_task_count, 1000);
@@ -96,4 +96,4 @@ TEST(WireTest, PollResponseRoundTripsAndTasksOfOneJobShareIt) {
 }
 
 }  // namespace
-}  // namespace gantry::api
+}  // namespace gantry::wire

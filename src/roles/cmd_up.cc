@@ -14,13 +14,17 @@
 #include "broker/partitions.h"
 #include "cli/client.h"
 #include "cli/flags.h"
-#include "cli/roles.h"
 #include "exec/gpus.h"
+#include "roles/signals.h"
 #include "server/in_process_link.h"
 #include "server/server.h"
 
-namespace gantry::cli {
+namespace gantry::roles {
 namespace {
+
+using cli::Flags;
+using cli::ParseOrExit;
+using cli::Report;
 
 struct RoleFlags {
   std::string home;
@@ -266,4 +270,4 @@ int RunAgent(int argc, char** argv) {
   return RunUntilSignal(nullptr, agent->get());
 }
 
-}  // namespace gantry::cli
+}  // namespace gantry::roles

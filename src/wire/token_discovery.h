@@ -8,7 +8,7 @@
 
 #include "base/error.h"
 
-namespace gantry::identity {
+namespace gantry::wire {
 
 struct DiscoveredToken {
   std::string token;
@@ -21,4 +21,4 @@ using GetEnv = std::function<const char*(const char*)>;
 // user pointed at it), while the two default places are skipped when absent.
 Result<DiscoveredToken> DiscoverBearerToken(const GetEnv& getenv, uint32_t uid);
 
-}  // namespace gantry::identity
+}  // namespace gantry::wire

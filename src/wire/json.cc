@@ -1,18 +1,22 @@
-#include "api/wire.h"
+#include "wire/json.h"
 
 #include <map>
 
 #include "model/job_spec_json.h"
 
-namespace gantry::api {
+namespace gantry::wire {
 namespace {
 
-std::string_view ReportTypeName(broker::AttemptReport::Type t) {
+std::string_view ReportTypeName(AttemptReport::Type t) {
   switch (t) {
-    case broker::AttemptReport::Type::kStarted: return "started";
-    case broker::AttemptReport::Type::kFinished: return "finished";
-    case broker::AttemptReport::Type::kFailedToStart: return "failed_to_start";
-    case broker::AttemptReport::Type::kWithdrawn: return "withdrawn";
+    case AttemptReport::Type::kStarted:
+      return "started";
+    case AttemptReport::Type::kFinished:
+      return "finished";
+    case AttemptReport::Type::kFailedToStart:
+      return "failed_to_start";
+    case AttemptReport::Type::kWithdrawn:
+      return "withdrawn";
   }
   return "?";
 }
@@ -147,10 +151,11 @@ Result<model::Attempt> AttemptFromJson(const json& j) {
 }
 
 json EventToJson(const model::Event& e) {
-  return {{"task_id", e.task_id}, {"seq", e.seq},   {"time", e.time},
-          {"source", e.source},   {"type", e.type}, {"state", model::StateName(e.state)},
-          {"reason", e.reason},   {"subject", e.subject}, {"issuer", e.issuer},
-          {"vo", e.vo}};
+  return {{"task_id", e.task_id}, {"seq", e.seq},
+          {"time", e.time},       {"source", e.source},
+          {"type", e.type},       {"state", model::StateName(e.state)},
+          {"reason", e.reason},   {"subject", e.subject},
+          {"issuer", e.issuer},   {"vo", e.vo}};
 }
 
 Result<model::Event> EventFromJson(const json& j) {
@@ -170,7 +175,7 @@ Result<model::Event> EventFromJson(const json& j) {
   });
 }
 
-json SummaryToJson(const broker::TaskSummary& s) {
+json SummaryToJson(const TaskSummary& s) {
   json j = TaskToJson(s.task);
   j["name"] = s.name;
   j["owner"] = s.owner;
@@ -184,8 +189,8 @@ json SummaryToJson(const broker::TaskSummary& s) {
   return j;
 }
 
-Result<broker::TaskSummary> SummaryFromJson(const json& j) {
-  broker::TaskSummary s;
+Result<TaskSummary> SummaryFromJson(const json& j) {
+  TaskSummary s;
   GANTRY_ASSIGN_OR_RETURN(s.task, TaskFromJson(j));
   return Guard("job summary", [&] {
     s.name = j.at("name").get<std::string>();
@@ -201,7 +206,7 @@ Result<broker::TaskSummary> SummaryFromJson(const json& j) {
   });
 }
 
-json DetailToJson(const broker::TaskDetail& d) {
+json DetailToJson(const TaskDetail& d) {
   json j = SummaryToJson(d.summary);
   j["why"] = d.why;
   j["owner_name"] = d.job.owner.name;
@@ -215,14 +220,14 @@ json DetailToJson(const broker::TaskDetail& d) {
   return j;
 }
 
-json SubmitResultToJson(const broker::SubmitResult& r) {
+json SubmitResultToJson(const SubmitResult& r) {
   return {{"job_id", r.job_id},
           {"task_count", r.task_count},
           {"state", model::StateName(r.state)},
           {"warnings", r.warnings}};
 }
 
-json PollRequestToJson(const broker::PollRequest& r) {
+json PollRequestToJson(const PollRequest& r) {
   json reports = json::array();
   for (const auto& rep : r.reports) {
     reports.push_back({{"type", ReportTypeName(rep.type)},
@@ -257,9 +262,9 @@ json PollRequestToJson(const broker::PollRequest& r) {
           {"max_wait_ms", r.max_wait_ms}};
 }
 
-Result<broker::PollRequest> PollRequestFromJson(const json& j) {
+Result<PollRequest> PollRequestFromJson(const json& j) {
   return Guard("poll request", [&] {
-    broker::PollRequest r;
+    PollRequest r;
     const json& s = j.at("status");
     r.status.name = s.at("name").get<std::string>();
     r.status.hostname = s.at("hostname").get<std::string>();
@@ -273,12 +278,12 @@ Result<broker::PollRequest> PollRequestFromJson(const json& j) {
     r.status.free_gpus = s.value("free_gpus", int64_t{0});
     if (s.contains("ad")) r.status.ad = s.at("ad").get<std::string>();
     for (const json& rep : j.at("reports")) {
-      broker::AttemptReport a;
+      AttemptReport a;
       std::string type = rep.at("type").get<std::string>();
-      a.type = type == "started"     ? broker::AttemptReport::Type::kStarted
-               : type == "finished"  ? broker::AttemptReport::Type::kFinished
-               : type == "withdrawn" ? broker::AttemptReport::Type::kWithdrawn
-                                     : broker::AttemptReport::Type::kFailedToStart;
+      a.type = type == "started"     ? AttemptReport::Type::kStarted
+               : type == "finished"  ? AttemptReport::Type::kFinished
+               : type == "withdrawn" ? AttemptReport::Type::kWithdrawn
+                                     : AttemptReport::Type::kFailedToStart;
       a.attempt_id = rep.at("attempt_id").get<int64_t>();
       a.time = rep.at("time").get<int64_t>();
       a.start_time = rep.value("start_time", int64_t{0});  // optional: older agents omit it
@@ -299,7 +304,7 @@ Result<broker::PollRequest> PollRequestFromJson(const json& j) {
   });
 }
 
-json PollResponseToJson(const broker::PollResponse& r) {
+json PollResponseToJson(const PollResponse& r) {
   json assignments = json::array();
   for (const auto& a : r.assignments) {
     json job = {{"id", a.job->id},
@@ -319,8 +324,8 @@ json PollResponseToJson(const broker::PollResponse& r) {
           {"withdraw_attempts", r.withdraw_attempts}};
 }
 
-Result<broker::PollResponse> PollResponseFromJson(const json& j) {
-  broker::PollResponse r;
+Result<PollResponse> PollResponseFromJson(const json& j) {
+  PollResponse r;
   try {
     r.kill_attempts = j.at("kill_attempts").get<std::vector<int64_t>>();
     r.instance = j.value("instance", int64_t{0});
@@ -330,7 +335,7 @@ Result<broker::PollResponse> PollResponseFromJson(const json& j) {
     // An array's tasks share their job: it is decoded once (its ids may be a million).
     std::map<int64_t, std::shared_ptr<const model::Job>> jobs;
     for (const json& a : j.at("assignments")) {
-      broker::Assignment as;
+      Assignment as;
       GANTRY_ASSIGN_OR_RETURN(as.attempt, AttemptFromJson(a.at("attempt")));
       GANTRY_ASSIGN_OR_RETURN(as.task, TaskFromJson(a.at("task")));
       as.array_task_count = a.at("array_task_count").get<int64_t>();
@@ -357,4 +362,4 @@ Result<broker::PollResponse> PollResponseFromJson(const json& j) {
   return r;
 }
 
-}  // namespace gantry::api
+}  // namespace gantry::wire
