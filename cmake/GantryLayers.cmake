@@ -4,10 +4,10 @@
 # GANTRY_SERVER_ONLY, directly or through another library). A new src/<module> gets its
 # place in GANTRY_LAYERS (and in the table of src/README.md).
 set(GANTRY_LAYERS
-  base classad model wire submit identity store catalog broker exec net api agent pilots
+  base classad model wire submit slurm identity store catalog transfer broker exec net api agent pilots
   server pmi launch root analysis cli roles)
 set(GANTRY_CLIENT_LIBRARIES wire agent cli)
-set(GANTRY_SERVER_ONLY api broker store catalog server identity roles PkgConfig::SQLITE3
+set(GANTRY_SERVER_ONLY api broker store catalog transfer server identity roles PkgConfig::SQLITE3
   PkgConfig::LIBJWT)
 
 # The gantry:: libraries and imported targets `target` links directly.
