@@ -16,7 +16,7 @@ cmake -S "$root" -B "$out" -G Ninja "${launcher[@]}" \
   -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1 -gline-tables-only" \
   -DCMAKE_C_FLAGS_RELEASE="-O1 -gline-tables-only" \
   -DGANTRY_FUZZ=ON -DGANTRY_FUZZ_SECONDS="$seconds" \
-  -DGANTRY_MODULES="base;classad;model;net;pmi;submit" >/dev/null
+  -DGANTRY_MODULES="base;classad;identity;model;net;pmi;submit;root" >/dev/null
 ninja -C "$out" -j"$(nproc)" gantry_fuzz_targets
 cd "$out"
 # Each fuzzer is one process on one core: as many at once as there are cores.

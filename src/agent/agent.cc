@@ -1,7 +1,6 @@
 #include "agent/agent.h"
 
 #include <fcntl.h>
-#include <pwd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -30,8 +29,8 @@ std::string Hostname() {
 
 int64_t NowMicros() { return SystemClock().Now(); }
 
-broker::AttemptReport NewReport(broker::AttemptReport::Type type, int64_t attempt_id) {
-  broker::AttemptReport r;
+wire::AttemptReport NewReport(wire::AttemptReport::Type type, int64_t attempt_id) {
+  wire::AttemptReport r;
   r.type = type;
   r.attempt_id = attempt_id;
   r.time = NowMicros();
@@ -175,7 +174,7 @@ void Agent::StarterLoop() {
   while (true) {
     queue_cv_.wait(lock, [&] { return stopped_ || !queued_.empty(); });
     if (stopped_) return;
-    broker::Assignment a = std::move(queued_.front());
+    wire::Assignment a = std::move(queued_.front());
     queued_.pop_front();
     if (!reports_.empty() && ReportsDueLocked()) report_cv_.notify_all();  // the queue runs low
     // Listed as running from now on: a poll in between must not tell the server that this
@@ -244,7 +243,7 @@ void Agent::StarterLoop() {
 }
 
 void Agent::OnExit(int64_t attempt_id, const exec::ExitStatus& status) {
-  broker::AttemptReport r = NewReport(broker::AttemptReport::Type::kFinished, attempt_id);
+  wire::AttemptReport r = NewReport(wire::AttemptReport::Type::kFinished, attempt_id);
   r.exit_code = status.exit_code;
   r.signal = status.signal;
   r.timed_out = status.timed_out;
@@ -280,22 +279,6 @@ void Agent::OnExit(int64_t attempt_id, const exec::ExitStatus& status) {
   if (!script.empty()) scripts_.Release(script);
 }
 
-Agent::Owner Agent::OwnerOf(uid_t uid) {
-  auto now = std::chrono::steady_clock::now();
-  std::lock_guard lock(owners_mu_);
-  Owner& owner = owners_[uid];
-  if (owner.looked_up + std::chrono::seconds(60) > now) return owner;
-  std::vector<char> buf(16384);
-  struct passwd pw, *found = nullptr;
-  owner = Owner{};
-  if (getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) == 0 && found) {
-    owner.home = pw.pw_dir;
-    owner.shell = pw.pw_shell;
-  }
-  owner.looked_up = now;
-  return owner;
-}
-
 void Agent::Unprepare(const Prepared& p) {
   if (!p.dir.empty()) scratch_.Release(p.dir);
   if (!p.script.empty()) scripts_.Release(p.script);
@@ -305,20 +288,20 @@ void Agent::FailStart(const Prepared& p, const std::string& why) {
   Unprepare(p);
   std::lock_guard lock(mu_);
   running_.erase(p.attempt_id);
-  ReportUnstartedLocked(p.attempt_id, broker::AttemptReport::Type::kFailedToStart, why);
+  ReportUnstartedLocked(p.attempt_id, wire::AttemptReport::Type::kFailedToStart, why);
 }
 
 void Agent::Withdraw(const Prepared& p) {
   Unprepare(p);
   std::lock_guard lock(mu_);
   running_.erase(p.attempt_id);
-  ReportUnstartedLocked(p.attempt_id, broker::AttemptReport::Type::kWithdrawn,
+  ReportUnstartedLocked(p.attempt_id, wire::AttemptReport::Type::kWithdrawn,
                         "taken back before it started");
 }
 
-void Agent::ReportUnstartedLocked(int64_t attempt_id, broker::AttemptReport::Type type,
+void Agent::ReportUnstartedLocked(int64_t attempt_id, wire::AttemptReport::Type type,
                                   const std::string& why) {
-  broker::AttemptReport r = NewReport(type, attempt_id);
+  wire::AttemptReport r = NewReport(type, attempt_id);
   r.reason = why;
   reports_.push_back(std::move(r));
   wake_needed_ = true;
@@ -337,10 +320,10 @@ void Agent::HandBack(const Prepared& p, const std::string& why) {
   paused_until_ = std::chrono::steady_clock::now() + std::chrono::seconds(5);
 }
 
-std::optional<Agent::Prepared> Agent::Prepare(const broker::Assignment& a) {
+std::optional<Agent::Prepared> Agent::Prepare(const wire::Assignment& a) {
   Prepared p;
   p.attempt_id = a.attempt.id;
-  Owner owner_info = OwnerOf(a.job->owner.uid);
+  Account owner_info = owners_.Find(a.job->owner.uid).value_or(Account{});
   exec::NodeResources total = ledger_.total();
   NodeContext node{hostname_, owner_info.home, owner_info.shell, total.cores, total.memory_mb,
                    static_cast<int64_t>(total.gpus.size())};
@@ -432,11 +415,11 @@ void Agent::Launch(Prepared& p, exec::Reservation reservation) {
   entry->second.handle = *handle;
   bool kill = entry->second.kill_requested;
   // Its end may be queued or on its way already: that report carries the start time.
-  bool ended = std::any_of(reports_.begin(), reports_.end(), [&](const broker::AttemptReport& r) {
+  bool ended = std::any_of(reports_.begin(), reports_.end(), [&](const wire::AttemptReport& r) {
     return r.attempt_id == attempt_id;
   });
   if (!ended) {
-    broker::AttemptReport started = NewReport(broker::AttemptReport::Type::kStarted, attempt_id);
+    wire::AttemptReport started = NewReport(wire::AttemptReport::Type::kStarted, attempt_id);
     started.time = entry->second.start_time;
     started.stdout_path = p.request.stdout_path;
     started.stderr_path = p.request.stderr_path;
@@ -454,7 +437,7 @@ void Agent::Launch(Prepared& p, exec::Reservation reservation) {
 
 int64_t Agent::QueuedCoresLocked() const {
   int64_t cores = preparing_cores_;
-  for (const broker::Assignment& a : queued_) cores += Held(a.job->spec).cores;
+  for (const wire::Assignment& a : queued_) cores += Held(a.job->spec).cores;
   return cores;
 }
 
@@ -488,11 +471,11 @@ std::chrono::steady_clock::time_point Agent::ReportsDueAtLocked() const {
   return std::chrono::steady_clock::now() + std::chrono::microseconds(std::max<int64_t>(left, 0));
 }
 
-broker::AgentStatus Agent::StatusLocked() const {
+wire::AgentStatus Agent::StatusLocked() const {
   // Free: what nothing runs on and nothing queued will take. Queue: room for more.
   exec::NodeResources free = ledger_.Free(), total = ledger_.total();
   int64_t queued_cores = QueuedCoresLocked(), queued_memory = 0, queued_gpus = 0;
-  for (const broker::Assignment& a : queued_) {
+  for (const wire::Assignment& a : queued_) {
     Holding held = Held(a.job->spec);
     queued_memory += held.memory_mb;
     queued_gpus += held.gpus;
@@ -501,9 +484,9 @@ broker::AgentStatus Agent::StatusLocked() const {
   int64_t queue_memory = queue_cores > 0 ? total.memory_mb : 0;
   queue_cores -= std::max<int64_t>(queued_cores - free.cores, 0);
   queue_memory -= std::max<int64_t>(queued_memory - free.memory_mb, 0);
-  broker::AgentStatus status{options_.name, hostname_, total.cores, total.memory_mb,
-                             std::max<int64_t>(free.cores - queued_cores, 0),
-                             std::max<int64_t>(free.memory_mb - queued_memory, 0), ad_};
+  wire::AgentStatus status{options_.name, hostname_, total.cores, total.memory_mb,
+                           std::max<int64_t>(free.cores - queued_cores, 0),
+                           std::max<int64_t>(free.memory_mb - queued_memory, 0), ad_};
   status.queue_cpus = std::max<int64_t>(queue_cores, 0);
   status.queue_memory_mb = std::max<int64_t>(queue_memory, 0);
   status.total_gpus = static_cast<int64_t>(total.gpus.size());
@@ -518,7 +501,7 @@ broker::AgentStatus Agent::StatusLocked() const {
 Status Agent::Run() {
   int failures = 0;
   while (true) {
-    broker::PollRequest req;
+    wire::PollRequest req;
     {
       std::unique_lock lock(mu_);
       // Fresh reports wait a little for company while the queue keeps the cores busy.
@@ -570,7 +553,7 @@ Status Agent::Run() {
         // Acknowledged: drop what was sent, and forget attempts that ended.
         size_t sent = req.reports.size();
         for (size_t i = 0; i < sent; ++i) {
-          if (req.reports[i].type != broker::AttemptReport::Type::kStarted) {
+          if (req.reports[i].type != wire::AttemptReport::Type::kStarted) {
             running_.erase(req.reports[i].attempt_id);
           } else {
             unsent_starts_.erase(req.reports[i].attempt_id);
@@ -585,14 +568,14 @@ Status Agent::Run() {
         // Queued work to kill or give back never starts: it ends here, and says so.
         auto unqueue = [&](int64_t id) {
           auto it = std::find_if(queued_.begin(), queued_.end(),
-                                 [&](const broker::Assignment& a) { return a.attempt.id == id; });
+                                 [&](const wire::Assignment& a) { return a.attempt.id == id; });
           if (it == queued_.end()) return false;
           queued_.erase(it);
           return true;
         };
         for (int64_t id : resp->kill_attempts) {
           if (unqueue(id)) {
-            ReportUnstartedLocked(id, broker::AttemptReport::Type::kFailedToStart,
+            ReportUnstartedLocked(id, wire::AttemptReport::Type::kFailedToStart,
                                   "cancelled before it started");
           }
         }
@@ -600,14 +583,14 @@ Status Agent::Run() {
         // runs or ended is answered by its start or end report.
         for (int64_t id : resp->withdraw_attempts) {
           if (unqueue(id)) {
-            ReportUnstartedLocked(id, broker::AttemptReport::Type::kWithdrawn,
+            ReportUnstartedLocked(id, wire::AttemptReport::Type::kWithdrawn,
                                   "taken back before it started");
           } else if (auto it = running_.find(id); it != running_.end() && it->second.handle == 0) {
             it->second.withdraw_requested = true;
             cores_cv_.notify_all();
           }
         }
-        for (broker::Assignment& a : resp->assignments) queued_.push_back(std::move(a));
+        for (wire::Assignment& a : resp->assignments) queued_.push_back(std::move(a));
         if (!resp->assignments.empty()) queue_cv_.notify_all();
         report_cv_.notify_all();  // the long-poll is over
       }

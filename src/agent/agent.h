@@ -22,7 +22,9 @@
 #include "agent/job_scripts.h"
 #include "agent/scratch_dirs.h"
 #include "agent/server_link.h"
+#include "base/clock.h"
 #include "base/error.h"
+#include "base/passwd.h"
 #include "exec/node_resources.h"
 #include "exec/process_supervisor.h"
 
@@ -80,14 +82,6 @@ class Agent {
     std::string stderr_path;
   };
 
-  // What the job's environment needs of its owner's passwd entry, looked up at most once a
-  // minute.
-  struct Owner {
-    std::string home, shell;
-    std::chrono::steady_clock::time_point looked_up;
-  };
-  Owner OwnerOf(uid_t uid);
-
   Agent(AgentOptions options, exec::NodeResources total, std::string ad, int lock_fd,
         int64_t instance, std::unique_ptr<ServerLink> link,
         std::unique_ptr<ServerLink> waker, std::unique_ptr<exec::ProcessSupervisor> supervisor);
@@ -102,21 +96,21 @@ class Agent {
     exec::SpawnRequest request;
   };
   // Each ends the attempt with a report (or a hand-back) if it cannot go on.
-  std::optional<Prepared> Prepare(const broker::Assignment& assignment);
+  std::optional<Prepared> Prepare(const wire::Assignment& assignment);
   void Launch(Prepared& prepared, exec::Reservation reservation);
   // Undoes Prepare; reports kFailedToStart with why.
   void FailStart(const Prepared& prepared, const std::string& why);
   // Undoes Prepare; reports kWithdrawn (the server asked for it back before it started).
   void Withdraw(const Prepared& prepared);
   // Queues the report that ends a queued attempt that never started.
-  void ReportUnstartedLocked(int64_t attempt_id, broker::AttemptReport::Type type,
+  void ReportUnstartedLocked(int64_t attempt_id, wire::AttemptReport::Type type,
                              const std::string& why);
   // Undoes Prepare; the attempt goes back to the server unreported (the disk is full).
   void HandBack(const Prepared& prepared, const std::string& why);
   void Unprepare(const Prepared& prepared);
   void StarterLoop();
   // What the agent offers in its next poll: free cores and memory, and room in its queue.
-  broker::AgentStatus StatusLocked() const;
+  wire::AgentStatus StatusLocked() const;
   int64_t QueuedCoresLocked() const;
   // What a job will hold once started (the whole node for --exclusive).
   struct Holding {
@@ -144,8 +138,9 @@ class Agent {
   std::unique_ptr<exec::ProcessSupervisor> supervisor_;
   JobScripts scripts_;
   ScratchDirs scratch_;
-  std::mutex owners_mu_;
-  std::map<uid_t, Owner> owners_;  // GUARDED_BY(owners_mu_)
+  // The owners' passwd entries (the job's HOME and SHELL), looked up at most once a minute.
+  SystemClock clock_;
+  PasswdCache owners_{clock_};
 
   std::mutex mu_;
   std::condition_variable queue_cv_;   // starters: work queued, or stop
@@ -161,11 +156,11 @@ class Agent {
   // Until then the agent offers no cores: its own disk was full when it prepared an attempt.
   std::chrono::steady_clock::time_point paused_until_;  // GUARDED_BY(mu_)
   bool wake_needed_ = false;                       // GUARDED_BY(mu_)
-  std::vector<broker::AttemptReport> reports_;     // GUARDED_BY(mu_), not yet acknowledged
+  std::vector<wire::AttemptReport> reports_;       // GUARDED_BY(mu_), not yet acknowledged
   // Attempts running whose start report has not been sent: when each started.
   std::map<int64_t, TimeMicros> unsent_starts_;    // GUARDED_BY(mu_)
   std::map<int64_t, Running> running_;             // GUARDED_BY(mu_)
-  std::deque<broker::Assignment> queued_;          // GUARDED_BY(mu_), received, not started
+  std::deque<wire::Assignment> queued_;            // GUARDED_BY(mu_), received, not started
   int64_t preparing_cores_ = 0;  // GUARDED_BY(mu_), the starters' attempts in hand
   // Queued attempts take cores in queue order: each gets a turn when a starter takes it.
   int64_t next_turn_ = 0;            // GUARDED_BY(mu_)

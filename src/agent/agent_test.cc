@@ -17,23 +17,23 @@
 namespace gantry::agent {
 namespace {
 
-using Type = broker::AttemptReport::Type;
+using Type = wire::AttemptReport::Type;
 
 // Hands out the assignments it is given on the next poll and keeps every report.
 class FakeServer {
  public:
   // New work ends a waiting long-poll, as a real server's assignment does.
-  void Give(std::vector<broker::Assignment> work) {
+  void Give(std::vector<wire::Assignment> work) {
     std::lock_guard lock(mu_);
     for (auto& a : work) pending_.push_back(std::move(a));
     woken_ = true;
     cv_.notify_all();
   }
-  Result<broker::PollResponse> Poll(const broker::PollRequest& request) {
+  Result<wire::PollResponse> Poll(const wire::PollRequest& request) {
     std::unique_lock lock(mu_);
     reports_.insert(reports_.end(), request.reports.begin(), request.reports.end());
     cv_.notify_all();
-    broker::PollResponse response;
+    wire::PollResponse response;
     if (!pending_.empty()) {
       response.assignments = std::move(pending_);
       pending_.clear();
@@ -57,10 +57,10 @@ class FakeServer {
     cv_.notify_all();
   }
   // The reports of type `type`, once there are `count` of them (or what came in 20 s).
-  std::vector<broker::AttemptReport> WaitFor(Type type, size_t count) {
+  std::vector<wire::AttemptReport> WaitFor(Type type, size_t count) {
     std::unique_lock lock(mu_);
     auto of_type = [&] {
-      std::vector<broker::AttemptReport> out;
+      std::vector<wire::AttemptReport> out;
       for (const auto& r : reports_) {
         if (r.type == type) out.push_back(r);
       }
@@ -73,8 +73,8 @@ class FakeServer {
  private:
   std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<broker::Assignment> pending_;
-  std::vector<broker::AttemptReport> reports_;
+  std::vector<wire::Assignment> pending_;
+  std::vector<wire::AttemptReport> reports_;
   bool woken_ = false;
   int64_t max_wait_ms_ = 200;
 };
@@ -82,7 +82,7 @@ class FakeServer {
 class FakeLink final : public ServerLink {
  public:
   explicit FakeLink(FakeServer* server) : server_(server) {}
-  Result<broker::PollResponse> Poll(const std::string&, const broker::PollRequest& r) override {
+  Result<wire::PollResponse> Poll(const std::string&, const wire::PollRequest& r) override {
     return server_->Poll(r);
   }
   Status Wake(const std::string&) override {
@@ -115,14 +115,14 @@ class AgentLoopTest : public ::testing::Test {
     if (loop_.joinable()) loop_.join();
   }
   // Task `id` of an array, running `script` on `cpus` cores.
-  broker::Assignment Task(int64_t id, int64_t cpus, const std::string& script) {
+  wire::Assignment Task(int64_t id, int64_t cpus, const std::string& script) {
     auto job = std::make_shared<model::Job>();
     job->id = id;
     job->owner = {static_cast<uint32_t>(geteuid()), static_cast<uint32_t>(getegid()), "tester"};
     job->spec.script = script;
     job->spec.submit_dir = job->spec.working_dir = jobs_.path();
     job->spec.cpus_per_task = cpus;
-    broker::Assignment a;
+    wire::Assignment a;
     a.job = job;
     a.task.id = id;
     a.task.job_id = id;
@@ -131,7 +131,7 @@ class AgentLoopTest : public ::testing::Test {
     a.attempt.number = 1;
     return a;
   }
-  static int64_t TimeOf(const std::vector<broker::AttemptReport>& reports, int64_t attempt_id) {
+  static int64_t TimeOf(const std::vector<wire::AttemptReport>& reports, int64_t attempt_id) {
     for (const auto& r : reports) {
       if (r.attempt_id == attempt_id) return r.time;
     }
@@ -163,7 +163,7 @@ class AgentLoopTest : public ::testing::Test {
 TEST_F(AgentLoopTest, QueuedTasksTakeCoresInQueueOrder) {
   server_.Give({Task(1, 1, "#!/bin/sh\nsleep 0.5\n"), Task(2, 2, "#!/bin/sh\ntrue\n"),
                 Task(3, 1, "#!/bin/sh\ntrue\n")});
-  std::vector<broker::AttemptReport> finished = server_.WaitFor(Type::kFinished, 3);
+  std::vector<wire::AttemptReport> finished = server_.WaitFor(Type::kFinished, 3);
   ASSERT_EQ(finished.size(), 3u);
   for (const auto& r : finished) EXPECT_EQ(r.exit_code, 0) << r.reason;
   EXPECT_GE(StartOf(102), TimeOf(finished, 101)) << "the 2-core task waits for both cores";
@@ -172,13 +172,13 @@ TEST_F(AgentLoopTest, QueuedTasksTakeCoresInQueueOrder) {
 
 // Attempts of one job share its script; their scratch dirs are reused; nothing is left.
 TEST_F(AgentLoopTest, ManyShortTasksRunAndLeaveNothingBehind) {
-  std::vector<broker::Assignment> work;
+  std::vector<wire::Assignment> work;
   for (int64_t id = 1; id <= 40; ++id) {
-    broker::Assignment a = Task(id, 1, "#!/bin/sh\ntest -d \"$TMPDIR\" && test -w \"$TMPDIR\" && touch \"$TMPDIR/f$$\"\n");
+    wire::Assignment a = Task(id, 1, "#!/bin/sh\ntest -d \"$TMPDIR\" && test -w \"$TMPDIR\" && touch \"$TMPDIR/f$$\"\n");
     work.push_back(std::move(a));
   }
   server_.Give(std::move(work));
-  std::vector<broker::AttemptReport> finished = server_.WaitFor(Type::kFinished, 40);
+  std::vector<wire::AttemptReport> finished = server_.WaitFor(Type::kFinished, 40);
   ASSERT_EQ(finished.size(), 40u);
   for (const auto& r : finished) EXPECT_EQ(r.exit_code, 0) << r.reason;
   agent_->Stop();
@@ -194,12 +194,12 @@ TEST_F(AgentLoopTest, AStartIsReportedWhileTheAttemptRuns) {
   server_.SetMaxWaitMs(60'000);  // as a real server: nothing ends the long-poll but a wake
   std::string go = jobs_.path() + "/go";
   server_.Give({Task(1, 1, "#!/bin/sh\nwhile [ ! -e " + go + " ]; do sleep 0.01; done\n")});
-  std::vector<broker::AttemptReport> started = server_.WaitFor(Type::kStarted, 1);
+  std::vector<wire::AttemptReport> started = server_.WaitFor(Type::kStarted, 1);
   ASSERT_EQ(started.size(), 1u) << "no start report while the attempt runs";
   EXPECT_EQ(started[0].attempt_id, 101);
   EXPECT_TRUE(server_.WaitFor(Type::kFinished, 0).empty()) << "it cannot have ended yet";
   ASSERT_TRUE(WriteFileAtomic(go, "").has_value());
-  std::vector<broker::AttemptReport> finished = server_.WaitFor(Type::kFinished, 1);
+  std::vector<wire::AttemptReport> finished = server_.WaitFor(Type::kFinished, 1);
   ASSERT_EQ(finished.size(), 1u);
   EXPECT_EQ(finished[0].start_time, started[0].time) << "the end carries the same start";
 }
@@ -207,10 +207,10 @@ TEST_F(AgentLoopTest, AStartIsReportedWhileTheAttemptRuns) {
 // Regression: when an end reached the server before its start, the server took the end's
 // time as the start (a finished job then showed no run time, and `q` counted up from it).
 TEST_F(AgentLoopTest, EveryEndReportCarriesItsStartTime) {
-  std::vector<broker::Assignment> work;
+  std::vector<wire::Assignment> work;
   for (int64_t id = 1; id <= 10; ++id) work.push_back(Task(id, 1, "#!/bin/sh\nsleep 0.01\n"));
   server_.Give(std::move(work));
-  std::vector<broker::AttemptReport> finished = server_.WaitFor(Type::kFinished, 10);
+  std::vector<wire::AttemptReport> finished = server_.WaitFor(Type::kFinished, 10);
   ASSERT_EQ(finished.size(), 10u);
   for (const auto& r : finished) {
     EXPECT_GT(r.start_time, 0) << "attempt " << r.attempt_id;

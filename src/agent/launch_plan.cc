@@ -8,7 +8,7 @@
 
 namespace gantry::agent {
 
-LaunchPlan PlanLaunch(const broker::Assignment& a, const std::string& attempt_dir,
+LaunchPlan PlanLaunch(const wire::Assignment& a, const std::string& attempt_dir,
                       const std::string& script_path, const NodeContext& node) {
   const std::string& hostname = node.hostname;
   const model::Job& job = *a.job;

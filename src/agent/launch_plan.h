@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "broker/types.h"
+#include "wire/agent_protocol.h"
 
 namespace gantry::agent {
 
@@ -34,7 +34,7 @@ struct NodeContext {
 
 // attempt_dir: the attempt's own scratch directory (TMPDIR); script_path: where the agent
 // writes the batch script.
-LaunchPlan PlanLaunch(const broker::Assignment& assignment, const std::string& attempt_dir,
+LaunchPlan PlanLaunch(const wire::Assignment& assignment, const std::string& attempt_dir,
                       const std::string& script_path, const NodeContext& node);
 
 // Gives the job its GPU devices (ids, reserved) in CUDA_VISIBLE_DEVICES, SLURM_JOB_GPUS,

@@ -7,7 +7,7 @@
 namespace gantry::agent {
 namespace {
 
-broker::Assignment ArrayTask() {
+wire::Assignment ArrayTask() {
   auto job = std::make_shared<model::Job>();
   job->id = 40;
   job->owner = {1000, 1000, "alice"};
@@ -20,7 +20,7 @@ broker::Assignment ArrayTask() {
   job->spec.environment = {{"PATH", "/usr/bin"}, {"SLURM_JOB_ID", "stale"}};
   job->spec.array = model::ArraySpec{{1, 3, 5}, 0, "1-5:2"};
   job->spec.script_args = {"a", "b"};
-  broker::Assignment a;
+  wire::Assignment a;
   a.job = job;
   a.task.id = 41;
   a.task.job_id = 40;
@@ -62,7 +62,7 @@ TEST(LaunchPlanTest, ArgvLimitsAndDefaultOutput) {
 }
 
 TEST(LaunchPlanTest, AnExclusiveJobReservesTheWholeNode) {
-  broker::Assignment a = ArrayTask();
+  wire::Assignment a = ArrayTask();
   auto job = std::make_shared<model::Job>(*a.job);
   job->spec.exclusive = true;
   a.job = job;

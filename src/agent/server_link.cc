@@ -1,7 +1,7 @@
 #include "agent/server_link.h"
 
-#include "api/wire.h"
 #include "net/http_client.h"
+#include "wire/json.h"
 
 namespace gantry::agent {
 namespace {
@@ -11,18 +11,18 @@ class HttpServerLink final : public ServerLink {
   HttpServerLink(std::unique_ptr<net::HttpClient> client, std::string token)
       : client_(std::move(client)), token_(std::move(token)) {}
 
-  Result<broker::PollResponse> Poll(const std::string& agent_id,
-                                    const broker::PollRequest& request) override {
+  Result<wire::PollResponse> Poll(const std::string& agent_id,
+                                  const wire::PollRequest& request) override {
     GANTRY_ASSIGN_OR_RETURN(net::HttpResponse r,
                             client_->Request("POST", "/v1/agents/" + agent_id + "/poll",
-                                             api::PollRequestToJson(request).dump(), Headers()));
+                                             wire::PollRequestToJson(request).dump(), Headers()));
     GANTRY_RETURN_IF_ERROR(Check(r));
-    GANTRY_ASSIGN_OR_RETURN(api::json body, api::ParseJson(r.body));
-    return api::PollResponseFromJson(body);
+    GANTRY_ASSIGN_OR_RETURN(wire::json body, wire::ParseJson(r.body));
+    return wire::PollResponseFromJson(body);
   }
 
   Status Leave(const std::string& agent_id, int64_t instance) override {
-    api::json body = {{"instance", instance}};
+    wire::json body = {{"instance", instance}};
     GANTRY_ASSIGN_OR_RETURN(net::HttpResponse r,
                             client_->Request("POST", "/v1/agents/" + agent_id + "/leave",
                                              body.dump(), Headers()));
@@ -44,7 +44,7 @@ class HttpServerLink final : public ServerLink {
   Status Check(const net::HttpResponse& r) const {
     if (r.status / 100 == 2) return {};
     std::string message = r.body;
-    auto body = api::ParseJson(r.body);
+    auto body = wire::ParseJson(r.body);
     if (body && body->contains("error")) message = (*body)["error"].get<std::string>();
     // A refused identity will not change by retrying: those end the agent.
     ErrorCode code = r.status == 401   ? ErrorCode::kUnauthenticated

@@ -7,15 +7,15 @@
 #include <string>
 
 #include "base/error.h"
-#include "broker/types.h"
+#include "wire/agent_protocol.h"
 
 namespace gantry::agent {
 
 class ServerLink {
  public:
   virtual ~ServerLink() = default;
-  virtual Result<broker::PollResponse> Poll(const std::string& agent_id,
-                                            const broker::PollRequest& request) = 0;
+  virtual Result<wire::PollResponse> Poll(const std::string& agent_id,
+                                          const wire::PollRequest& request) = 0;
   virtual Status Wake(const std::string& agent_id) = 0;
   // Tells the server this agent (instance, from its polls' answers) is going away (its
   // attempts have been killed).

@@ -1,16 +1,14 @@
 #include "api/auth.h"
 
 #include <grp.h>
-#include <pwd.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <map>
-#include <mutex>
 #include <vector>
 
 #include "api/routes.h"
+#include "base/passwd.h"
 #include "base/strings.h"
+#include "identity/bearer.h"
 
 namespace gantry::api {
 namespace {
@@ -20,47 +18,17 @@ std::unexpected<AuthError> Refuse(Error error,
   return std::unexpected(AuthError{std::move(error), problem});
 }
 
-struct Account {
-  uint32_t uid, gid;
-};
-
-std::optional<Account> LookUpAccount(const std::string& name) {
-  std::vector<char> buf(16384);
-  struct passwd pw, *result = nullptr;
-  if (getpwnam_r(name.c_str(), &pw, buf.data(), buf.size(), &result) != 0 || !result) {
-    return std::nullopt;
-  }
-  return Account{pw.pw_uid, pw.pw_gid};
-}
-
 // The names of the Unix groups of user (primary gid included), for the VO file.
 std::vector<std::string> UnixGroups(const std::string& user, uint32_t gid) {
-  std::vector<gid_t> gids(64);
-  int n = static_cast<int>(gids.size());
-  if (getgrouplist(user.c_str(), gid, gids.data(), &n) < 0) {
-    gids.resize(static_cast<size_t>(n));
-    if (getgrouplist(user.c_str(), gid, gids.data(), &n) < 0) n = 0;
-  }
   std::vector<std::string> names;
   std::vector<char> buf(16384);
-  for (int i = 0; i < n; ++i) {
+  for (gid_t g : GroupIdsOf(user, gid)) {
     struct group gr, *result = nullptr;
-    if (getgrgid_r(gids[static_cast<size_t>(i)], &gr, buf.data(), buf.size(), &result) == 0 &&
-        result) {
+    if (getgrgid_r(g, &gr, buf.data(), buf.size(), &result) == 0 && result) {
       names.emplace_back(gr.gr_name);
     }
   }
   return names;
-}
-
-// "Bearer <token>", the scheme in any case (RFC 7235 section 2.1).
-std::optional<std::string_view> BearerToken(std::string_view header) {
-  constexpr std::string_view kBearer = "bearer";
-  if (header.size() <= kBearer.size() || header[kBearer.size()] != ' ' ||
-      !EqualsIgnoreCase(header.substr(0, kBearer.size()), kBearer)) {
-    return std::nullopt;
-  }
-  return Trim(header.substr(kBearer.size() + 1));
 }
 
 std::expected<model::Identity, AuthError> FromUnixPeer(const net::HttpRequest& request,
@@ -90,49 +58,19 @@ std::expected<model::Identity, AuthError> FromUnixPeer(const net::HttpRequest& r
 
 std::expected<model::Identity, AuthError> FromToken(const net::HttpRequest& request,
                                                     const AuthConfig& config) {
-  std::string_view header = request.Header("authorization");
-  if (header.empty()) {
-    return Refuse(Unauthenticated("TCP requests need 'Authorization: Bearer <token>' (see "
-                                  "gantry token issue and docs/security.md)"),
-                  identity::TokenProblem::kMissing);
-  }
-  auto token = BearerToken(header);
-  if (!token) {
-    return Refuse(Unauthenticated("the Authorization header is not 'Bearer <token>'"),
-                  identity::TokenProblem::kMalformed);
-  }
-  if (!config.site) return Refuse(Unauthenticated("this server accepts no tokens"));
   SystemClock system_clock;
-  const Clock& clock = config.clock ? *config.clock : system_clock;
-  auto verified = config.site->verifier.Verify(*token, clock);
-  if (!verified) return Refuse(verified.error().ToError(), verified.error().problem);
-  model::Identity id = std::move(*verified);
-  // Revoked while the server runs (gantry token revoke): refused from the next request on.
-  if (config.revocations) {
-    if (auto why = config.revocations->Check(id)) {
-      return Refuse(Unauthenticated(*why), identity::TokenProblem::kRevoked);
-    }
-  }
-  id.source = "token:" + id.Display();
-  if (id.scopes.Has(identity::Scope::kAgent)) {
-    // An agent's credential: the agent protocol only, as no user.
-    id.kind = identity::Kind::kAgent;
+  identity::BearerContext context{.site = config.site,
+                                  .clock = config.clock ? config.clock : &system_clock,
+                                  .revocations = config.revocations};
+  auto authed = identity::AuthenticateBearer(request.Header("authorization"), context);
+  if (!authed) return Refuse(std::move(authed.error().error), authed.error().problem);
+  model::Identity id = std::move(*authed);
+  if (id.kind == identity::Kind::kAgent) {
     id.uid = config.server_uid;
     id.gid = config.server_gid;
-    id.source = "agent:" + id.Display();
     return id;
   }
-  // The account work runs as: the gridmap's, else (for the server's own issuer, whose
-  // tokens only the server's user can mint) the subject as a login name.
-  auto mapped = config.site->gridmap.Map(id);
-  if (mapped) {
-    id.local_account = *mapped;
-  } else if (id.issuer == config.site->issuer) {
-    id.local_account = id.subject;
-  } else {
-    return Refuse(PermissionDenied(mapped.error().message()));
-  }
-  auto account = LookUpAccount(id.local_account);
+  std::optional<Account> account = LookUpUser(id.local_account);
   // A server user without a passwd entry (a container's) is named "uid<N>": its own token.
   if (!account && id.local_account == UserName(config.server_uid)) {
     account = Account{config.server_uid, config.server_gid};
@@ -160,24 +98,9 @@ std::string QuotedString(std::string_view text) {
 std::string UserName(uint32_t uid) {
   // Every request names its caller: the answer is kept for a minute, so a busy server does
   // not read the user database (files, LDAP) for each one.
-  using Clock = std::chrono::steady_clock;
-  static std::mutex mu;
-  static std::map<uint32_t, std::pair<std::string, Clock::time_point>> cache;
-  {
-    std::lock_guard lock(mu);
-    auto it = cache.find(uid);
-    if (it != cache.end() && Clock::now() - it->second.second < std::chrono::seconds(60)) {
-      return it->second.first;
-    }
-  }
-  std::vector<char> buf(16384);
-  struct passwd pw, *result = nullptr;
-  std::string name = "uid" + std::to_string(uid);
-  if (getpwuid_r(uid, &pw, buf.data(), buf.size(), &result) == 0 && result) name = pw.pw_name;
-  std::lock_guard lock(mu);
-  if (cache.size() > 10000) cache.clear();
-  cache[uid] = {name, Clock::now()};
-  return name;
+  static const SystemClock clock{};
+  static PasswdCache cache(clock);
+  return cache.UserName(uid);
 }
 
 std::expected<model::Identity, AuthError> Authenticate(const net::HttpRequest& request,
@@ -213,6 +136,15 @@ net::HttpResponse AuthErrorReply(const AuthError& error) {
                                "Bearer error=\"invalid_token\", error_description=" +
                                    QuotedString(error.error.message()));
   }
+  return reply;
+}
+
+net::HttpResponse InsufficientScopeReply(const Error& error, identity::Scope scope) {
+  net::HttpResponse reply = ErrorReply(error);
+  reply.headers.emplace_back(
+      "WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=" +
+                              QuotedString(identity::ScopeName(scope)) +
+                              ", error_description=" + QuotedString(error.message()));
   return reply;
 }
 

@@ -46,6 +46,11 @@ Status RequireScope(const identity::Identity& who, identity::Scope scope);
 // WWW-Authenticate: Bearer error="invalid_token", error_description="...".
 net::HttpResponse AuthErrorReply(const AuthError& error);
 
+// The reply to a token caller refused for lacking scope (RequireScope's 403): adds
+// WWW-Authenticate: Bearer error="insufficient_scope", scope="compute.cancel",
+// error_description="..." (RFC 6750 section 3.1).
+net::HttpResponse InsufficientScopeReply(const Error& error, identity::Scope scope);
+
 // The login name of uid, or "uid<N>" if it has none.
 std::string UserName(uint32_t uid);
 

@@ -6,12 +6,12 @@
 #include <gtest/gtest.h>
 
 #include "api/routes.h"
-#include "api/wire.h"
 #include "base/file.h"
 #include "base/temp_dir.h"
 #include "identity/base64url.h"
 #include "identity/mint.h"
 #include "model/job_spec_json.h"
+#include "wire/json.h"
 
 namespace gantry::api {
 namespace {
@@ -146,6 +146,11 @@ TEST_F(AuthTest, AMissingScopeGets403NamingIt) {
               "the token of root@" + site_.issuer + " lacks the scope " + c.scope +
                   " (it holds: compute.read)")
         << c.path;
+    EXPECT_EQ(r.Header("www-authenticate"),
+              "Bearer error=\"insufficient_scope\", scope=\"" + c.scope +
+                  "\", error_description=" + "\"the token of root@" + site_.issuer +
+                  " lacks the scope " + c.scope + " (it holds: compute.read)\"")
+        << c.path;
   }
   std::string submitter = Mint("root", "compute.create");
   EXPECT_EQ(Bearer("POST", "/v1/jobs", submitter, SpecBody()).status, 201);
@@ -154,7 +159,7 @@ TEST_F(AuthTest, AMissingScopeGets403NamingIt) {
 
 TEST_F(AuthTest, AnAgentCredentialReachesTheAgentProtocolOnly) {
   std::string agent = Mint("agent:node1", "gantry.agent");
-  std::string poll = PollRequestToJson(broker::PollRequest{}).dump();
+  std::string poll = wire::PollRequestToJson(broker::PollRequest{}).dump();
   EXPECT_EQ(Bearer("POST", "/v1/agents/node1/poll", agent, poll).status, 200);
   auto r = Bearer("GET", "/v1/jobs", agent);
   EXPECT_EQ(r.status, 403);
@@ -167,7 +172,7 @@ TEST_F(AuthTest, AnAgentCredentialReachesTheAgentProtocolOnly) {
 }
 
 TEST_F(AuthTest, AUserTokenCannotRunAnAgentUnlessItIsTheServersUser) {
-  std::string poll = PollRequestToJson(broker::PollRequest{}).dump();
+  std::string poll = wire::PollRequestToJson(broker::PollRequest{}).dump();
   auto r = Bearer("POST", "/v1/agents/x/poll", Mint("nobody", All()), poll);
   EXPECT_EQ(r.status, 403);
   EXPECT_EQ(Bearer("POST", "/v1/agents/x/poll", Mint("root", All()), poll).status, 200);

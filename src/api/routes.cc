@@ -8,11 +8,11 @@
 #include <thread>
 #include <type_traits>
 
-#include "api/wire.h"
 #include "base/as_user.h"
 #include "base/strings.h"
 #include "model/job_spec_json.h"
 #include "model/selectors.h"
+#include "wire/json.h"
 
 namespace gantry::api {
 namespace {
@@ -92,6 +92,10 @@ net::Handler Authed(const AuthConfig& config, identity::Scope scope, AuthedHandl
     auto authed = Authenticate(request, config);
     if (!authed) return AuthErrorReply(authed.error());
     if (auto permitted = Permit(*authed, scope); !permitted) {
+      // A token without the scope the endpoint needs: the challenge names it (RFC 6750).
+      if (authed->kind != identity::Kind::kLocal && !authed->scopes.Has(scope)) {
+        return InsufficientScopeReply(permitted.error(), scope);
+      }
       return ErrorReply(permitted.error());
     }
     Result<HttpResponse> reply = f(request, *authed);
@@ -228,11 +232,11 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
                                                           const HttpRequest& req,
                                                           const Identity& a)
                                                           -> Result<HttpResponse> {
-    GANTRY_ASSIGN_OR_RETURN(json body, ParseJson(req.body));
+    GANTRY_ASSIGN_OR_RETURN(json body, wire::ParseJson(req.body));
     GANTRY_ASSIGN_OR_RETURN(model::JobSpec spec, model::JobSpecFromJson(body));
     GANTRY_RETURN_IF_ERROR(MaySubmit(config, a, spec.partition));
     GANTRY_ASSIGN_OR_RETURN(broker::SubmitResult result, broker.Submit(a, std::move(spec)));
-    return JsonReply(SubmitResultToJson(result), 201);
+    return JsonReply(wire::SubmitResultToJson(result), 201);
   }));
 
   router.Add("GET", "/v1/jobs", Authed(config, kRead, [&broker](const HttpRequest& req,
@@ -242,7 +246,7 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
     return Queries().Run([&]() -> Result<HttpResponse> {
       GANTRY_ASSIGN_OR_RETURN(broker::QueuePage page, broker.Queue(c, filter));
       json out = json::array();
-      for (const auto& row : page.rows) out.push_back(SummaryToJson(row));
+      for (const auto& row : page.rows) out.push_back(wire::SummaryToJson(row));
       json reply = {{"jobs", out}};
       if (page.next_cursor) reply["next_cursor"] = std::to_string(*page.next_cursor);
       return JsonReply(reply);
@@ -256,7 +260,7 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
     return Queries().Run([&]() -> Result<HttpResponse> {
       GANTRY_ASSIGN_OR_RETURN(auto details, broker.Describe(c, ref));
       json out = json::array();
-      for (const auto& d : details) out.push_back(DetailToJson(d));
+      for (const auto& d : details) out.push_back(wire::DetailToJson(d));
       return JsonReply({{"tasks", out}});
     });
   }));
@@ -268,7 +272,7 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
     GANTRY_ASSIGN_OR_RETURN(auto events, broker.Events(c, ref));
     json out = json::array();
     for (const auto& e : events) {
-      out.push_back(EventToJson(e.event));
+      out.push_back(wire::EventToJson(e.event));
       if (!e.tasks.empty()) out.back()["tasks"] = e.tasks;
     }
     return JsonReply({{"events", out}});
@@ -284,7 +288,7 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
     json out = json::array();
     bool ended = true;
     for (const auto& row : rows) {
-      out.push_back(SummaryToJson(row));
+      out.push_back(wire::SummaryToJson(row));
       ended &= model::IsTerminal(row.task.state);
     }
     return JsonReply({{"ended", ended}, {"tasks", out}});
@@ -360,12 +364,12 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
              Authed(config, kAgent, [&broker](const HttpRequest& req,
                                                                         const Identity& c)
                                                                  -> Result<HttpResponse> {
-    GANTRY_ASSIGN_OR_RETURN(json body, ParseJson(req.body));
-    GANTRY_ASSIGN_OR_RETURN(broker::PollRequest poll, PollRequestFromJson(body));
+    GANTRY_ASSIGN_OR_RETURN(json body, wire::ParseJson(req.body));
+    GANTRY_ASSIGN_OR_RETURN(broker::PollRequest poll, wire::PollRequestFromJson(body));
     poll.agent_id = std::string(req.Param("name"));
     poll.max_wait_ms = std::clamp<int64_t>(poll.max_wait_ms, 0, kMaxWaitMs);
     GANTRY_ASSIGN_OR_RETURN(broker::PollResponse out, broker.Poll(poll, &c));
-    return JsonReply(PollResponseToJson(out));
+    return JsonReply(wire::PollResponseToJson(out));
   }));
 
   router.Add("POST", "/v1/agents/{name}/leave",
@@ -373,7 +377,7 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
                                               const Identity&) -> Result<HttpResponse> {
     int64_t instance = 0;  // older agents send {}
     if (!req.body.empty()) {
-      GANTRY_ASSIGN_OR_RETURN(json body, ParseJson(req.body));
+      GANTRY_ASSIGN_OR_RETURN(json body, wire::ParseJson(req.body));
       if (body.is_object() && body.contains("instance") && body["instance"].is_number_integer()) {
         instance = body["instance"].get<int64_t>();
       }

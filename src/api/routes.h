@@ -12,6 +12,8 @@
 
 namespace gantry::api {
 
+using nlohmann::json;
+
 // The broker and config must outlive the router.
 void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& config);
 // The agent-steering endpoints (routes_agents.cc); AddRoutes adds them.

@@ -1,7 +1,7 @@
 // Agent steering endpoints (docs/api.md "Agents"): GET /v1/agents, POST
 // /v1/agents/{name}/drain and /resume. The broker checks the steer-agents rule.
 #include "api/routes.h"
-#include "api/wire.h"
+#include "wire/json.h"
 
 namespace gantry::api {
 namespace {
@@ -43,7 +43,7 @@ void AddAgentRoutes(net::Router& router, broker::Broker& broker, const AuthConfi
                         -> Result<HttpResponse> {
                       std::string reason;
                       if (!req.body.empty()) {
-                        GANTRY_ASSIGN_OR_RETURN(json body, ParseJson(req.body));
+                        GANTRY_ASSIGN_OR_RETURN(json body, wire::ParseJson(req.body));
                         if (body.is_object() && body.contains("reason")) {
                           if (!body["reason"].is_string()) {
                             return Fail(InvalidArgument("'reason' must be a string"));

@@ -4,9 +4,9 @@
 
 #include <gtest/gtest.h>
 
-#include "api/wire.h"
 #include "identity/mint.h"
 #include "model/job_spec_json.h"
+#include "wire/json.h"
 
 namespace gantry::api {
 namespace {
@@ -176,7 +176,7 @@ TEST_F(RoutesTest, OtherUsersCannotSeeOrCancel) {
 
 TEST_F(RoutesTest, OnlyTheServerUserMayPollAsAnAgent) {
   broker::PollRequest p;
-  std::string body = PollRequestToJson(p).dump();
+  std::string body = wire::PollRequestToJson(p).dump();
   EXPECT_EQ(Call("POST", "/v1/agents/x/poll", body, 1000).status, 403);
   EXPECT_EQ(Call("POST", "/v1/agents/x/poll", body, 500).status, 200);
   EXPECT_EQ(Call("POST", "/v1/agents/x/poll", "{}", 500).status, 400);

@@ -3,7 +3,7 @@
 #include <ctime>
 
 #include "api/routes.h"
-#include "api/wire.h"
+#include "wire/json.h"
 
 namespace gantry::api {
 namespace {
@@ -33,7 +33,7 @@ void AddTokenRoutes(net::Router& router, const AuthConfig& config) {
                       if (!config.revocations) {
                         return Fail(FailedPrecondition("this server keeps no revocation list"));
                       }
-                      GANTRY_ASSIGN_OR_RETURN(json body, ParseJson(req.body));
+                      GANTRY_ASSIGN_OR_RETURN(json body, wire::ParseJson(req.body));
                       identity::Revocation r;
                       auto text = [&](const char* key) {
                         return body.is_object() && body.contains(key) && body[key].is_string()

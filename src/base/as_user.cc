@@ -1,7 +1,6 @@
 #include "base/as_user.h"
 
 #include <fcntl.h>
-#include <grp.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -9,6 +8,7 @@
 #include <vector>
 
 #include "base/check.h"
+#include "base/passwd.h"
 
 namespace gantry {
 namespace {
@@ -31,23 +31,13 @@ std::vector<gid_t> ThreadGroups() {
   return groups;
 }
 
-std::vector<gid_t> GroupsOf(const FileUser& user) {
-  if (user.name.empty()) return {user.gid};
-  int count = 32;
-  std::vector<gid_t> groups(static_cast<size_t>(count));
-  while (getgrouplist(user.name.c_str(), user.gid, groups.data(), &count) < 0) {
-    groups.resize(static_cast<size_t>(count));
-  }
-  groups.resize(static_cast<size_t>(count));
-  return groups;
-}
 
 // The calling thread's filesystem identity switched to a user's until destroyed.
 class ThreadFsIdentity {
  public:
   static Result<ThreadFsIdentity> SwitchTo(const FileUser& user) {
     ThreadFsIdentity saved(ThreadGroups(), static_cast<gid_t>(SetFsGid(-1)));
-    if (SetThreadGroups(GroupsOf(user)) != 0) {
+    if (SetThreadGroups(GroupIdsOf(user.name, user.gid)) != 0) {
       return Fail(ErrnoError("cannot take the groups of user " + std::to_string(user.uid), errno));
     }
     SetFsGid(user.gid);

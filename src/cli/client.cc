@@ -6,8 +6,8 @@
 
 #include "base/file.h"
 #include "base/strings.h"
-#include "identity/discovery.h"
-#include "server/server.h"
+#include "wire/home.h"
+#include "wire/token_discovery.h"
 
 namespace gantry::cli {
 
@@ -15,11 +15,11 @@ Result<Client> Client::Connect() {
   std::string url;
   std::string token;
   if (const char* s = getenv("GANTRY_SERVER"); s && *s) url = s;
-  std::string home = server::DefaultHome();
-  if (url.empty()) url = "unix://" + server::HomeLayout(home).socket();
+  std::string home = wire::DefaultHome();
+  if (url.empty()) url = "unix://" + wire::HomeLayout(home).socket();
   if (url.rfind("http", 0) == 0) {
     // GANTRY_TOKEN, then WLCG Bearer Token Discovery, then the server user's own token.
-    auto discovered = identity::DiscoverBearerToken(getenv, getuid());
+    auto discovered = wire::DiscoverBearerToken(getenv, getuid());
     if (const char* t = getenv("GANTRY_TOKEN"); t && *t) {
       token = t;
     } else if (discovered) {
@@ -27,11 +27,11 @@ Result<Client> Client::Connect() {
     } else if (discovered.error().code() != ErrorCode::kNotFound) {
       return Fail(discovered.error());
     } else {
-      auto file = ReadFile(server::HomeLayout(home).token());
+      auto file = ReadFile(wire::HomeLayout(home).token());
       if (!file) {
         return Fail(Unauthenticated("a TCP server needs a token: set BEARER_TOKEN or "
                                     "BEARER_TOKEN_FILE, or make " +
-                                    server::HomeLayout(home).token() + " readable (" +
+                                    wire::HomeLayout(home).token() + " readable (" +
                                     file.error().message() + ")"));
       }
       token = std::string(Trim(*file));

@@ -7,8 +7,8 @@
 #include <iterator>
 #include <map>
 
-#include "api/auth.h"
 #include "base/file.h"
+#include "base/passwd.h"
 #include "base/strings.h"
 #include "cli/client.h"
 #include "cli/jobs.h"
@@ -98,7 +98,7 @@ int RunSubmit(int argc, char** argv) {
     size_t eq = kv.find('=');
     if (eq != std::string::npos) input.submit_env[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
-  input.user = api::UserName(geteuid());
+  input.user = UserName(geteuid());
   time_t now = time(nullptr);
   input.now = SystemClock().Now();
   input.tz_offset_seconds = LocalOffsetSeconds(now);

@@ -3,10 +3,8 @@
 namespace gantry::cli {
 
 // One declaration and one row per subcommand; the implementation lives in cmd_<name>.cc.
+// A role row (run: nullptr) is implemented in roles/ and carried by gantry-full only.
 int RunVersion(int argc, char** argv);
-int RunUp(int argc, char** argv);
-int RunServer(int argc, char** argv);
-int RunAgent(int argc, char** argv);
 int RunSubmit(int argc, char** argv);
 int RunQ(int argc, char** argv);
 int RunStatus(int argc, char** argv);
@@ -17,17 +15,13 @@ int RunHold(int argc, char** argv);
 int RunRelease(int argc, char** argv);
 int RunEvents(int argc, char** argv);
 int RunClassad(int argc, char** argv);
-int RunRun(int argc, char** argv);
-int RunToken(int argc, char** argv);
 int RunAgents(int argc, char** argv);
-int RunData(int argc, char** argv);
-int RunRoot(int argc, char** argv);
 
 std::span<const Command> Commands() {
   static const Command kCommands[] = {
-      {"up", "run the server and a local agent in one process", RunUp},
-      {"server", "run the server (broker, store, API) alone", RunServer},
-      {"agent", "run an agent that pulls work from a server", RunAgent},
+      {"up", "run the server and a local agent in one process", nullptr},
+      {"server", "run the server (broker, store, API) alone", nullptr},
+      {"agent", "run an agent that pulls work from a server", nullptr},
       {"submit", "submit a batch script (#SBATCH lines honoured) or --wrap a command", RunSubmit},
       {"q", "list jobs, like squeue", RunQ},
       {"status", "everything about a job, including why it is not running", RunStatus},
@@ -39,11 +33,13 @@ std::span<const Command> Commands() {
       {"events", "the journal of a job", RunEvents},
       {"version", "print the version", RunVersion},
       {"classad", "evaluate ClassAd expressions and test matches locally", RunClassad},
-      {"run", "start N ranks of an MPI program here (PMI-1, PMIx)", RunRun},
-      {"token", "issue and inspect bearer tokens of the built-in issuer", RunToken},
+      {"run", "start N ranks of an MPI program here (PMI-1, PMIx)", nullptr},
+      {"token", "issue and inspect bearer tokens of the built-in issuer", nullptr},
       {"agents", "list agents; drain or resume one (steer-agents)", RunAgents},
-      {"data", "the file catalog: RSEs, DIDs, replicas, metadata, ACLs, usage", RunData},
-      {"root", "list and scan ROOT files (TTrees) without ROOT", RunRoot},
+      {"data", "the file catalog: RSEs, DIDs, replicas, metadata, ACLs, usage", nullptr},
+      {"root", "list and scan ROOT files (TTrees) without ROOT", nullptr},
+      {"analysis", "analysis tools: preprocess a fileset into chunks (coffea's preprocess)",
+       nullptr},
   };
   return kCommands;
 }

@@ -1,5 +1,7 @@
 #include "exec/exit_status.h"
 
+#include <sys/wait.h>
+
 #include <cstdio>
 #include <cstring>
 
@@ -11,6 +13,22 @@ std::string SignalName(int signal) {
   const char* abbrev = sigabbrev_np(signal);
   if (abbrev == nullptr) return "signal " + std::to_string(signal);
   return std::string("SIG") + abbrev;
+}
+
+ExitStatus FromWaitStatus(int wait_status) {
+  ExitStatus s;
+  if (WIFSIGNALED(wait_status)) {
+    s.exit_code = -1;
+    s.signal = WTERMSIG(wait_status);
+    s.core_dumped = WCOREDUMP(wait_status);
+  } else {
+    s.exit_code = WEXITSTATUS(wait_status);
+  }
+  return s;
+}
+
+int ShellExitCode(const ExitStatus& status) {
+  return status.signal != 0 ? 128 + status.signal : status.exit_code;
 }
 
 namespace {

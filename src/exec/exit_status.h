@@ -37,6 +37,13 @@ struct ExitStatus {
 // "memory limit of 100 MB exceeded", "cancelled". Pure.
 std::string DescribeExitStatus(const ExitStatus& status);
 
+// How a process ended, from its waitpid(2) status: exit_code, or signal and core_dumped.
+// The rest (limits, cancel, usage) is the caller's to add. Pure.
+ExitStatus FromWaitStatus(int wait_status);
+
+// The shell's number for it: the exit code, or 128 + the signal. Pure.
+int ShellExitCode(const ExitStatus& status);
+
 // "SIGKILL" for 9; "signal 77" for numbers without a name. Pure.
 std::string SignalName(int signal);
 

@@ -61,5 +61,20 @@ TEST(SignalNameTest, FallsBackToTheNumber) {
   EXPECT_EQ(SignalName(1000), "signal 1000");
 }
 
+// gantry run's ranks and the agent's attempts: one reading of a wait status, one wording.
+TEST(FromWaitStatusTest, ReadsExitsAndSignalsAsTheShellCountsThem) {
+  ExitStatus exited = FromWaitStatus(3 << 8);
+  EXPECT_EQ(exited.exit_code, 3);
+  EXPECT_EQ(exited.signal, 0);
+  EXPECT_EQ(ShellExitCode(exited), 3);
+  EXPECT_EQ(DescribeExitStatus(exited), "exited with status 3");
+  ExitStatus killed = FromWaitStatus(SIGKILL);
+  EXPECT_EQ(killed.signal, SIGKILL);
+  EXPECT_EQ(killed.exit_code, -1);
+  EXPECT_EQ(ShellExitCode(killed), 137);
+  EXPECT_EQ(DescribeExitStatus(killed), "killed by signal 9 (SIGKILL)");
+  EXPECT_TRUE(FromWaitStatus(SIGSEGV | 0x80).core_dumped);
+}
+
 }  // namespace
 }  // namespace gantry::exec

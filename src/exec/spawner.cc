@@ -1,9 +1,7 @@
 #include "exec/spawner.h"
 
 #include <fcntl.h>
-#include <grp.h>
 #include <linux/close_range.h>
-#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -14,15 +12,17 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <optional>
 
 #include "base/c_strings.h"
+#include "base/passwd.h"
 #include "base/strings.h"
+#include "exec/program_path.h"
 
 namespace gantry::exec {
 namespace {
 
 constexpr size_t kChildStackBytes = 64 * 1024;
-constexpr const char* kDefaultPath = "/usr/local/bin:/usr/bin:/bin";
 
 enum class Step {
   kNone,
@@ -169,23 +169,6 @@ int ChildMain(void* arg) {
   ChildFail(c, Step::kExec, result, out_created, err_created);
 }
 
-std::string SearchPath(const std::vector<std::string>& env) {
-  for (const std::string& kv : env) {
-    if (kv.starts_with("PATH=")) return kv.substr(5);
-  }
-  return kDefaultPath;
-}
-
-std::vector<std::string> Candidates(const SpawnRequest& request) {
-  const std::string& name = request.argv[0];
-  if (name.find('/') != std::string::npos) return {name};
-  std::vector<std::string> out;
-  for (const std::string& dir : Split(SearchPath(request.env), ':')) {
-    out.push_back((dir.empty() ? std::string(".") : dir) + "/" + name);
-  }
-  return out;
-}
-
 // Supplementary groups of the target user, computed here because initgroups() reads
 // /etc/group and allocates, which the child must not do.
 Status ResolveIds(const SpawnRequest& request, ChildContext& c, std::vector<gid_t>& groups) {
@@ -196,29 +179,17 @@ Status ResolveIds(const SpawnRequest& request, ChildContext& c, std::vector<gid_
     return Fail(PermissionDenied("cannot run as uid " + std::to_string(uid) +
                                  ": the agent is not running as root"));
   }
-  passwd pw = {};
-  passwd* found = nullptr;
-  std::vector<char> buffer(16384);
-  getpwuid_r(uid, &pw, buffer.data(), buffer.size(), &found);
+  std::optional<Account> account = LookUpUser(uid);
   gid_t gid = 0;
   if (request.gid) {
     gid = *request.gid;
-  } else if (found != nullptr) {
-    gid = found->pw_gid;
+  } else if (account) {
+    gid = account->gid;
   } else {
     return Fail(InvalidArgument("uid " + std::to_string(uid) +
                                 " has no passwd entry; give a gid explicitly"));
   }
-  groups.assign(1, gid);
-  if (found != nullptr) {
-    int count = 64;
-    groups.resize(static_cast<size_t>(count));
-    if (getgrouplist(found->pw_name, gid, groups.data(), &count) < 0) {
-      groups.resize(static_cast<size_t>(count));
-      getgrouplist(found->pw_name, gid, groups.data(), &count);
-    }
-    groups.resize(static_cast<size_t>(count));
-  }
+  groups = account ? GroupIdsOf(account->name, gid) : std::vector<gid_t>{gid};
   c.change_ids = true;
   c.uid = uid;
   c.gid = gid;
@@ -246,8 +217,8 @@ Error DescribeFailure(const SpawnRequest& request, const ChildContext& c,
       const std::string& name = request.argv[0];
       std::string path = candidates[static_cast<size_t>(std::max(0, c.failed_candidate))];
       if (e == ENOENT && name.find('/') == std::string::npos) {
-        return NotFound("executable '" + name + "' not found in PATH (" + SearchPath(request.env) +
-                        ")");
+        return NotFound("executable '" + name + "' not found in PATH (" +
+                        SearchPathOf(request.env) + ")");
       }
       if (e == ENOENT) return NotFound("executable '" + path + "' does not exist");
       if (e == EACCES) {
@@ -287,7 +258,8 @@ Result<SpawnedProcess> SpawnProcess(const SpawnRequest& request, const SpawnSetu
   std::vector<gid_t> groups;
   GANTRY_RETURN_IF_ERROR(ResolveIds(request, c, groups));
 
-  std::vector<std::string> candidates = Candidates(request);
+  std::vector<std::string> candidates =
+      ProgramCandidates(request.argv[0], SearchPathOf(request.env));
   std::vector<const char*> candidate_ptrs;
   for (const std::string& s : candidates) candidate_ptrs.push_back(s.c_str());
   candidate_ptrs.push_back(nullptr);

@@ -344,13 +344,10 @@ void SupervisorImpl::ReapAllChildren(Ready& ready) {
 
 void SupervisorImpl::MainExited(Job& job, int wait_status, const rusage& usage, Ready& ready) {
   ExitStatus& s = job.status;
-  if (WIFSIGNALED(wait_status)) {
-    s.exit_code = -1;
-    s.signal = WTERMSIG(wait_status);
-    s.core_dumped = WCOREDUMP(wait_status);
-  } else {
-    s.exit_code = WEXITSTATUS(wait_status);
-  }
+  ExitStatus ended = FromWaitStatus(wait_status);
+  s.exit_code = ended.exit_code;
+  s.signal = ended.signal;
+  s.core_dumped = ended.core_dumped;
   s.usage.user_cpu_seconds = Seconds(usage.ru_utime);
   s.usage.system_cpu_seconds = Seconds(usage.ru_stime);
   s.usage.max_rss_kb = usage.ru_maxrss;

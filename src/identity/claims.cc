@@ -10,6 +10,8 @@ namespace {
 
 using Json = nlohmann::json;
 
+constexpr int64_t kLatestTime = 253402300799;  // 9999-12-31T23:59:59Z
+
 TokenError Malformed(std::string what) {
   return {TokenProblem::kMalformed, "the token is malformed: " + what};
 }
@@ -25,10 +27,21 @@ std::expected<std::optional<int64_t>, TokenError> TimeClaim(const Json& payload,
                                                             const char* name) {
   auto it = payload.find(name);
   if (it == payload.end()) return std::optional<int64_t>();
-  // NumericDate may be fractional (RFC 7519 section 2); whole seconds are enough here.
-  if (it->is_number_integer()) return std::optional<int64_t>(it->get<int64_t>());
+  if (!it->is_number()) return std::unexpected(Malformed(std::string(name) + " is not a number"));
+  // NumericDate may be fractional (RFC 7519 section 2); whole seconds are enough here. Times
+  // before 1970 or after 9999 are refused before any arithmetic: an exp of INT64_MAX would
+  // overflow exp + leeway, and a double beyond int64 has no integer value at all.
+  bool in_range = it->is_number_unsigned()  ? it->get<uint64_t>() <= uint64_t(kLatestTime)
+                  : it->is_number_integer() ? it->get<int64_t>() >= 0 &&
+                                                  it->get<int64_t>() <= kLatestTime
+                                            : it->get<double>() >= 0 &&
+                                                  it->get<double>() <= double(kLatestTime);
+  if (!in_range) {
+    return std::unexpected(Malformed(std::string(name) +
+                                     " is not a time between 1970 and 9999 (seconds)"));
+  }
   if (it->is_number_float()) return std::optional<int64_t>(static_cast<int64_t>(it->get<double>()));
-  return std::unexpected(Malformed(std::string(name) + " is not a number"));
+  return std::optional<int64_t>(it->get<int64_t>());
 }
 
 std::string Seconds(int64_t t) { return FormatTime(t * kMicrosPerSecond); }

@@ -120,3 +120,30 @@ TEST(ParseClaimsTest, RoundTripsThroughJson) {
 
 }  // namespace
 }  // namespace gantry::identity
+
+namespace gantry::identity {
+namespace {
+
+// Found by fuzz/token: exp + leeway overflowed for an exp of INT64_MAX, a double exp beyond
+// int64 was cast (undefined behaviour), and the expiry message multiplied a huge negative exp
+// into microseconds. Such times are refused as malformed before any arithmetic.
+TEST(ParseClaimsTest, RefusesTimesOutsideTheYears1970To9999) {
+  for (const char* value : {"9223372036854775807", "-9223372036854775808", "18446744073709551615",
+                            "1e300", "-1e30", "-1", "253402300800"}) {
+    auto claims = ParseClaims(std::string("{\"exp\": ") + value + "}");
+    ASSERT_FALSE(claims) << value;
+    EXPECT_EQ(claims.error().problem, TokenProblem::kMalformed) << value;
+    EXPECT_EQ(claims.error().message,
+              "the token is malformed: exp is not a time between 1970 and 9999 (seconds)");
+  }
+  for (const char* name : {"nbf", "iat"}) {
+    EXPECT_FALSE(ParseClaims(std::string("{\"") + name + "\": 9223372036854775807}")) << name;
+  }
+  auto fractional = ParseClaims("{\"exp\": 1800003600.75, \"iat\": 0, \"nbf\": 253402300799}");
+  ASSERT_TRUE(fractional) << fractional.error().message;
+  EXPECT_EQ(fractional->exp, 1800003600);
+  EXPECT_EQ(fractional->iat, 0);
+}
+
+}  // namespace
+}  // namespace gantry::identity

@@ -1,6 +1,11 @@
 #include "identity/jwt.h"
 
 #include <jwt.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include <cstdlib>
 #include <memory>
@@ -17,6 +22,22 @@ struct JwtFree {
   void operator()(jwt_t* p) const { jwt_free(p); }
 };
 using OwnedJwt = std::unique_ptr<jwt_t, JwtFree>;
+struct PkeyFree {
+  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+};
+using OwnedPkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
+};
+using OwnedMdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
+
+EVP_PKEY* ReadPublicKey(const std::string& pem) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  if (!bio) return nullptr;
+  EVP_PKEY* key = PEM_read_bio_PUBKEY(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  return key;
+}
 
 TokenError Malformed(std::string what) {
   return {TokenProblem::kMalformed, "the token is malformed: " + what};
@@ -63,16 +84,77 @@ std::expected<Algorithm, TokenError> AcceptedAlgorithm(std::string_view alg) {
 }
 
 bool SignatureValid(std::string_view token, const PublicKey& key) {
-  std::string text(token);
-  jwt_t* raw = nullptr;
-  // libjwt takes the algorithm from the header; AcceptedAlgorithm and the key choice in the
-  // verifier have already tied it to this key's type.
-  int rc = jwt_decode(&raw, text.c_str(), reinterpret_cast<const unsigned char*>(key.pem.data()),
-                      static_cast<int>(key.pem.size()));
-  OwnedJwt jwt(raw);
-  if (rc != 0 || !jwt) return false;
-  jwt_alg_t alg = jwt_get_alg(jwt.get());
-  return alg == (key.alg == Algorithm::kRs256 ? JWT_ALG_RS256 : JWT_ALG_ES256);
+  // OpenSSL over the exact signing input, not libjwt's jwt_decode: that also parses the
+  // payload (with jansson), and a payload jansson refuses (an integer above INT64_MAX, which
+  // JSON and ParseClaims allow) would read as a bad signature although the signature is good.
+  size_t dot = token.rfind('.');
+  if (dot == std::string_view::npos) return false;
+  std::string_view signing_input = token.substr(0, dot);
+  auto signature = Base64UrlDecode(token.substr(dot + 1));
+  if (!signature) return false;
+  OwnedPkey pkey(ReadPublicKey(key.pem));
+  if (!pkey) return false;
+  bool rsa = key.alg == Algorithm::kRs256;
+  if (EVP_PKEY_get_base_id(pkey.get()) != (rsa ? EVP_PKEY_RSA : EVP_PKEY_EC)) return false;
+  std::string der;
+  if (!rsa) {
+    // JWS ES256 signatures are r || s, 32 bytes each (RFC 7518 section 3.4); OpenSSL's DER.
+    if (signature->size() != 64) return false;
+    ECDSA_SIG* sig = ECDSA_SIG_new();
+    const auto* bytes = reinterpret_cast<const unsigned char*>(signature->data());
+    if (!sig || ECDSA_SIG_set0(sig, BN_bin2bn(bytes, 32, nullptr),
+                               BN_bin2bn(bytes + 32, 32, nullptr)) != 1) {
+      ECDSA_SIG_free(sig);
+      return false;
+    }
+    unsigned char* out = nullptr;
+    int n = i2d_ECDSA_SIG(sig, &out);
+    ECDSA_SIG_free(sig);
+    if (n <= 0) return false;
+    der.assign(reinterpret_cast<char*>(out), static_cast<size_t>(n));
+    OPENSSL_free(out);
+  }
+  const std::string& checked = rsa ? *signature : der;
+  OwnedMdCtx ctx(EVP_MD_CTX_new());
+  return ctx &&
+         EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, pkey.get()) == 1 &&
+         EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(checked.data()),
+                          checked.size(),
+                          reinterpret_cast<const unsigned char*>(signing_input.data()),
+                          signing_input.size()) == 1;
+}
+
+Result<std::string> SignCompact(const SigningKey& key, std::string_view header_json,
+                                std::string_view payload_json) {
+  std::string signing_input = Base64UrlEncode(header_json) + "." + Base64UrlEncode(payload_json);
+  BIO* bio = BIO_new_mem_buf(key.private_pem.data(), static_cast<int>(key.private_pem.size()));
+  OwnedPkey pkey(bio ? PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr) : nullptr);
+  BIO_free(bio);
+  if (!pkey) return Fail(Internal("the signing key is not a PEM private key"));
+  OwnedMdCtx ctx(EVP_MD_CTX_new());
+  size_t n = 0;
+  const auto* input = reinterpret_cast<const unsigned char*>(signing_input.data());
+  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, pkey.get()) != 1 ||
+      EVP_DigestSign(ctx.get(), nullptr, &n, input, signing_input.size()) != 1) {
+    return Fail(Internal("OpenSSL could not sign the token"));
+  }
+  std::string signature(n, '\0');
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &n, input,
+                     signing_input.size()) != 1) {
+    return Fail(Internal("OpenSSL could not sign the token"));
+  }
+  signature.resize(n);
+  if (key.alg == Algorithm::kEs256) {
+    const auto* der = reinterpret_cast<const unsigned char*>(signature.data());
+    ECDSA_SIG* sig = d2i_ECDSA_SIG(nullptr, &der, static_cast<long>(signature.size()));
+    if (!sig) return Fail(Internal("OpenSSL gave an ECDSA signature that does not parse"));
+    std::string raw(64, '\0');
+    BN_bn2binpad(ECDSA_SIG_get0_r(sig), reinterpret_cast<unsigned char*>(raw.data()), 32);
+    BN_bn2binpad(ECDSA_SIG_get0_s(sig), reinterpret_cast<unsigned char*>(raw.data()) + 32, 32);
+    ECDSA_SIG_free(sig);
+    signature = std::move(raw);
+  }
+  return signing_input + "." + Base64UrlEncode(signature);
 }
 
 Result<std::string> SignToken(const SigningKey& key, const Claims& claims) {

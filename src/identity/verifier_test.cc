@@ -236,6 +236,34 @@ TEST(MintTest, AMintedTokenVerifiesWithTheWlcgClaims) {
   EXPECT_EQ(later.error().problem, TokenProblem::kExpired);
 }
 
+// Found by fuzz/token: libjwt's jwt_decode parses the payload too (jansson), which refuses an
+// integer above INT64_MAX that JSON and ParseClaims allow, so a good signature read as bad.
+TEST(VerifierTest, AGoodSignatureVerifiesWhateverThePayloadHolds) {
+  FakeClock clock(kNow * kMicrosPerSecond);
+  for (const SigningKey* key : {&TestKeys().rsa, &TestKeys().ec}) {
+    std::string payload = ClaimsToJson(GoodClaims());
+    payload.insert(1, "\"x\": 18446744073709551615, ");
+    std::string header = std::string("{\"alg\":\"") + std::string(AlgorithmName(key->alg)) +
+                         "\",\"kid\":\"" + key->kid + "\"}";
+    auto token = SignCompact(*key, header, payload);
+    ASSERT_TRUE(token) << token.error().message();
+    auto identity = MakeVerifier().Verify(*token, clock);
+    ASSERT_TRUE(identity) << identity.error().message;
+    EXPECT_EQ(identity->subject, "alice");
+    EXPECT_FALSE(MakeVerifier().Verify(WithFlippedSignatureByte(*token), clock));
+  }
+}
+
+TEST(VerifierTest, AnEs256SignatureOfTheWrongLengthIsBad) {
+  FakeClock clock(kNow * kMicrosPerSecond);
+  std::string token = Sign(TestKeys().ec, GoodClaims());
+  token.resize(token.rfind('.') + 1);
+  token += Base64UrlEncode(std::string(63, 'x'));
+  auto identity = MakeVerifier().Verify(token, clock);
+  ASSERT_FALSE(identity);
+  EXPECT_EQ(identity.error().problem, TokenProblem::kBadSignature);
+}
+
 TEST(MintTest, TwoTokensGetDifferentJtis) {
   FakeClock clock(kNow * kMicrosPerSecond);
   MintRequest request{"bob", {}, "", 600, {}};

@@ -14,6 +14,8 @@
 #include <set>
 
 #include "base/log.h"
+#include "exec/exit_status.h"
+#include "exec/program_path.h"
 #include "launch/job_exchange.h"
 #include "launch/leftovers.h"
 #include "launch/node_launch.h"
@@ -127,7 +129,7 @@ class Job final : public NodeObserver {
     pthread_sigmask(SIG_SETMASK, nullptr, &old_mask_);
   }
   ~Job() override;
-  Status Start(const std::string& program);  // `program`: resolved (ResolveProgram)
+  Status Start(const std::string& program);  // `program`: resolved (exec::ResolveProgram)
   Result<int> Run();
 
  private:
@@ -317,7 +319,8 @@ void Job::ScanAfterFirstExchange() {
 }
 
 void Job::OnRankExit(int rank, int wait_status) {
-  int code = ExitCodeOf(wait_status);
+  exec::ExitStatus ended = exec::FromWaitStatus(wait_status);
+  int code = exec::ShellExitCode(ended);
   if (code == 0 && pmix_ && !killing_ && pmix_->ExitedWithoutFinalize(rank)) {
     // As MPICH's path says for PMI-1: the rank's peers may be waiting for it forever.
     Report("rank " + std::to_string(rank) +
@@ -329,7 +332,7 @@ void Job::OnRankExit(int rank, int wait_status) {
   }
   if (code == 0) return;
   if (!killing_) {
-    Report("rank " + std::to_string(rank) + " " + DescribeWaitStatus(wait_status) +
+    Report("rank " + std::to_string(rank) + " " + exec::DescribeExitStatus(ended) +
            (AllReaped() ? "" : "; ending the job"));
     FailJob(code);
   } else if (!exit_status_ && !error_) {
@@ -494,7 +497,7 @@ int ExitStatusOf(const Error& error) {
 
 Result<int> Launch(const LaunchOptions& options) {
   if (options.argv.empty()) return Fail(InvalidArgument("no program to run"));
-  auto program = ResolveProgram(options.argv[0]);
+  auto program = exec::ResolveProgram(options.argv[0], exec::ProcessSearchPath());
   if (!program) {
     Report(program.error().message());
     return ExitStatusOf(program.error());

@@ -18,43 +18,6 @@
 namespace gantry::launch {
 namespace {
 
-bool IsExecutableFile(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(path.c_str(), X_OK) == 0;
-}
-
-// Why `path` (named with a '/') cannot be run, in the shell's words.
-Status CheckExecutable(const std::string& path) {
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return Fail(NotFound(path + ": no such file"));
-    return Fail(ErrnoError(path, errno));
-  }
-  if (S_ISDIR(st.st_mode)) return Fail(PermissionDenied(path + ": is a directory"));
-  if (!S_ISREG(st.st_mode) || access(path.c_str(), X_OK) != 0) {
-    return Fail(PermissionDenied(path + ": not executable (permission denied)"));
-  }
-  return {};
-}
-
-}  // namespace
-
-Result<std::string> ResolveProgram(const std::string& name) {
-  if (name.empty()) return Fail(InvalidArgument("no program to run"));
-  if (name.find('/') != std::string::npos) {
-    GANTRY_RETURN_IF_ERROR(CheckExecutable(name));
-    return name;
-  }
-  const char* path = std::getenv("PATH");
-  for (const std::string& dir : Split(path != nullptr ? path : "/usr/bin:/bin", ':')) {
-    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
-    if (IsExecutableFile(candidate)) return candidate;
-  }
-  return Fail(NotFound(name + ": command not found in PATH"));
-}
-
-namespace {
-
 [[noreturn]] void ChildFailed(volatile int* child_errno, int err) {
   *child_errno = err;
   _exit(127);
@@ -143,25 +106,6 @@ RankSpawnSpec SpecWithOurStdio(std::vector<std::string> argv) {
   spec.stdout_fd = STDOUT_FILENO;
   spec.stderr_fd = STDERR_FILENO;
   return spec;
-}
-
-std::string DescribeWaitStatus(int wait_status) {
-  if (WIFEXITED(wait_status)) {
-    return "exited with status " + std::to_string(WEXITSTATUS(wait_status));
-  }
-  if (WIFSIGNALED(wait_status)) {
-    int sig = WTERMSIG(wait_status);
-    const char* name = strsignal(sig);
-    return "was killed by signal " + std::to_string(sig) + " (" +
-           (name != nullptr ? name : "unknown") + ")";
-  }
-  return "stopped";
-}
-
-int ExitCodeOf(int wait_status) {
-  if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
-  if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
-  return 1;
 }
 
 }  // namespace gantry::launch

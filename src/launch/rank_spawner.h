@@ -13,7 +13,7 @@
 namespace gantry::launch {
 
 struct RankSpawnSpec {
-  std::string program;             // absolute path (ResolveProgram)
+  std::string program;             // absolute path (exec::ResolveProgram)
   std::vector<std::string> argv;   // argv[0] as the user wrote it
   std::vector<std::string> env;    // the complete environment, "KEY=VALUE"
   int stdin_fd = -1;               // become the child's 0, 1, 2
@@ -30,13 +30,5 @@ Result<pid_t> SpawnRank(const RankSpawnSpec& spec);
 
 // A spec for `argv` (argv[0] an absolute path) with the caller's stdio and environment.
 RankSpawnSpec SpecWithOurStdio(std::vector<std::string> argv);
-
-// "prog" -> "/usr/bin/prog" through $PATH, like execvp; paths with '/' are checked as given.
-Result<std::string> ResolveProgram(const std::string& name);
-
-// "exited with status 3", "was killed by signal 9 (Killed)".
-std::string DescribeWaitStatus(int wait_status);
-// The shell convention: the exit status, or 128 + signal number.
-int ExitCodeOf(int wait_status);
 
 }  // namespace gantry::launch

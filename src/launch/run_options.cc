@@ -47,7 +47,8 @@ const Option* FindOption(std::string_view name) {
 Result<int> ParseCount(std::string_view flag, const std::string& text, int64_t min) {
   // Digits only: ParseInt would take "-5" and say nothing useful about "99999999999999".
   bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
-  std::optional<int64_t> number = digits ? ParseInt(text) : std::nullopt;
+  std::optional<int64_t> number;
+  if (digits) number = ParseInt(text);
   const int64_t max = flag == "--kill-grace" ? 24 * 3600 * 1000 : kMaxRanks;
   if (digits && (!number || *number > max)) {
     return Fail(InvalidArgument(std::string(flag) + " " + text + " is too large (at most " +

@@ -116,10 +116,23 @@ Result<std::unique_ptr<File>> File::Open(std::unique_ptr<Source> source) {
       h.seek_info = seek_info;
     }
     GANTRY_ASSIGN_OR_RETURN(h.nbytes_info, c.I32("TFile::fNbytesInfo"));
+    if (c.remaining() >= 18) {
+      GANTRY_RETURN_IF_ERROR(c.Skip(2, "TFile::fUUID version"));
+      GANTRY_ASSIGN_OR_RETURN(std::string_view uuid, c.Bytes(16, "TFile::fUUID"));
+      for (char ch : uuid) h.uuid += Hex(static_cast<unsigned char>(ch), 2);
+    }
     return {};
   }();
   if (!parsed) return Fail(parsed.error().Wrap(Fmt("{}: reading the TFile header", what)));
   const FileHeader& h = f->header_;
+  // ROOT versions are 5 or 6 digits (plus 1000000 for 64-bit seeks); anything else means the
+  // file only happens to start with "root" (a text file can).
+  int32_t release = h.version % 1000000;
+  if (h.version < 0 || release < 10000 || h.begin < 32 || h.begin > (1 << 20)) {
+    return Fail(InvalidArgument(Fmt("{} is not a ROOT file (it starts with \"root\" but its "
+                                    "header has version {} and fBEGIN {})",
+                                    what, h.version, h.begin)));
+  }
   if (h.end > static_cast<int64_t>(src.Size())) {
     return Fail(InvalidArgument(Fmt(
         "truncated file: {} has {} bytes but its header says it ends at {}", what, src.Size(),

@@ -24,6 +24,7 @@ struct FileHeader {
   int32_t compress = 0;     // algorithm * 100 + level
   int64_t seek_info = 0;    // the TStreamerInfo list's key
   int32_t nbytes_info = 0;
+  std::string uuid;         // fUUID's 16 bytes as hex (identifies the file for caches)
   bool large() const { return version >= 1000000; }
 };
 

@@ -30,6 +30,13 @@ TEST(FileTest, RefusesAFileThatIsNotRoot) {
   auto f = File::Open(MemorySource("GIF89a this is not a ROOT file at all", "x.gif"));
   ASSERT_FALSE(f);
   EXPECT_NE(f.error().message().find("not a ROOT file"), std::string::npos);
+  // /etc/passwd starts with "root:x:0:0:..."
+  auto text = File::Open(MemorySource(std::string("root:x:0:0:root:/root:/bin/bash\n") +
+                                          std::string(200, 'x'),
+                                      "passwd"));
+  ASSERT_FALSE(text);
+  EXPECT_NE(text.error().message().find("not a ROOT file"), std::string::npos)
+      << text.error().message();
   auto empty = File::Open(MemorySource("", "empty"));
   ASSERT_FALSE(empty);
   EXPECT_NE(empty.error().message().find("not a ROOT file"), std::string::npos);

@@ -221,6 +221,14 @@ Result<std::vector<BranchData>> ReadBranches(const File& file, const Tree& tree,
     const Branch& b = *branches[bi];
     for (const BasketLocation& loc : b.baskets) {
       if (loc.entry_end <= start || loc.first_entry >= stop) continue;
+      // Checked before any buffer is sized from it: a corrupt size must not allocate.
+      if (static_cast<uint64_t>(loc.seek) + static_cast<uint64_t>(loc.bytes) >
+          file.source().Size()) {
+        return Fail(InvalidArgument(Fmt("truncated file: branch {}'s basket of {} bytes at "
+                                        "offset {} passes the end of {} ({} bytes)",
+                                        b.name, loc.bytes, loc.seek, file.Describe(),
+                                        file.source().Size())));
+      }
       tasks.push_back(Task{.branch = bi, .first_entry = loc.first_entry, .disk = &loc});
     }
     for (const EmbeddedBasket& e : b.embedded) {

@@ -19,12 +19,6 @@
 
 namespace gantry::server {
 
-std::string DefaultHome() {
-  if (const char* h = getenv("GANTRY_HOME"); h && *h) return h;
-  const char* home = getenv("HOME");
-  return std::string(home && *home ? home : "/tmp") + "/.gantry";
-}
-
 namespace {
 
 // The pid in server.json, if that process is alive.

@@ -18,6 +18,7 @@
 #include "net/http_server.h"
 #include "net/router.h"
 #include "store/store.h"
+#include "wire/home.h"
 
 namespace gantry::server {
 
@@ -33,22 +34,10 @@ struct ServerOptions {
   std::vector<std::string> partitions;
 };
 
-// Where things live under GANTRY_HOME (docs/operations.md).
-struct HomeLayout {
-  explicit HomeLayout(std::string home) : home(std::move(home)) {}
-  std::string home;
-  std::string database() const { return home + "/gantry.db"; }
-  std::string data_database() const { return home + "/data.db"; }  // the file catalog
-  std::string socket() const { return home + "/gantry.sock"; }
-  std::string token() const { return home + "/token"; }  // the server user's own token
-  std::string agent_token() const { return home + "/agent.token"; }  // agents' credential
-  std::string server_info() const { return home + "/server.json"; }
-  std::string lock() const { return home + "/lock"; }
-  std::string agent_dir() const { return home + "/agent"; }
-};
-
-// GANTRY_HOME, or ~/.gantry.
-std::string DefaultHome();
+// Where things live under GANTRY_HOME (docs/operations.md); DefaultHome: GANTRY_HOME, or
+// ~/.gantry. The clients find the socket and the token there too (wire/home.h).
+using wire::DefaultHome;
+using wire::HomeLayout;
 
 class Server {
  public:

@@ -88,12 +88,24 @@ hosts_init() {
   ip -n "$(host_ns net)" link set br0 up
 }
 
+# The software every host runs, as a cluster's shared /usr or /cvmfs: the build tree that holds
+# $GANTRY_BIN (gantry-full, the PMI and spawn-guard libraries beside it), bound read-only at
+# its own path. A checkout under /tmp (a CI clone) would otherwise vanish under a host's
+# private /tmp.
+_hosts_software() {
+  local bin=${GANTRY_BIN:-}
+  [[ -n "$bin" ]] || return 0
+  bin=$(cd "$(dirname "$bin")" && pwd)
+  if [[ "$bin" == */apps/gantry ]]; then echo "${bin%/apps/gantry}"; else echo "$bin"; fi
+}
+
 # The holder of a host's mount namespace: after the mounts it reports on fd 4 and sleeps.
 # It dies with the test shell (pdeathsig) even when that is SIGKILLed.
 _HOST_SETUP='
 set -e
-own=$1 root=$2 name=$3
+own=$1 root=$2 name=$3 bin=$4
 exec 3<"$own"
+if [[ -d "$bin" ]]; then exec 5<"$bin"; else bin=""; fi
 mount --make-rprivate /
 mount -t tmpfs -o mode=1777 "tmp-$name" /tmp
 mount -t tmpfs -o mode=1777 "shm-$name" /dev/shm
@@ -101,6 +113,12 @@ if [[ -e "$root" ]]; then mount -t tmpfs -o mode=0755 "hide-$name" "$root"; fi
 mkdir -p "$own"
 mount --no-canonicalize --bind /proc/self/fd/3 "$own"
 exec 3<&-
+if [[ -n "$bin" ]]; then
+  mkdir -p "$bin"
+  mount --no-canonicalize --bind /proc/self/fd/5 "$bin"
+  mount -o remount,bind,ro "$bin"
+  exec 5<&-
+fi
 hostname "$name"
 echo ready >&4
 exec 4>&-
@@ -126,7 +144,7 @@ host_add() {
   ready="$TEST_DIR/.ready-$name"
   rm -f "$ready"
   ip netns exec "$ns" unshare --mount --uts --propagation private \
-    bash -c "$_HOST_SETUP" _ "$dir" "$HOSTS_ROOT" "$name" 4>"$ready" &
+    bash -c "$_HOST_SETUP" _ "$dir" "$HOSTS_ROOT" "$name" "$(_hosts_software)" 4>"$ready" &
   HOSTS_HOLDERS+=($!)
   local k
   for ((k = 0; k < 200; k++)); do

@@ -60,7 +60,9 @@ log "--- one agent, frozen while it runs jobs, thawed after it was declared lost
 start_agent a1
 A1=$AGENT_PID
 long=$(NAP=12 submit -o /dev/null "$W/job.sh") || fail "submit long"
-short=$(NAP=3 CODE=3 submit -o /dev/null "$W/job.sh") || fail "submit short"
+# the short job ends while its agent is frozen: 8 s leaves room for a loaded machine between
+# its start and the SIGSTOP below (with 3 s it once ended, and was reported, before it)
+short=$(NAP=8 CODE=3 submit -o /dev/null "$W/job.sh") || fail "submit short"
 nolives=$(NAP=6 submit -o /dev/null --wrap 'sleep 6') || fail "submit"
 wait_state "$long" RUNNING
 wait_state "$nolives" RUNNING
@@ -79,7 +81,7 @@ expect_eq "$(json_get "$long" 't["deep_retries"]')" "1" "as a deep retry (it had
 expect_contains "$(json_get "$long" 't["attempt_list"][0]["reason"]')" "lost" \
   "attempt 1 is ended with the reason"
 # meanwhile the short job's attempt 1 has exited on the frozen agent: its report is late
-sleep 3
+for ((i = 0; i < 150; i++)); do grep -q "^$short 1 E" marks && break; sleep 0.1; done
 expect_true "the short job's attempt 1 ended while its agent was frozen" grep -q "^$short 1 E" marks
 kill -CONT "$A1"
 log "agent a1 continued"
