@@ -15,6 +15,7 @@ namespace gantry::root {
 namespace {
 
 void ToNative(const char* in, size_t n, size_t size, unsigned char* out) {
+  if (n == 0) return;  // an empty basket: `out` may be null, which memcpy must not get
   switch (size) {
     case 1: std::memcpy(out, in, n); return;
     case 2:
