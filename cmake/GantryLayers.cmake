@@ -4,8 +4,8 @@
 # GANTRY_SERVER_ONLY, directly or through another library). A new src/<module> gets its
 # place in GANTRY_LAYERS (and in the table of src/README.md).
 set(GANTRY_LAYERS
-  base classad model wire submit slurm identity store catalog transfer broker exec net api agent pilots
-  server pmi launch root analysis cli roles)
+  base classad model wire submit slurm acct identity store catalog transfer broker exec net
+  metrics api agent pilots server pmi launch root analysis cli roles)
 set(GANTRY_CLIENT_LIBRARIES wire agent cli)
 set(GANTRY_SERVER_ONLY api broker store catalog transfer server identity roles PkgConfig::SQLITE3
   PkgConfig::LIBJWT)

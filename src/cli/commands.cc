@@ -16,6 +16,8 @@ int RunRelease(int argc, char** argv);
 int RunEvents(int argc, char** argv);
 int RunClassad(int argc, char** argv);
 int RunAgents(int argc, char** argv);
+int RunAcct(int argc, char** argv);
+int RunReport(int argc, char** argv);
 
 std::span<const Command> Commands() {
   static const Command kCommands[] = {
@@ -36,6 +38,8 @@ std::span<const Command> Commands() {
       {"run", "start N ranks of an MPI program here (PMI-1, PMIx)", nullptr},
       {"token", "issue and inspect bearer tokens of the built-in issuer", nullptr},
       {"agents", "list agents; drain or resume one (steer-agents)", RunAgents},
+      {"acct", "accounting: what finished jobs used, like sacct", RunAcct},
+      {"report", "accounting summaries per period, user, VO, account; APEL (sreport)", RunReport},
       {"data", "the file catalog: RSEs, DIDs, replicas, metadata, ACLs, usage", nullptr},
       {"root", "list and scan ROOT files (TTrees) without ROOT", nullptr},
       {"analysis", "analysis tools: preprocess a fileset into chunks (coffea's preprocess)",

@@ -10,10 +10,14 @@
 #include <nlohmann/json.hpp>
 
 #include "api/routes.h"
+#include "api/routes_acct.h"
 #include "api/routes_data.h"
+#include "api/routes_metrics.h"
 #include "base/file.h"
 #include "base/log.h"
 #include "base/strings.h"
+#include "broker/partitions.h"
+#include "metrics/http_meter.h"
 #include "identity/jwt.h"
 #include "identity/mint.h"
 
@@ -101,11 +105,19 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
                           identity::LoadSite(options.home, identity::KeyMode::kCreate));
   s->site_ = std::make_unique<identity::Site>(std::move(site));
   GANTRY_ASSIGN_OR_RETURN(s->store_, store::OpenSqliteStore(layout.database(), options.durability));
+  GANTRY_ASSIGN_OR_RETURN(s->usage_, store::UsageReader::Open(layout.database()));
   broker::BrokerOptions broker_options;
   if (geteuid() != 0) broker_options.only_uid = geteuid();
   broker_options.agent_timeout_seconds = options.agent_timeout_seconds;
   broker_options.partitions = options.partitions;
-  GANTRY_ASSIGN_OR_RETURN(s->broker_, broker::Broker::Create(*s->store_, s->clock_, broker_options));
+  // The broker writes through the metrics decorator, which reads the job metrics off its
+  // batches (metrics/store_meter.h).
+  s->metrics_ = std::make_unique<metrics::Registry>();
+  s->metered_ = std::make_unique<metrics::MeteredStore>(
+      *s->store_, *s->metrics_,
+      options.partitions.empty() ? std::string(broker::kDefaultPartition) : options.partitions[0]);
+  GANTRY_ASSIGN_OR_RETURN(s->broker_,
+                          broker::Broker::Create(*s->metered_, s->clock_, broker_options));
   GANTRY_ASSIGN_OR_RETURN(s->catalog_, catalog::Catalog::Open(layout.data_database(), s->clock_));
 
   // The tokens: one for this server's own user (not a shared secret that makes any holder
@@ -128,6 +140,8 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   s->auth_.server_uid = geteuid();
   s->auth_.server_gid = getegid();
   api::AddRoutes(s->router_, *s->broker_, s->auth_);
+  api::AddAcctRoutes(s->router_, *s->usage_, s->auth_);
+  api::AddMetricsRoute(s->router_, *s->broker_, *s->metrics_, s->auth_);
   api::AddDataRoutes(s->router_, *s->catalog_, s->auth_);
 
   net::HttpServerOptions http;
@@ -140,7 +154,8 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
                ": clients refuse to send tokens to a non-loopback address without TLS; "
                "give --tls-cert and --tls-key");
   }
-  GANTRY_ASSIGN_OR_RETURN(s->http_, net::HttpServer::Start(http, s->router_.AsHandler()));
+  GANTRY_ASSIGN_OR_RETURN(s->http_,
+                          net::HttpServer::Start(http, metrics::TimedHandler(s->router_, *s->metrics_)));
 
   nlohmann::json info = {{"unix", s->http_->unix_url()},
                          {"tcp", s->http_->tcp_url()},

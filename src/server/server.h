@@ -15,9 +15,12 @@
 #include "broker/broker.h"
 #include "catalog/catalog.h"
 #include "identity/site.h"
+#include "metrics/registry.h"
+#include "metrics/store_meter.h"
 #include "net/http_server.h"
 #include "net/router.h"
 #include "store/store.h"
+#include "store/usage_reader.h"
 #include "wire/home.h"
 
 namespace gantry::server {
@@ -58,6 +61,9 @@ class Server {
   std::unique_ptr<identity::Revocations> revocations_;  // $GANTRY_HOME/revoked
   std::unique_ptr<identity::Site> site_;  // issuer key, trusted issuers, VO/policy files
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<store::UsageReader> usage_;  // accounting, on connections of its own
+  std::unique_ptr<metrics::Registry> metrics_;  // /metrics
+  std::unique_ptr<metrics::MeteredStore> metered_;  // store_ as the broker sees it
   SystemClock clock_;
   std::unique_ptr<broker::Broker> broker_;
   std::unique_ptr<catalog::Catalog> catalog_;  // its own file: data.db

@@ -8,7 +8,7 @@ namespace gantry::store {
 
 // PRAGMA application_id of a Gantry database: "GANT".
 constexpr int32_t kApplicationId = 0x47414E54;
-constexpr int kSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
 
 // Creates version 1 from an empty database.
 constexpr std::string_view kSchemaV1 = R"sql(
@@ -128,6 +128,94 @@ CREATE TABLE agent_drains(
   source TEXT NOT NULL,
   time INTEGER NOT NULL
 ) WITHOUT ROWID;
+)sql";
+
+// Version 5: accounting (model/usage_record.h, docs/acct.md). One `usage` row per attempt that
+// started, kept by triggers in the transaction that ends the attempt: keyed by the attempt's
+// id, so rewriting an ended attempt (a retry, a lost agent that comes back) replaces its row
+// and nothing counts twice. The table is clustered by (user, end_time): one user's month is
+// one contiguous range. usage_meta.max_elapsed (microseconds) bounds the scan of a time window:
+// an attempt that ran in [S, E] ended in [S, E + max_elapsed]. Existing ended attempts are
+// charged once at migration.
+constexpr std::string_view kSchemaV5 = R"sql(
+CREATE TABLE usage(
+  user TEXT NOT NULL,
+  end_time INTEGER NOT NULL,
+  attempt_id INTEGER NOT NULL,
+  uid INTEGER NOT NULL,
+  task_id INTEGER NOT NULL,
+  job_id INTEGER NOT NULL,
+  array_index INTEGER NOT NULL,
+  attempt INTEGER NOT NULL,
+  job_name TEXT NOT NULL,
+  grp TEXT NOT NULL,
+  vo TEXT NOT NULL,
+  account TEXT NOT NULL,
+  partition TEXT NOT NULL,
+  agent TEXT NOT NULL,
+  submit_time INTEGER NOT NULL,
+  start_time INTEGER NOT NULL,
+  cores INTEGER NOT NULL,
+  gpus INTEGER NOT NULL,
+  user_cpu REAL NOT NULL,
+  system_cpu REAL NOT NULL,
+  max_rss_kb INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  exit_code INTEGER NOT NULL,
+  signal INTEGER NOT NULL,
+  PRIMARY KEY(user, end_time, attempt_id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX usage_attempt ON usage(attempt_id);
+CREATE INDEX usage_time ON usage(end_time);
+CREATE INDEX usage_vo_time ON usage(vo, end_time);
+CREATE INDEX usage_account_time ON usage(account, end_time);
+CREATE INDEX usage_job ON usage(job_id);
+CREATE TABLE usage_meta(
+  id INTEGER PRIMARY KEY CHECK(id = 1),
+  max_elapsed INTEGER NOT NULL
+);
+INSERT INTO usage_meta(id, max_elapsed) VALUES(1, 0);
+-- What an ended attempt is charged, one row per attempt; the triggers read it by attempt id.
+-- An attempt's state as sacct names it, from how it ended (broker/broker_agent.cc's reasons).
+CREATE VIEW usage_source AS
+SELECT j.owner_name AS user, a.end_time AS end_time, a.id AS attempt_id, j.owner_uid AS uid,
+  a.task_id AS task_id, t.job_id AS job_id, COALESCE(t.array_index, -1) AS array_index,
+  a.number AS attempt, j.name AS job_name, j.grp AS grp, j.vo AS vo,
+  COALESCE(NULLIF(json_extract(j.spec, '$.account'), ''), NULLIF(j.grp, ''), NULLIF(j.vo, ''),
+           j.owner_name) AS account,
+  COALESCE(json_extract(j.spec, '$.partition'), '') AS partition,
+  a.agent AS agent, j.submit_time AS submit_time, a.start_time AS start_time,
+  MAX(1, COALESCE(json_extract(j.spec, '$.ntasks'), 1) *
+         COALESCE(json_extract(j.spec, '$.cpus_per_task'), 1)) AS cores,
+  COALESCE(json_extract(j.spec, '$.gpus'), 0) AS gpus,
+  a.user_cpu AS user_cpu, a.system_cpu AS system_cpu, a.max_rss_kb AS max_rss_kb,
+  CASE
+    WHEN a.reason LIKE 'wall-time limit exceeded%' THEN 'TIMEOUT'
+    WHEN a.reason LIKE 'memory limit exceeded%' THEN 'OUT_OF_MEMORY'
+    WHEN a.reason LIKE 'agent % lost %' OR a.reason LIKE 'agent % no longer knows %'
+      THEN 'NODE_FAIL'
+    WHEN t.cancel_requested != 0 THEN 'CANCELLED'
+    WHEN a.exit_code = 0 AND a.signal = 0 AND a.reason NOT LIKE 'could not start%'
+      THEN 'COMPLETED'
+    ELSE 'FAILED'
+  END AS state,
+  a.exit_code AS exit_code, a.signal AS signal
+FROM attempts a JOIN tasks t ON t.id = a.task_id JOIN jobs j ON j.id = t.job_id
+WHERE a.state = 'ENDED' AND a.start_time > 0;
+CREATE TRIGGER usage_on_insert AFTER INSERT ON attempts
+WHEN NEW.state = 'ENDED' AND NEW.start_time > 0
+BEGIN
+  INSERT OR REPLACE INTO usage SELECT * FROM usage_source WHERE attempt_id = NEW.id;
+  UPDATE usage_meta SET max_elapsed = MAX(max_elapsed, NEW.end_time - NEW.start_time);
+END;
+CREATE TRIGGER usage_on_update AFTER UPDATE ON attempts
+WHEN NEW.state = 'ENDED' AND NEW.start_time > 0
+BEGIN
+  INSERT OR REPLACE INTO usage SELECT * FROM usage_source WHERE attempt_id = NEW.id;
+  UPDATE usage_meta SET max_elapsed = MAX(max_elapsed, NEW.end_time - NEW.start_time);
+END;
+INSERT OR REPLACE INTO usage SELECT * FROM usage_source;
+UPDATE usage_meta SET max_elapsed = COALESCE((SELECT MAX(end_time - start_time) FROM usage), 0);
 )sql";
 
 }  // namespace gantry::store

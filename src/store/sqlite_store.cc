@@ -629,6 +629,7 @@ Status Migrate(Db& db) {
   if (s && version < 2) s = db.Exec(kSchemaV2);
   if (s && version < 3) s = db.Exec(kSchemaV3);
   if (s && version < 4) s = db.Exec(kSchemaV4);
+  if (s && version < 5) s = db.Exec(kSchemaV5);
   if (s) s = db.Exec("PRAGMA application_id = " + std::to_string(kApplicationId));
   if (s) s = db.Exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
   if (s) s = db.Exec("COMMIT");

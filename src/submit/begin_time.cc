@@ -53,8 +53,10 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 // component (keyword, time of day, date) fills in Fields; blanks, '-' and 'T' separate them.
 class BeginParser {
  public:
-  BeginParser(std::string_view text, int64_t now_seconds, int tz)
-      : s_(text), now_seconds_(now_seconds), tz_(tz), now_(ToLocal(now_seconds, tz)) {}
+  // past: resolve what is left unsaid towards the past (sacct -S/-E), not the future.
+  BeginParser(std::string_view text, int64_t now_seconds, int tz, bool past)
+      : s_(text), now_seconds_(now_seconds), tz_(tz), past_(past),
+        now_(ToLocal(now_seconds, tz)) {}
 
   Result<int64_t> Parse() {
     while (pos_ < s_.size()) {
@@ -245,11 +247,16 @@ class BeginParser {
       f.minute = 0;
       f.second = 0;
     } else if (f.month == -1) {
-      bool later_today = f.hour > now_.hour || (f.hour == now_.hour && f.minute > now_.minute);
+      bool later_today =
+          past_ || f.hour > now_.hour || (f.hour == now_.hour && f.minute > now_.minute);
       CivilDate d = later_today ? now_.date : ToLocal(now_seconds_ + 86400, tz_).date;
       f.year = d.year;
       f.month = d.month;
       f.day = d.day;
+    }
+    if (f.year == -1 && past_) {
+      // As SLURM's parse_time(past): a later month than this one was last year's.
+      f.year = now_.date.year - (f.month > now_.date.month ? 1 : 0);
     }
     if (f.year == -1) {
       auto key = [](int64_t month, int64_t day, int64_t hour, int64_t minute) {
@@ -273,13 +280,13 @@ class BeginParser {
   size_t pos_ = 0;
   int64_t now_seconds_;
   int tz_;
+  bool past_;
   LocalTime now_;
   Fields fields_;
 };
 
-}  // namespace
-
-Result<TimeMicros> ParseBeginTime(std::string_view text, TimeMicros now, int tz_offset_seconds) {
+Result<TimeMicros> ParseTime(std::string_view text, TimeMicros now, int tz_offset_seconds,
+                             bool past) {
   text = Trim(text);
   if (text.empty()) return Fail(Bad());
   if (tz_offset_seconds < -86400 || tz_offset_seconds > 86400) {
@@ -287,8 +294,18 @@ Result<TimeMicros> ParseBeginTime(std::string_view text, TimeMicros now, int tz_
   }
   int64_t now_seconds = internal::FloorDiv(now, kMicrosPerSecond);
   GANTRY_ASSIGN_OR_RETURN(int64_t seconds,
-                          BeginParser(text, now_seconds, tz_offset_seconds).Parse());
+                          BeginParser(text, now_seconds, tz_offset_seconds, past).Parse());
   return seconds * kMicrosPerSecond;
+}
+
+}  // namespace
+
+Result<TimeMicros> ParseBeginTime(std::string_view text, TimeMicros now, int tz_offset_seconds) {
+  return ParseTime(text, now, tz_offset_seconds, /*past=*/false);
+}
+
+Result<TimeMicros> ParsePastTime(std::string_view text, TimeMicros now, int tz_offset_seconds) {
+  return ParseTime(text, now, tz_offset_seconds, /*past=*/true);
 }
 
 }  // namespace gantry::submit

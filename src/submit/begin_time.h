@@ -23,4 +23,9 @@ namespace gantry::submit {
 // was expected.
 Result<TimeMicros> ParseBeginTime(std::string_view text, TimeMicros now, int tz_offset_seconds);
 
+// The same formats as sacct reads -S/-E (SLURM's parse_time with `past`): a time of day
+// alone is today's, a date without a year this year's unless its month is later than this
+// one (then last year's). Conformance: src/acct/testdata/times.txt.
+Result<TimeMicros> ParsePastTime(std::string_view text, TimeMicros now, int tz_offset_seconds);
+
 }  // namespace gantry::submit
