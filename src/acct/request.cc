@@ -51,7 +51,10 @@ Result<Window> ResolveWindow(std::string_view start_text, std::string_view end_t
   if (!end_text.empty()) {
     auto end = submit::ParsePastTime(end_text, now, tz);
     if (!end) return Fail(end.error().Wrap("-E/--endtime '" + std::string(end_text) + "'"));
-    w.end = *end;
+    // -E names a whole second, as sacct's times do: records carry microseconds, and an
+    // attempt that started at 12:00:00.3 ran "at or before 12:00:00" in sacct's eyes (its
+    // times are whole seconds). Without this, `-E now` dropped what started this second.
+    w.end = *end + (kMicrosPerSecond - 1);
   }
   if (!start_text.empty()) {
     auto start = submit::ParsePastTime(start_text, now, tz);

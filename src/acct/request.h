@@ -36,7 +36,9 @@ struct AcctRequest {
 };
 
 // The -S/-E window as sacct resolves it: -S defaults to today's 00:00 (no default with -j),
-// -E to now. Errors name the option and what was expected; a start after the end is refused.
+// -E to now. A given -E includes the whole second it names (records carry microseconds,
+// sacct's times are seconds). Errors name the option and what was expected; a start after
+// the end is refused.
 struct Window {
   TimeMicros start = 0;
   TimeMicros end = INT64_MAX;

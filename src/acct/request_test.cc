@@ -17,6 +17,19 @@ TEST(RequestTest, TheWindowDefaultsToTodayUntilNowAndToAllTimeWithJobs) {
   EXPECT_EQ(w.start, 0);
 }
 
+TEST(RequestTest, AGivenEndIncludesTheWholeSecondItNames) {
+  // Records carry microseconds; sacct's -E names a second. An attempt that started 0.3 s
+  // into the current second ran "at or before now" (test_acct raced on this).
+  Window w = ResolveWindow("today", "now", false, kNow + 300'000, 0).value();
+  EXPECT_EQ(w.start, 1710028800LL * kMicrosPerSecond);
+  EXPECT_EQ(w.end, kNow + kMicrosPerSecond - 1);
+  EXPECT_GE(w.end, kNow + 300'000);
+  w = ResolveWindow("2024-03-01", "2024-03-01T12:00:00", false, kNow, 0).value();
+  EXPECT_EQ(w.end, (1709294400LL + 1) * kMicrosPerSecond - 1);  // 12:00:00.999999
+  // The same second on both sides is a window, not "start after end".
+  EXPECT_TRUE(ResolveWindow("now", "now", false, kNow, 0));
+}
+
 TEST(RequestTest, AStartAfterTheEndIsRefusedNamingBoth) {
   auto w = ResolveWindow("2024-03-05", "2024-03-01", false, kNow, 0);
   ASSERT_FALSE(w);

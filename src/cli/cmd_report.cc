@@ -22,7 +22,7 @@ int LocalOffset(time_t now) {
   return static_cast<int>(local.tm_gmtoff);
 }
 
-// "2026-11" -> [the 1st 00:00 UTC, the last second of the month] (APEL months are UTC).
+// "2026-11" -> [the 1st 00:00 UTC, the month's last microsecond] (APEL months are UTC).
 Result<acct::Window> MonthWindow(const std::string& month, TimeMicros now) {
   std::string text = month;
   if (text.empty()) {
@@ -36,7 +36,9 @@ Result<acct::Window> MonthWindow(const std::string& month, TimeMicros now) {
   }
   TimeMicros next =
       acct::PeriodStart(*start + 32 * 86400 * kMicrosPerSecond, acct::Period::kMonth, 0);
-  return acct::Window{*start, next - kMicrosPerSecond};
+  // The window is inclusive: its last microsecond, not its last whole second (an attempt
+  // that ended at 23:59:59.5 on the last day belongs to this month).
+  return acct::Window{*start, next - 1};
 }
 
 }  // namespace
@@ -98,6 +100,10 @@ int RunReport(int argc, char** argv) {
       request.start = acct::PeriodStart(w->start, acct::Period::kDay, request.tz_offset_seconds);
     }
     request.end = w->end;
+    if (end.empty()) {
+      // 00:00 today itself, not its whole second: the default window is whole days.
+      request.end = acct::PeriodStart(now, acct::Period::kDay, request.tz_offset_seconds);
+    }
   }
   std::string path = "/v1/report";
   char sep = '?';
