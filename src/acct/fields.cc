@@ -89,6 +89,69 @@ Result<std::vector<Field>> ParseFormat(std::string_view text) {
   return out;
 }
 
+model::UsageColumns ColumnsOf(FieldId id) {
+  using C = model::UsageColumn;
+  switch (id) {
+    case FieldId::kAccount:
+      return {C::kAccount};
+    case FieldId::kAllocCPUS:
+    case FieldId::kNCPUS:
+      return {C::kCores};
+    case FieldId::kAllocGPUS:
+      return {C::kGpus};
+    case FieldId::kAllocTRES:
+      return {C::kCores, C::kGpus};
+    case FieldId::kAttempt:
+      return {C::kAttempt};
+    case FieldId::kCPUTime:
+    case FieldId::kCPUTimeRAW:
+      return {C::kStartTime, C::kEndTime, C::kCores};
+    case FieldId::kElapsed:
+    case FieldId::kElapsedRaw:
+      return {C::kStartTime, C::kEndTime};
+    case FieldId::kEnd:
+      return {C::kEndTime};
+    case FieldId::kExitCode:
+      return {C::kExitCode, C::kSignal};
+    case FieldId::kGPUTime:
+    case FieldId::kGPUTimeRAW:
+      return {C::kStartTime, C::kEndTime, C::kGpus};
+    case FieldId::kGroup:
+      return {C::kGroup};
+    case FieldId::kJobID:
+      return {C::kJobId, C::kArrayIndex};
+    case FieldId::kJobIDRaw:
+      return {C::kTaskId};
+    case FieldId::kJobName:
+      return {C::kJobName};
+    case FieldId::kMaxRSS:
+      return {C::kMaxRss};
+    case FieldId::kNodeList:
+      return {C::kAgent};
+    case FieldId::kPartition:
+      return {C::kPartition};
+    case FieldId::kStart:
+      return {C::kStartTime};
+    case FieldId::kState:
+      return {C::kState};
+    case FieldId::kSubmit:
+      return {C::kSubmitTime};
+    case FieldId::kSystemCPU:
+      return {C::kSystemCpu};
+    case FieldId::kTotalCPU:
+      return {C::kUserCpu, C::kSystemCpu};
+    case FieldId::kUID:
+      return {C::kUid};
+    case FieldId::kUser:
+      return {C::kUser};
+    case FieldId::kUserCPU:
+      return {C::kUserCpu};
+    case FieldId::kVO:
+      return {C::kVo};
+  }
+  return model::UsageColumns::All();
+}
+
 void AppendField(FieldId id, const model::UsageRecord& r, DateWriter& dates, std::string& out) {
   // As sacct: whole seconds of elapsed time, and CPUTime exactly that times the cores.
   int64_t elapsed = static_cast<int64_t>(r.elapsed_seconds);

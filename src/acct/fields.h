@@ -70,6 +70,9 @@ constexpr std::string_view kDefaultFormat =
 // "name[%[-]N],...": errors name the bad item and list the fields.
 Result<std::vector<Field>> ParseFormat(std::string_view text);
 
+// The record members AppendField reads for the field.
+model::UsageColumns ColumnsOf(FieldId id);
+
 // Appends the field's value for r, unpadded.
 void AppendField(FieldId id, const model::UsageRecord& r, DateWriter& dates, std::string& out);
 

@@ -9,6 +9,13 @@ namespace gantry::acct {
 AcctWriter::AcctWriter(const AcctRequest& request)
     : request_(request), dates_(request.tz_offset_seconds) {}
 
+model::UsageColumns AcctWriter::Columns(const AcctRequest& request) {
+  if (request.mode == OutputMode::kJson || request.allocations) return model::UsageColumns::All();
+  model::UsageColumns columns{model::UsageColumn::kJobId, model::UsageColumn::kArrayIndex};
+  for (const Field& f : request.fields) columns.Add(ColumnsOf(f.id));
+  return columns;
+}
+
 void AcctWriter::Begin(std::string& out) {
   if (request_.mode == OutputMode::kJson) {
     out += "{\"jobs\":[";

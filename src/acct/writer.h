@@ -16,6 +16,10 @@ class AcctWriter {
  public:
   explicit AcctWriter(const AcctRequest& request);
 
+  // The record members the writer reads for `request` (UsageFilter::columns): its fields'
+  // and the job id (for -j), or all of them for --json and -X.
+  static model::UsageColumns Columns(const AcctRequest& request);
+
   // The header (if any) or the JSON opening.
   void Begin(std::string& out);
   // One record; skipped if -j named array indexes that do not select it.

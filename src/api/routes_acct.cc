@@ -40,6 +40,7 @@ void AddAcctRoutes(net::Router& router, const store::UsageReader& reader,
                  }
                }
                model::UsageFilter filter = acct::FilterFor(request, who);
+               filter.columns = acct::AcctWriter::Columns(request);
                Scans().acquire();
                struct Release {
                  ~Release() { Scans().release(); }

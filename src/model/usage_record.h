@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,6 +50,42 @@ struct UsageRecord {
   double GpuSeconds() const { return static_cast<double>(gpus) * elapsed_seconds; }
 };
 
+// The members of a record a reader can fill, one per column of the `usage` table. A scan
+// that names fewer reads fewer (a month of one user is a million rows: each column costs).
+enum class UsageColumn {
+  kAttemptId, kTaskId, kJobId, kArrayIndex, kAttempt, kUser, kUid, kGroup, kVo, kAccount,
+  kPartition, kJobName, kAgent, kSubmitTime, kStartTime, kEndTime, kCores, kGpus,
+  kUserCpu, kSystemCpu, kMaxRss, kState, kExitCode, kSignal,
+  kCount  // not a column
+};
+
+// A set of UsageColumns. Members not in the set keep UsageRecord's defaults; elapsed_seconds
+// needs both kStartTime and kEndTime.
+class UsageColumns {
+ public:
+  static UsageColumns All() {
+    return UsageColumns((1u << static_cast<int>(UsageColumn::kCount)) - 1);
+  }
+  UsageColumns() = default;
+  UsageColumns(std::initializer_list<UsageColumn> columns) {
+    for (UsageColumn c : columns) Add(c);
+  }
+  UsageColumns& Add(UsageColumn c) {
+    bits_ |= 1u << static_cast<int>(c);
+    return *this;
+  }
+  UsageColumns& Add(UsageColumns other) {
+    bits_ |= other.bits_;
+    return *this;
+  }
+  bool Has(UsageColumn c) const { return (bits_ >> static_cast<int>(c)) & 1u; }
+  bool operator==(const UsageColumns&) const = default;
+
+ private:
+  explicit UsageColumns(uint32_t bits) : bits_(bits) {}
+  uint32_t bits_ = 0;
+};
+
 // Which records to read. Empty lists match everything. The time window selects attempts
 // that ran at some moment in [start, end] (as sacct -S/-E do). Access: unless `all_visible`,
 // only records of `visible_uid` or of a VO in `visible_vos`.
@@ -64,6 +101,7 @@ struct UsageFilter {
   bool all_visible = false;
   int64_t visible_uid = -1;
   std::vector<std::string> visible_vos;
+  UsageColumns columns = UsageColumns::All();  // which members of each record to fill
 };
 
 }  // namespace gantry::model

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <iterator>
 #include <variant>
 #include <vector>
 
@@ -10,11 +11,15 @@
 namespace gantry::store {
 namespace {
 
-// Columns in the order ReadRecord reads them.
-constexpr std::string_view kColumns =
-    "attempt_id, task_id, job_id, array_index, attempt, user, uid, grp, vo, account, partition, "
-    "job_name, agent, submit_time, start_time, end_time, cores, gpus, user_cpu, system_cpu, "
-    "max_rss_kb, state, exit_code, signal";
+using model::UsageColumn;
+
+// The `usage` table's column of each UsageColumn, in UsageColumn's order.
+constexpr std::string_view kColumnNames[] = {
+    "attempt_id", "task_id",    "job_id",     "array_index", "attempt",    "user",
+    "uid",        "grp",        "vo",         "account",     "partition",  "job_name",
+    "agent",      "submit_time", "start_time", "end_time",   "cores",      "gpus",
+    "user_cpu",   "system_cpu", "max_rss_kb", "state",       "exit_code",  "signal"};
+static_assert(std::size(kColumnNames) == static_cast<size_t>(UsageColumn::kCount));
 
 std::string_view View(sqlite3_stmt* s, int col) {
   const unsigned char* p = sqlite3_column_text(s, col);
@@ -22,33 +27,39 @@ std::string_view View(sqlite3_stmt* s, int col) {
   return {reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(s, col))};
 }
 
-void ReadRecord(sqlite3_stmt* s, model::UsageRecord& r) {
-  r.attempt_id = sqlite3_column_int64(s, 0);
-  r.task_id = sqlite3_column_int64(s, 1);
-  r.job_id = sqlite3_column_int64(s, 2);
-  r.array_index = sqlite3_column_int64(s, 3);
-  r.attempt = sqlite3_column_int64(s, 4);
-  r.user = View(s, 5);
-  r.uid = sqlite3_column_int64(s, 6);
-  r.group = View(s, 7);
-  r.vo = View(s, 8);
-  r.account = View(s, 9);
-  r.partition = View(s, 10);
-  r.job_name = View(s, 11);
-  r.agent = View(s, 12);
-  r.submit_time = sqlite3_column_int64(s, 13);
-  r.start_time = sqlite3_column_int64(s, 14);
-  r.end_time = sqlite3_column_int64(s, 15);
-  r.cores = sqlite3_column_int64(s, 16);
-  r.gpus = sqlite3_column_int64(s, 17);
-  r.user_cpu_seconds = sqlite3_column_double(s, 18);
-  r.system_cpu_seconds = sqlite3_column_double(s, 19);
-  r.max_rss_kb = sqlite3_column_int64(s, 20);
-  r.state = View(s, 21);
-  r.exit_code = static_cast<int>(sqlite3_column_int64(s, 22));
-  r.signal = static_cast<int>(sqlite3_column_int64(s, 23));
-  r.elapsed_seconds =
-      r.end_time > r.start_time ? static_cast<double>(r.end_time - r.start_time) / 1e6 : 0.0;
+// Result column `col` into its member of r.
+void ReadColumn(sqlite3_stmt* s, int col, UsageColumn c, model::UsageRecord& r) {
+  switch (c) {
+    case UsageColumn::kAttemptId: r.attempt_id = sqlite3_column_int64(s, col); break;
+    case UsageColumn::kTaskId: r.task_id = sqlite3_column_int64(s, col); break;
+    case UsageColumn::kJobId: r.job_id = sqlite3_column_int64(s, col); break;
+    case UsageColumn::kArrayIndex: r.array_index = sqlite3_column_int64(s, col); break;
+    case UsageColumn::kAttempt: r.attempt = sqlite3_column_int64(s, col); break;
+    case UsageColumn::kUser: r.user = View(s, col); break;
+    case UsageColumn::kUid: r.uid = sqlite3_column_int64(s, col); break;
+    case UsageColumn::kGroup: r.group = View(s, col); break;
+    case UsageColumn::kVo: r.vo = View(s, col); break;
+    case UsageColumn::kAccount: r.account = View(s, col); break;
+    case UsageColumn::kPartition: r.partition = View(s, col); break;
+    case UsageColumn::kJobName: r.job_name = View(s, col); break;
+    case UsageColumn::kAgent: r.agent = View(s, col); break;
+    case UsageColumn::kSubmitTime: r.submit_time = sqlite3_column_int64(s, col); break;
+    case UsageColumn::kStartTime: r.start_time = sqlite3_column_int64(s, col); break;
+    case UsageColumn::kEndTime: r.end_time = sqlite3_column_int64(s, col); break;
+    case UsageColumn::kCores: r.cores = sqlite3_column_int64(s, col); break;
+    case UsageColumn::kGpus: r.gpus = sqlite3_column_int64(s, col); break;
+    case UsageColumn::kUserCpu: r.user_cpu_seconds = sqlite3_column_double(s, col); break;
+    case UsageColumn::kSystemCpu: r.system_cpu_seconds = sqlite3_column_double(s, col); break;
+    case UsageColumn::kMaxRss: r.max_rss_kb = sqlite3_column_int64(s, col); break;
+    case UsageColumn::kState: r.state = View(s, col); break;
+    case UsageColumn::kExitCode:
+      r.exit_code = static_cast<int>(sqlite3_column_int64(s, col));
+      break;
+    case UsageColumn::kSignal:
+      r.signal = static_cast<int>(sqlite3_column_int64(s, col));
+      break;
+    case UsageColumn::kCount: break;
+  }
 }
 
 // A read-only connection and one statement, closed on scope exit.
@@ -134,8 +145,20 @@ Status UsageReader::Scan(const model::UsageFilter& f,
   // An attempt that ran at some moment of [start, end] ended in [start, end + max_elapsed]:
   // the index range is bounded on both sides.
   int64_t scan_end = f.end > INT64_MAX - max_elapsed ? INT64_MAX : f.end + max_elapsed;
+  // Only the columns asked for: extracting a column is most of a row's cost (bench/acct).
+  std::vector<UsageColumn> selected;
   Query q;
-  q.sql = "SELECT " + std::string(kColumns) + " FROM usage";
+  q.sql = "SELECT ";
+  for (int i = 0; i < static_cast<int>(UsageColumn::kCount); ++i) {
+    auto c = static_cast<UsageColumn>(i);
+    if (!f.columns.Has(c)) continue;
+    q.sql += selected.empty() ? "" : ", ";
+    q.sql += kColumnNames[i];
+    selected.push_back(c);
+  }
+  if (selected.empty()) q.sql += "1";
+  q.sql += " FROM usage";
+  bool elapsed = f.columns.Has(UsageColumn::kStartTime) && f.columns.Has(UsageColumn::kEndTime);
   // The driving index: the clustered (user, end_time) key, else a VO's or an account's time
   // index, else job ids, else end time alone.
   if (f.users.empty()) {
@@ -186,7 +209,14 @@ Status UsageReader::Scan(const model::UsageFilter& f,
     int rc = sqlite3_step(c.stmt());
     if (rc == SQLITE_DONE) break;
     if (rc != SQLITE_ROW) return Fail(SqliteError(c.db(), rc, "accounting query"));
-    ReadRecord(c.stmt(), record);
+    for (size_t i = 0; i < selected.size(); ++i) {
+      ReadColumn(c.stmt(), static_cast<int>(i), selected[i], record);
+    }
+    if (elapsed) {
+      record.elapsed_seconds = record.end_time > record.start_time
+                                   ? static_cast<double>(record.end_time - record.start_time) / 1e6
+                                   : 0.0;
+    }
     if (!on_record(record)) break;
   }
   return {};

@@ -20,7 +20,8 @@ class UsageReader {
   static Result<std::unique_ptr<UsageReader>> Open(std::string path);
 
   // Calls on_record for each record the filter selects, ordered by user then end time when
-  // users are named, else by end time. The record's strings are valid during the call only.
+  // users are named, else by end time, with the members filter.columns names filled (the
+  // others keep their defaults). The record's strings are valid during the call only.
   // A callback returning false stops the scan.
   Status Scan(const model::UsageFilter& filter,
               const std::function<bool(const model::UsageRecord&)>& on_record) const;

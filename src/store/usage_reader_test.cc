@@ -131,6 +131,28 @@ TEST_F(UsageReaderTest, AnEndedAttemptIsChargedOnceWithItsIdentityAndSize) {
   EXPECT_EQ(rows[0].max_rss_kb, 2048);
 }
 
+TEST_F(UsageReaderTest, AScanFillsOnlyTheColumnsItIsAskedFor) {
+  AddJob(1, "alice", 1000, "cms", "physics", /*cpus=*/4);
+  Write(Attempt(10, 1, 1, kT0, kT0 + 60 * kSecond, /*exit_code=*/2));
+  model::UsageFilter f = All();
+  f.columns = {model::UsageColumn::kJobId, model::UsageColumn::kState,
+               model::UsageColumn::kStartTime, model::UsageColumn::kEndTime};
+  auto rows = Read(f);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].job_id, 1);
+  EXPECT_EQ(rows[0].state, "FAILED");
+  EXPECT_DOUBLE_EQ(rows[0].elapsed, 60);
+  EXPECT_EQ(rows[0].user, "");  // not asked for: the default
+  EXPECT_EQ(rows[0].cores, 0);
+  EXPECT_EQ(rows[0].attempt_id, 0);
+  // The filters still apply to columns not read.
+  f.users = {"bob"};
+  EXPECT_TRUE(Read(f).empty());
+  f.users = {"alice"};
+  f.columns = {};
+  EXPECT_EQ(Read(f).size(), 1u);
+}
+
 TEST_F(UsageReaderTest, RewritingAnEndedAttemptReplacesItsRecordInsteadOfAddingOne) {
   AddJob(1, "alice", 1000, "cms");
   // Lost with its agent: charged up to the loss, as NODE_FAIL.
