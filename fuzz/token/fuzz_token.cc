@@ -131,6 +131,10 @@ void CheckOutcome(const std::expected<identity::Identity, identity::BearerError>
   if (agent != (id.kind == identity::Kind::kAgent)) Die("agent scope and kind disagree");
   if (agent) return;
   if (id.local_account.empty()) Die("a user token mapped to no account");
+  if (id.local_account.starts_with(".")) Die("a pool name was used as an account");
+  if (id.local_account.starts_with("dteam") && id.local_account != "dteam001") {
+    Die("the first subject of a fresh pool did not get its first account");
+  }
   const identity::Policy& policy = f.site.policy;
   (void)policy.IsAdmin(id);
   (void)policy.SeenVos(id);
@@ -146,8 +150,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Fixture& f = TheFixture();
   uint8_t control = data[0];
   std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
-  identity::BearerContext context{
-      .site = &f.site, .clock = &f.clock, .revocations = f.revocations.get()};
+  // A fresh pool per input, so that what an input comes to does not depend on earlier ones.
+  auto pools = identity::AccountPools::Open(
+      "", [] { return std::vector<std::string>{"root", "dteam002", "dteam001", "dteamx"}; });
+  if (!pools) Die("cannot make an in-memory pool");
+  identity::BearerContext context{.site = &f.site,
+                                  .clock = &f.clock,
+                                  .revocations = f.revocations.get(),
+                                  .pools = pools->get()};
   if (control % 2 == 0) {
     CheckOutcome(identity::AuthenticateBearer(text, context), f);
     return 0;

@@ -61,7 +61,8 @@ std::expected<model::Identity, AuthError> FromToken(const net::HttpRequest& requ
   SystemClock system_clock;
   identity::BearerContext context{.site = config.site,
                                   .clock = config.clock ? config.clock : &system_clock,
-                                  .revocations = config.revocations};
+                                  .revocations = config.revocations,
+                                  .pools = config.pools};
   auto authed = identity::AuthenticateBearer(request.Header("authorization"), context);
   if (!authed) return Refuse(std::move(authed.error().error), authed.error().problem);
   model::Identity id = std::move(*authed);

@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "base/error.h"
 #include "identity/identity.h"
+#include "identity/pool.h"
 #include "identity/revocations.h"
 #include "identity/site.h"
 #include "identity/token_error.h"
@@ -25,6 +26,7 @@ struct AuthConfig {
   const identity::Site* site = nullptr;  // trust, VO file, policy, gridmap; null: no tokens
   const Clock* clock = nullptr;          // for token validity; null: the system clock
   identity::Revocations* revocations = nullptr;  // revoked while running; null: none
+  identity::AccountPools* pools = nullptr;       // pool account leases; null: pools refused
 };
 
 // Why authentication failed: a token problem (for the 401 challenge) or another error.

@@ -53,7 +53,17 @@ std::expected<Identity, BearerError> AuthenticateBearer(std::string_view authori
   // The account work runs as: the gridmap's, else (for the server's own issuer, whose
   // tokens only the server's user can mint) the subject as a login name.
   auto mapped = site.gridmap.Map(id);
-  if (mapped) {
+  if (mapped && PoolOf(*mapped)) {
+    std::string pool(*PoolOf(*mapped));
+    if (!context.pools) {
+      return Refuse(PermissionDenied("the gridmap maps " + id.Display() + " to the pool '" + pool +
+                                     "', but this server keeps no pool leases"),
+                    std::nullopt);
+    }
+    auto account = context.pools->Lease(pool, id, context.clock->Now() / kMicrosPerSecond);
+    if (!account) return Refuse(std::move(account.error()), std::nullopt);
+    id.local_account = std::move(*account);
+  } else if (mapped) {
     id.local_account = *mapped;
   } else if (id.issuer == site.issuer) {
     id.local_account = id.subject;

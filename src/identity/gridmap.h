@@ -2,6 +2,7 @@
 //   "https://iam.example.org/ 8a3e-..."   alice     # one person: issuer and subject
 //   "/cms/Role=production"                cmsprod   # everyone holding the role
 //   "/cms"                                cms001    # members of the group
+//   "/dteam"                              .dteam    # a pool: one of dteam001.. (pool.h)
 // Person lines win over group lines; otherwise the first matching line in file order.
 // Pure. Thread-compatible; immutable once parsed.
 #pragma once

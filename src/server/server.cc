@@ -138,6 +138,8 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   // Credentials revoked while the server runs (gantry token revoke), kept across restarts.
   GANTRY_ASSIGN_OR_RETURN(s->revocations_, identity::Revocations::Open(layout.home + "/revoked"));
   s->auth_.revocations = s->revocations_.get();
+  GANTRY_ASSIGN_OR_RETURN(s->pools_, identity::AccountPools::Open(layout.home + "/pool-leases"));
+  s->auth_.pools = s->pools_.get();
   s->auth_.site = s->site_.get();
   s->auth_.clock = &s->clock_;
   s->auth_.server_uid = geteuid();

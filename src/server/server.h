@@ -62,6 +62,7 @@ class Server {
   ServerOptions options_;
   int lock_fd_ = -1;
   std::unique_ptr<identity::Revocations> revocations_;  // $GANTRY_HOME/revoked
+  std::unique_ptr<identity::AccountPools> pools_;       // $GANTRY_HOME/pool-leases
   std::unique_ptr<identity::Site> site_;  // issuer key, trusted issuers, VO/policy files
   std::unique_ptr<store::Store> store_;
   SystemClock clock_;
