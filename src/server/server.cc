@@ -11,11 +11,14 @@
 
 #include "api/routes.h"
 #include "api/routes_data.h"
+#include "api/routes_transfers.h"
 #include "base/file.h"
 #include "base/log.h"
 #include "base/strings.h"
 #include "identity/jwt.h"
 #include "identity/mint.h"
+#include "transfer/queue.h"
+#include "transfer/service.h"
 
 namespace gantry::server {
 
@@ -107,6 +110,18 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   broker_options.partitions = options.partitions;
   GANTRY_ASSIGN_OR_RETURN(s->broker_, broker::Broker::Create(*s->store_, s->clock_, broker_options));
   GANTRY_ASSIGN_OR_RETURN(s->catalog_, catalog::Catalog::Open(layout.data_database(), s->clock_));
+  GANTRY_ASSIGN_OR_RETURN(s->transfer_queue_,
+                          transfer::TransferQueue::Open(layout.transfers_database(), s->clock_));
+  {
+    std::map<std::string, std::unique_ptr<transfer::Storage>> storages;
+    storages["file"] = transfer::NewFileStorage();
+    storages["root"] = transfer::NewXrootdStorage();
+    transfer::ServiceOptions transfer_options;
+    transfer_options.workers = options.transfer_workers;
+    GANTRY_ASSIGN_OR_RETURN(s->transfers_, transfer::TransferService::Start(
+                                               *s->catalog_, *s->transfer_queue_, s->clock_,
+                                               std::move(storages), transfer_options));
+  }
 
   // The tokens: one for this server's own user (not a shared secret that makes any holder
   // admin) and one credential for agents that may only poll and report. Both are kept across
@@ -131,6 +146,7 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   s->auth_.server_gid = getegid();
   api::AddRoutes(s->router_, *s->broker_, s->auth_);
   api::AddDataRoutes(s->router_, *s->catalog_, s->auth_);
+  api::AddTransferRoutes(s->router_, *s->transfers_, s->auth_);
 
   net::HttpServerOptions http;
   http.unix_socket_path = layout.socket();
@@ -176,6 +192,7 @@ void Server::Stop() {
   broker_->Shutdown();  // wakes long-polls so the HTTP threads can finish
   http_->Stop();
   if (ticker_.joinable()) ticker_.join();
+  if (transfers_) transfers_->Stop();  // running copies stop; recovered at the next start
 }
 
 Server::~Server() {
