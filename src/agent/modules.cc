@@ -126,14 +126,17 @@ std::vector<std::string> WrapWithModules(const std::vector<std::string>& argv,
 
 void AddModuleEnvironment(std::vector<std::string>& env, const std::string& init,
                           const std::string& modulepath) {
-  if (init.empty()) return;
+  // Without Lmod or without a MODULEPATH there is nothing to load: no BASH_ENV then, since
+  // sourcing Lmod's init costs every bash job about 0.7 ms of CPU (perf stat, 1.15 -> 1.84 ms
+  // for `bash -c true`).
+  if (init.empty() || modulepath.empty()) return;
   auto set = [&env](const std::string& name, const std::string& value) {
     std::string prefix = name + "=";
     std::erase_if(env, [&](const std::string& e) { return e.starts_with(prefix); });
     env.push_back(prefix + value);
   };
   set("BASH_ENV", init);
-  if (!modulepath.empty()) set("MODULEPATH", modulepath);
+  set("MODULEPATH", modulepath);
 }
 
 }  // namespace gantry::agent

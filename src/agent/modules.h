@@ -43,7 +43,8 @@ std::vector<std::string> WrapWithModules(const std::vector<std::string>& argv,
 
 // On an agent with Lmod (init non-empty): BASH_ENV=init, so that a bash script has the
 // `module` command, and MODULEPATH=modulepath (the node's modules, whatever the submitter's
-// was). Replaces what env carried; nothing without Lmod.
+// was). Replaces what env carried; nothing without Lmod or without a MODULEPATH (no modules
+// to load, and sourcing Lmod's init would cost every bash job).
 void AddModuleEnvironment(std::vector<std::string>& env, const std::string& init,
                           const std::string& modulepath);
 

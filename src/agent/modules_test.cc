@@ -78,5 +78,17 @@ TEST(ModulesTest, TheLoaderRunsTheScriptWithTheModulesLoaded) {
   EXPECT_NE(run({"bad"}), 0);
 }
 
+
+TEST(ModulesTest, OnlyAnAgentWithLmodAndAModulepathGivesJobsTheModuleCommand) {
+  std::vector<std::string> env = {"PATH=/bin", "BASH_ENV=/home/u/.bashenv", "MODULEPATH=/x"};
+  AddModuleEnvironment(env, "", "/opt/modules");
+  EXPECT_EQ(env.size(), 3u) << "no Lmod: the job's environment is untouched";
+  AddModuleEnvironment(env, "/usr/share/lmod/lmod/init/bash", "");
+  EXPECT_EQ(env.size(), 3u) << "no MODULEPATH: nothing to load, and no init sourced per job";
+  AddModuleEnvironment(env, "/usr/share/lmod/lmod/init/bash", "/opt/modules");
+  EXPECT_EQ(env, (std::vector<std::string>{"PATH=/bin", "BASH_ENV=/usr/share/lmod/lmod/init/bash",
+                                           "MODULEPATH=/opt/modules"}));
+}
+
 }  // namespace
 }  // namespace gantry::agent
