@@ -48,7 +48,7 @@ namespace {
 
 std::vector<DataCommand> All() {
   std::vector<DataCommand> all;
-  for (auto part : {RseCommands(), DidCommands(), ReplicaCommands()}) {
+  for (auto part : {RseCommands(), DidCommands(), ReplicaCommands(), RuleCommands()}) {
     all.insert(all.end(), part.begin(), part.end());
   }
   return all;

@@ -1,12 +1,14 @@
 #include "roles/commands.h"
 
 namespace gantry::cli {
-// The data, root and analysis commands kept the CLI's namespace (cmd_data*.cc, cmd_root.cc,
-// cmd_analysis.cc): they are
-// here because they link the catalog's store and the ROOT reader.
+// The data, cp, transfers, root and analysis commands kept the CLI's namespace (cmd_data*.cc,
+// cmd_cp.cc, cmd_transfers.cc, cmd_root.cc, cmd_analysis.cc): they are here because they link
+// the catalog's store, the storages (XrdCl) and the ROOT reader.
 int RunData(int argc, char** argv);
 int RunRoot(int argc, char** argv);
 int RunAnalysis(int argc, char** argv);
+int RunCp(int argc, char** argv);         // cmd_cp.cc: links the storages (XrdCl)
+int RunTransfers(int argc, char** argv);  // cmd_transfers.cc
 }  // namespace gantry::cli
 
 namespace gantry::roles {
@@ -24,6 +26,7 @@ std::span<const cli::Command> Commands() {
       {"up", "", RunUp},     {"server", "", RunServer}, {"agent", "", RunAgent},
       {"run", "", RunRun},   {"token", "", RunToken},       {"data", "", cli::RunData},
       {"root", "", cli::RunRoot},  {"analysis", "", cli::RunAnalysis},
+      {"cp", "", cli::RunCp},      {"transfers", "", cli::RunTransfers},
   };
   return kRoles;
 }

@@ -31,5 +31,6 @@ struct DataCommand {
 std::vector<DataCommand> RseCommands();
 std::vector<DataCommand> DidCommands();
 std::vector<DataCommand> ReplicaCommands();
+std::vector<DataCommand> RuleCommands();  // cmd_data_rules.cc
 
 }  // namespace gantry::cli

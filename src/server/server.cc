@@ -13,6 +13,7 @@
 #include "api/routes_acct.h"
 #include "api/routes_data.h"
 #include "api/routes_metrics.h"
+#include "api/routes_transfers.h"
 #include "base/file.h"
 #include "base/log.h"
 #include "base/strings.h"
@@ -20,6 +21,8 @@
 #include "metrics/http_meter.h"
 #include "identity/jwt.h"
 #include "identity/mint.h"
+#include "transfer/queue.h"
+#include "transfer/service.h"
 
 namespace gantry::server {
 
@@ -119,6 +122,18 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   GANTRY_ASSIGN_OR_RETURN(s->broker_,
                           broker::Broker::Create(*s->metered_, s->clock_, broker_options));
   GANTRY_ASSIGN_OR_RETURN(s->catalog_, catalog::Catalog::Open(layout.data_database(), s->clock_));
+  GANTRY_ASSIGN_OR_RETURN(s->transfer_queue_,
+                          transfer::TransferQueue::Open(layout.transfers_database(), s->clock_));
+  {
+    std::map<std::string, std::unique_ptr<transfer::Storage>> storages;
+    storages["file"] = transfer::NewFileStorage();
+    storages["root"] = transfer::NewXrootdStorage();
+    transfer::ServiceOptions transfer_options;
+    transfer_options.workers = options.transfer_workers;
+    GANTRY_ASSIGN_OR_RETURN(s->transfers_, transfer::TransferService::Start(
+                                               *s->catalog_, *s->transfer_queue_, s->clock_,
+                                               std::move(storages), transfer_options));
+  }
 
   // The tokens: one for this server's own user (not a shared secret that makes any holder
   // admin) and one credential for agents that may only poll and report. Both are kept across
@@ -145,6 +160,7 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   api::AddAcctRoutes(s->router_, *s->usage_, s->auth_);
   api::AddMetricsRoute(s->router_, *s->broker_, *s->metrics_, s->auth_);
   api::AddDataRoutes(s->router_, *s->catalog_, s->auth_);
+  api::AddTransferRoutes(s->router_, *s->transfers_, s->auth_);
 
   net::HttpServerOptions http;
   http.unix_socket_path = layout.socket();
@@ -191,6 +207,7 @@ void Server::Stop() {
   broker_->Shutdown();  // wakes long-polls so the HTTP threads can finish
   http_->Stop();
   if (ticker_.joinable()) ticker_.join();
+  if (transfers_) transfers_->Stop();  // running copies stop; recovered at the next start
 }
 
 Server::~Server() {

@@ -23,6 +23,11 @@
 #include "store/usage_reader.h"
 #include "wire/home.h"
 
+namespace gantry::transfer {
+class TransferQueue;
+class TransferService;
+}  // namespace gantry::transfer
+
 namespace gantry::server {
 
 struct ServerOptions {
@@ -33,6 +38,7 @@ struct ServerOptions {
   std::string tls_key_file;
   store::Durability durability = store::Durability::kFull;
   int64_t agent_timeout_seconds = 60;
+  int transfer_workers = 8;  // concurrent transfers, over all links
   // The partitions, the first the default; none: just "local" (broker/partitions.h).
   std::vector<std::string> partitions;
 };
@@ -68,6 +74,8 @@ class Server {
   SystemClock clock_;
   std::unique_ptr<broker::Broker> broker_;
   std::unique_ptr<catalog::Catalog> catalog_;  // its own file: data.db
+  std::unique_ptr<transfer::TransferQueue> transfer_queue_;  // transfers.db
+  std::unique_ptr<transfer::TransferService> transfers_;  // stopped before the above go
   api::AuthConfig auth_;
   net::Router router_;
   std::unique_ptr<net::HttpServer> http_;

@@ -12,6 +12,7 @@ struct HomeLayout {
   std::string home;
   std::string database() const { return home + "/gantry.db"; }
   std::string data_database() const { return home + "/data.db"; }  // the file catalog
+  std::string transfers_database() const { return home + "/transfers.db"; }  // the queue
   std::string socket() const { return home + "/gantry.sock"; }
   std::string token() const { return home + "/token"; }  // the server user's own token
   std::string agent_token() const { return home + "/agent.token"; }  // agents' credential
