@@ -12,6 +12,7 @@
 
 #include "agent/launch_plan.h"
 #include "agent/leftovers.h"
+#include "agent/modules.h"
 #include "agent/resource_ad.h"
 #include "base/file.h"
 #include "base/log.h"
@@ -48,6 +49,7 @@ Result<std::unique_ptr<Agent>> Agent::Create(AgentOptions options,
   uname(&uts);
   AdFacts facts{options.name, Hostname(), uts.machine, options.site, total, options.partitions,
                 options.features};
+  if (!options.lmod_init.empty()) facts.modules = FindModules(options.modulepath);
   GANTRY_ASSIGN_OR_RETURN(std::string ad, BuildResourceAd(facts, options.ad_extra));
   GANTRY_RETURN_IF_ERROR(MakeDirs(options.work_dir + "/attempts", 0755));
   GANTRY_RETURN_IF_ERROR(MakeDirs(options.work_dir + "/scripts", 0755));
@@ -364,6 +366,19 @@ std::optional<Agent::Prepared> Agent::Prepare(const wire::Assignment& a) {
   if (!dir) return give_up(dir.error());
   p.dir = *dir;
   LaunchPlan plan = PlanLaunch(a, p.dir, p.script, node);
+  const auto& attributes = a.job->spec.attributes;
+  auto wanted = attributes.find("RequestModules");
+  auto modules = RequestedModules(wanted == attributes.end() ? "" : wanted->second);
+  if (!modules) {
+    FailStart(p, modules.error().message());
+    return std::nullopt;
+  }
+  if (!modules->empty() && options_.lmod_init.empty()) {
+    FailStart(p, "the job needs modules, but this agent has no Lmod");
+    return std::nullopt;
+  }
+  plan.argv = WrapWithModules(plan.argv, *modules, options_.lmod_init);
+  AddModuleEnvironment(plan.env, options_.lmod_init, options_.modulepath);
   p.cpus = plan.cpus;
   p.memory_mb = plan.memory_mb;
   p.gpus = plan.gpus;

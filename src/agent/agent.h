@@ -36,6 +36,10 @@ struct AgentOptions {
   std::string ad_extra;  // text of the operator's ad file (custom attributes, START, Rank)
   std::vector<std::string> partitions;  // advertised as Partitions; none: the server's default
   std::vector<std::string> features;    // advertised as Features (-C/--constraint)
+  // Lmod: its bash init script ("" = no Lmod: no modules advertised or loaded) and the
+  // MODULEPATH whose modules are advertised, loaded for --modules and given to jobs.
+  std::string lmod_init;
+  std::string modulepath;
   std::string work_dir;  // attempt scratch directories live under work_dir/attempts/
   exec::NodeResourcesOverride resources;
   int64_t long_poll_ms = 20'000;

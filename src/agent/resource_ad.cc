@@ -2,8 +2,10 @@
 
 #include <cctype>
 
+#include "agent/modules.h"
 #include "classad/parser.h"
 #include "classad/unparse.h"
+#include "submit/modules.h"
 
 namespace gantry::agent {
 namespace {
@@ -48,6 +50,13 @@ Result<std::string> BuildResourceAd(const AdFacts& f, const std::string& extra) 
     GANTRY_RETURN_IF_ERROR(classad::InsertParsed(ad, "Partitions", StringList(f.partitions)));
   }
   GANTRY_RETURN_IF_ERROR(classad::InsertParsed(ad, "Features", StringList(f.features)));
+  std::vector<std::string> modules;
+  for (const std::string& m : f.modules) {
+    if (submit::CheckModuleName(m)) modules.push_back(m);
+  }
+  GANTRY_RETURN_IF_ERROR(classad::InsertParsed(ad, "Modules", StringList(modules)));
+  GANTRY_RETURN_IF_ERROR(
+      classad::InsertParsed(ad, "ModuleNames", StringList(ModuleBaseNames(modules))));
   if (!extra.empty()) {
     auto custom = classad::ParseClassAdAnyFormat(extra);
     if (!custom) return Fail(custom.error().Wrap("agent ad file"));

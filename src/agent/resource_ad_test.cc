@@ -56,6 +56,17 @@ TEST(ResourceAdTest, WithoutPartitionsTheServerDecidesAndFeaturesAreAnEmptyList)
   EXPECT_EQ(Eval(ad, "Features"), "{ }");
 }
 
+TEST(ResourceAdTest, AdvertisesModulesAndTheirNames) {
+  AdFacts f = Facts();
+  f.modules = {"gcc/12", "gcc/13", "python/3.11", "bad name/1"};
+  std::string ad = BuildResourceAd(f, "").value();
+  EXPECT_EQ(Eval(ad, "Modules"), "{ \"gcc/12\", \"gcc/13\", \"python/3.11\" }");
+  EXPECT_EQ(Eval(ad, "ModuleNames"), "{ \"gcc\", \"python\" }");
+  std::string none = BuildResourceAd(Facts(), "").value();
+  EXPECT_EQ(Eval(none, "Modules"), "{ }");
+  EXPECT_EQ(Eval(none, "ModuleNames"), "{ }");
+}
+
 TEST(ResourceAdTest, RefusesAFeatureAConstraintCouldNotName) {
   AdFacts f = Facts();
   f.features = {"has space"};

@@ -59,8 +59,8 @@ void CompleteAgentAd(classad::ClassAd& ad, const std::vector<std::string>& parti
     list += (list.size() > 1 ? ", \"" : "\"") + name + "\"";
   }
   GANTRY_CHECK(classad::InsertParsed(ad, "Partitions", list + "}").has_value());
-  if (ad.Lookup("Features") == nullptr) {
-    GANTRY_CHECK(classad::InsertParsed(ad, "Features", "{}").has_value());
+  for (const char* list : {"Features", "Modules", "ModuleNames"}) {
+    if (ad.Lookup(list) == nullptr) GANTRY_CHECK(classad::InsertParsed(ad, list, "{}").has_value());
   }
 }
 

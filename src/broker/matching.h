@@ -28,7 +28,8 @@ bool HasMatchConstraints(const model::JobSpec& spec);
 Result<classad::ClassAd> ParseAgentAd(const std::string& text);
 
 // Gives an agent's ad what the broker knows of it: its Partitions (the names it was found to
-// belong to, as a list) and an empty Features list when it advertises none, so that
+// belong to, as a list) and empty Features, Modules and ModuleNames lists when it advertises
+// none, so that
 // constraints and partitions evaluate to false rather than UNDEFINED. Names are validated.
 void CompleteAgentAd(classad::ClassAd& ad, const std::vector<std::string>& partitions);
 

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "agent/agent.h"
+#include "agent/modules.h"
 #include "base/file.h"
 #include "base/log.h"
 #include "base/strings.h"
@@ -155,6 +156,11 @@ Result<std::unique_ptr<agent::Agent>> StartAgent(const RoleFlags& r, server::Ser
   }
   options.partitions = Words(r.partitions);
   options.features = Words(r.features);
+  // Lmod as the agent's environment has it (docs/resources.md, "Environment modules").
+  const char* lmod_pkg = getenv("LMOD_PKG");
+  const char* modulepath = getenv("MODULEPATH");
+  options.lmod_init = agent::FindLmodInit(lmod_pkg ? lmod_pkg : "");
+  options.modulepath = modulepath ? modulepath : "";
   options.kill_grace_seconds = r.kill_grace;
   options.queue_cores = r.queue_cores;
   return agent::Agent::Create(options, std::move(link), std::move(waker));

@@ -77,6 +77,10 @@ constexpr OptionDef kOptions[] = {
      SetRequirements},
     {"rank", 0, kReq, "EXPR", Scope::kGantryOnly, kAct,
      "ClassAd expression: among agents that match, prefer the one where it is highest", SetRank},
+    {"modules", 0, kReq, "LIST", Scope::kGantryOnly, kAct,
+     "Lmod modules the job needs, loaded before the script: gcc/12,python (a bare name: any "
+     "version)",
+     SetModules},
     // The command line only.
     {"wrap", 0, kReq, "COMMAND", Scope::kCommandLineOnly, kAct,
      "run COMMAND with /bin/sh instead of a script file", SetWrap},

@@ -101,6 +101,12 @@ Status Finish(const SubmitInput& input, bool wrapped, SubmitState& state) {
                             ? *state.constraint_requirements
                             : "(" + spec.requirements + ") && " + *state.constraint_requirements;
   }
+  if (state.modules) {
+    spec.requirements = spec.requirements.empty()
+                            ? state.modules->requirements
+                            : "(" + spec.requirements + ") && " + state.modules->requirements;
+    spec.attributes[std::string(kRequestModulesAttribute)] = state.modules->attribute;
+  }
   GANTRY_ASSIGN_OR_RETURN(spec.environment, ResolveExport(state.export_spec, input.submit_env));
   return {};
 }

@@ -7,6 +7,7 @@
 #include "submit/array_spec.h"
 #include "submit/begin_time.h"
 #include "submit/constraint.h"
+#include "submit/modules.h"
 #include "submit/dependency.h"
 #include "submit/export_env.h"
 #include "submit/internal/numbers.h"
@@ -211,6 +212,13 @@ Status SetMaxRetries(const OptionDef& def, Value value, SubmitState& state) {
 
 Status SetRequirements(const OptionDef& def, Value value, SubmitState& state) {
   GANTRY_ASSIGN_OR_RETURN(state.spec.requirements, NonEmpty(def, value, "a ClassAd expression"));
+  return {};
+}
+
+Status SetModules(const OptionDef& def, Value value, SubmitState& state) {
+  auto modules = ParseModuleList(Trim(value.value_or("")));
+  if (!modules) return Fail(BadValue(def, value.value_or(""), modules.error().message()));
+  state.modules = std::move(*modules);  // the last one wins, as for every option
   return {};
 }
 

@@ -29,6 +29,7 @@ Status SetHold(const OptionDef& def, Value value, SubmitState& state);
 Status SetJobName(const OptionDef& def, Value value, SubmitState& state);
 Status SetMaxRetries(const OptionDef& def, Value value, SubmitState& state);
 Status SetRequirements(const OptionDef& def, Value value, SubmitState& state);
+Status SetModules(const OptionDef& def, Value value, SubmitState& state);
 Status SetRank(const OptionDef& def, Value value, SubmitState& state);
 Status SetMem(const OptionDef& def, Value value, SubmitState& state);
 Status SetMemPerCpu(const OptionDef& def, Value value, SubmitState& state);

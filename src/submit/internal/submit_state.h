@@ -7,6 +7,7 @@
 
 #include "base/clock.h"
 #include "model/job_spec.h"
+#include "submit/modules.h"
 #include "submit/options.h"
 
 namespace gantry::submit::internal {
@@ -39,6 +40,8 @@ struct SubmitState {
   std::optional<Located<int64_t>> ntasks_per_node;
   // -C/--constraint, already translated into a Requirements clause.
   std::optional<std::string> constraint_requirements;
+  // --modules: the RequestModules attribute and its Requirements clauses.
+  std::optional<ModuleRequest> modules;
 };
 
 }  // namespace gantry::submit::internal
