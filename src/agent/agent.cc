@@ -100,6 +100,8 @@ Agent::Agent(AgentOptions options, exec::NodeResources total, std::string ad, in
 Agent::~Agent() {
   Stop();
   if (waker_.joinable()) waker_.join();
+  if (returner_.joinable()) returner_.join();
+  if (peeker_.joinable()) peeker_.join();
   for (std::thread& starter : starters_) starter.join();
   if (lock_fd_ >= 0) close(lock_fd_);
 }
@@ -147,6 +149,7 @@ void Agent::WakerLoop() {
 }
 
 void Agent::NotifyAllLocked() {
+  returns_cv_.notify_all();
   queue_cv_.notify_all();
   cores_cv_.notify_all();
   report_cv_.notify_all();
@@ -269,6 +272,13 @@ void Agent::OnExit(int64_t attempt_id, const exec::ExitStatus& status) {
       it->second.reservation = exec::Reservation();  // free the cores now
     }
     task_wall_ms_ = task_wall_ms_ < 0 ? wall_ms : 0.8 * task_wall_ms_ + 0.2 * wall_ms;
+    if (it != running_.end() && it->second.sandbox) {
+      // Its files go back first (the returner), then its end: a job seen DONE has them.
+      returns_.push_back({std::move(r), std::move(dir), std::move(script), it->second.sandbox});
+      returns_cv_.notify_all();
+      cores_cv_.notify_all();
+      return;
+    }
     reports_.push_back(std::move(r));
     unsent_starts_.erase(attempt_id);  // no longer urgent: it goes with the end
     wake_needed_ = true;
@@ -379,6 +389,17 @@ std::optional<Agent::Prepared> Agent::Prepare(const wire::Assignment& a) {
   }
   plan.argv = WrapWithModules(plan.argv, *modules, options_.lmod_init);
   AddModuleEnvironment(plan.env, options_.lmod_init, options_.modulepath);
+  if (Sandboxed(a.job->spec)) {
+    auto sandbox = std::make_shared<SandboxPlan>(
+        PlanSandbox(a.job->spec, p.dir, plan.stdout_path, plan.stderr_path));
+    if (auto written = WriteInputSandbox(a.job->spec, *sandbox, owned_by); !written) {
+      return give_up(written.error());
+    }
+    plan.working_dir = sandbox->dir;
+    plan.stdout_path = sandbox->stdout_local;
+    plan.stderr_path = sandbox->stderr_local;
+    p.sandbox = std::move(sandbox);
+  }
   p.cpus = plan.cpus;
   p.memory_mb = plan.memory_mb;
   p.gpus = plan.gpus;
@@ -412,8 +433,10 @@ void Agent::Launch(Prepared& p, exec::Reservation reservation) {
     entry.reservation = std::move(reservation);
     entry.attempt_dir = p.dir;
     entry.script = p.script;
-    entry.stdout_path = p.request.stdout_path;
-    entry.stderr_path = p.request.stderr_path;
+    // A sandboxed attempt reports the paths its output will have on the submit host.
+    entry.stdout_path = p.sandbox ? p.sandbox->stdout_target : p.request.stdout_path;
+    entry.stderr_path = p.sandbox ? p.sandbox->stderr_target : p.request.stderr_path;
+    entry.sandbox = p.sandbox;
     entry.start_time = NowMicros();
   }
   // The devices are known only now, once reserved: the job sees its own and no others.
@@ -436,8 +459,8 @@ void Agent::Launch(Prepared& p, exec::Reservation reservation) {
   if (!ended) {
     wire::AttemptReport started = NewReport(wire::AttemptReport::Type::kStarted, attempt_id);
     started.time = entry->second.start_time;
-    started.stdout_path = p.request.stdout_path;
-    started.stderr_path = p.request.stderr_path;
+    started.stdout_path = entry->second.stdout_path;
+    started.stderr_path = entry->second.stderr_path;
     reports_.push_back(std::move(started));
     // A start is sent at once, or within start_linger_ms with others (ReportsDueLocked): the
     // server must see RUNNING while it runs, and count it as started if the agent dies.
@@ -446,6 +469,8 @@ void Agent::Launch(Prepared& p, exec::Reservation reservation) {
     wake_needed_ = true;
     if (first || reports_.size() == 1) report_cv_.notify_all();
   }
+  entry->second.launched = true;
+  returns_cv_.notify_all();
   lock.unlock();
   if (kill) (void)supervisor_->Kill(*handle, exec::KillMode::kCancel);
 }
@@ -575,6 +600,7 @@ Status Agent::Run() {
           }
         }
         reports_.erase(reports_.begin(), reports_.begin() + static_cast<long>(sent));
+        returns_cv_.notify_all();  // a sandboxed attempt's start may be acknowledged now
         for (const auto& [id, r] : running_) {
           if (std::count(resp->kill_attempts.begin(), resp->kill_attempts.end(), id)) {
             kills.push_back(id);

@@ -20,6 +20,8 @@
 #include <vector>
 
 #include "agent/job_scripts.h"
+#include "agent/sandbox.h"
+#include "agent/sandbox_link.h"
 #include "agent/scratch_dirs.h"
 #include "agent/server_link.h"
 #include "base/clock.h"
@@ -54,6 +56,10 @@ struct AgentOptions {
   // and the journal see RUNNING promptly while starts that happen together share a commit.
   int64_t start_linger_ms = 5;
   bool subreaper = true;
+  // No filesystem shared with the submit hosts (--no-shared-fs): every attempt runs in a
+  // sandbox (docs/sandbox.md). Without it, only jobs whose working directory does not
+  // exist here do (once sandboxes are enabled).
+  bool no_shared_fs = false;
 };
 
 class Agent {
@@ -63,6 +69,10 @@ class Agent {
                                                std::unique_ptr<ServerLink> link,
                                                std::unique_ptr<ServerLink> waker);
   ~Agent();
+
+  // Lets attempts run in sandboxes (an agent on another host than the server): returns
+  // carries their output back, peeks answers `gantry logs -f`. Call before Run.
+  void EnableSandboxes(std::unique_ptr<SandboxLink> returns, std::unique_ptr<SandboxLink> peeks);
 
   // Polls and runs work until Stop(). Returns the error that made it give up, if any.
   Status Run();
@@ -84,6 +94,15 @@ class Agent {
     // Sent with the end too: it may be reported before its start is.
     std::string stdout_path;
     std::string stderr_path;
+    // Set when it runs in a sandbox: its output goes back before its end is reported.
+    std::shared_ptr<const SandboxPlan> sandbox;
+    bool launched = false;  // its start report is queued (or its spawn failed)
+  };
+  // A sandboxed attempt that ended: its files go back, then its end report.
+  struct Return {
+    wire::AttemptReport report;
+    std::string dir, script;
+    std::shared_ptr<const SandboxPlan> sandbox;
   };
 
   Agent(AgentOptions options, exec::NodeResources total, std::string ad, int lock_fd,
@@ -98,6 +117,7 @@ class Agent {
     int64_t memory_mb = 0;
     int64_t gpus = 0;
     exec::SpawnRequest request;
+    std::shared_ptr<const SandboxPlan> sandbox;
   };
   // Each ends the attempt with a report (or a hand-back) if it cannot go on.
   std::optional<Prepared> Prepare(const wire::Assignment& assignment);
@@ -132,6 +152,12 @@ class Agent {
   bool StartableLocked(int64_t cpus, int64_t memory_mb, int64_t gpus) const;
   void OnExit(int64_t attempt_id, const exec::ExitStatus& status);
   void WakerLoop();
+  // Sandboxes (agent_sandbox.cc): whether an attempt of this job runs in one, returning
+  // output, answering peeks.
+  bool Sandboxed(const model::JobSpec& spec) const;
+  void ReturnerLoop();
+  void ReturnFiles(const Return& r);
+  void PeekLoop();
 
   const AgentOptions options_;
   const std::string hostname_;
@@ -174,6 +200,12 @@ class Agent {
   static constexpr double kQueueTargetMs = 100;
   std::thread waker_;
   std::vector<std::thread> starters_;
+  std::unique_ptr<SandboxLink> returns_link_;  // the returner thread's
+  std::unique_ptr<SandboxLink> peeks_link_;    // the peek thread's
+  std::deque<Return> returns_;                 // GUARDED_BY(mu_)
+  std::condition_variable returns_cv_;  // the returner: a return queued, a start acked, stop
+  std::thread returner_;
+  std::thread peeker_;
   static constexpr int kMaxStarters = 4;
 };
 

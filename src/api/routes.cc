@@ -8,6 +8,7 @@
 #include <thread>
 #include <type_traits>
 
+#include "api/peek_hub.h"
 #include "base/as_user.h"
 #include "base/strings.h"
 #include "model/job_spec_json.h"
@@ -207,7 +208,8 @@ HttpResponse ErrorReply(const Error& error) {
                    HttpStatus(error.code()));
 }
 
-void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& config) {
+void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& config,
+               PeekHub* peeks) {
   using model::Identity;
   // Any caller, an agent's credential too: it says who the server thinks you are.
   router.Add("GET", "/v1/whoami", [&config](const HttpRequest& request) -> HttpResponse {
@@ -295,7 +297,7 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
   }));
 
   // Output is returned raw; the next offset and whether more can come are in headers.
-  router.Add("GET", "/v1/jobs/{id}/output", Authed(config, kRead, [&broker](const HttpRequest& req,
+  router.Add("GET", "/v1/jobs/{id}/output", Authed(config, kRead, [&broker, peeks](const HttpRequest& req,
                                                                      const Identity& c)
                                                               -> Result<HttpResponse> {
     GANTRY_ASSIGN_OR_RETURN(model::TaskRef ref, RefParam(req));
@@ -325,7 +327,19 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
     }
     bool ended = model::IsTerminal(d.summary.task.state);
     std::string data;
-    if (!path.empty()) {
+    bool peeked = false;
+    // A running attempt on an agent without a shared filesystem: its output is in the
+    // agent's sandbox until it ends, and is asked for one chunk at a time (condor_tail).
+    if (peeks && !ended && !path.empty() && d.attempts.back().end_time == 0) {
+      const model::Attempt& last = d.attempts.back();
+      auto answer = peeks->Peek(last.agent, last.id, std::string(stream), offset, max,
+                                std::chrono::seconds(10));
+      if (answer && answer->found) {
+        data = std::move(answer->data);
+        peeked = true;
+      }
+    }
+    if (!path.empty() && !peeked) {
       GANTRY_ASSIGN_OR_RETURN(data, ReadChunk(path, d.job.owner, offset, std::min(max, kMaxOutputChunk)));
     }
     HttpResponse r;
@@ -394,6 +408,7 @@ void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& co
   }));
 
   AddAgentRoutes(router, broker, config);
+  AddSandboxRoutes(router, broker, config, peeks);
   AddTokenRoutes(router, config);
 }
 

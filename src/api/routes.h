@@ -14,10 +14,17 @@ namespace gantry::api {
 
 using nlohmann::json;
 
-// The broker and config must outlive the router.
-void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& config);
+class PeekHub;
+
+// The broker, config and peeks must outlive the router. peeks: for `gantry logs` of attempts
+// on agents without a shared filesystem (null: output is read from the server's filesystem).
+void AddRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& config,
+               PeekHub* peeks = nullptr);
 // The agent-steering endpoints (routes_agents.cc); AddRoutes adds them.
 void AddAgentRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& config);
+// The sandboxes: returned files, their report, peeks (routes_sandbox.cc); AddRoutes adds them.
+void AddSandboxRoutes(net::Router& router, broker::Broker& broker, const AuthConfig& config,
+                      PeekHub* peeks);
 // Token revocation (routes_tokens.cc); AddRoutes adds them.
 void AddTokenRoutes(net::Router& router, const AuthConfig& config);
 

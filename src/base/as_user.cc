@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <vector>
 
 #include "base/check.h"
@@ -85,6 +86,44 @@ Result<int> OpenAsUser(const std::string& path, int flags, const FileUser& user)
   if (geteuid() != 0 || user.uid == 0) return open_plain();
   GANTRY_ASSIGN_OR_RETURN(ThreadFsIdentity as_user, ThreadFsIdentity::SwitchTo(user));
   return open_plain();
+}
+
+namespace {
+
+// Runs f with user's filesystem rights (a plain call unless this process is root and user
+// is not).
+template <typename F>
+auto WithRights(const FileUser& user, F f) -> decltype(f()) {
+  if (geteuid() != 0 || user.uid == 0) return f();
+  auto as_user = ThreadFsIdentity::SwitchTo(user);
+  if (!as_user) return Fail(as_user.error());
+  return f();
+}
+
+}  // namespace
+
+Result<int> CreateAsUser(const std::string& path, mode_t mode, const FileUser& user) {
+  return WithRights(user, [&]() -> Result<int> {
+    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd < 0) return Fail(ErrnoError("cannot create " + path, errno));
+    return fd;
+  });
+}
+
+Status RenameAsUser(const std::string& from, const std::string& to, const FileUser& user) {
+  return WithRights(user, [&]() -> Status {
+    if (rename(from.c_str(), to.c_str()) != 0) {
+      return Fail(ErrnoError("cannot rename " + from + " to " + to, errno));
+    }
+    return {};
+  });
+}
+
+Status UnlinkAsUser(const std::string& path, const FileUser& user) {
+  return WithRights(user, [&]() -> Status {
+    if (unlink(path.c_str()) != 0) return Fail(ErrnoError("cannot remove " + path, errno));
+    return {};
+  });
 }
 
 }  // namespace gantry

@@ -24,5 +24,10 @@ struct FileUser {
 // this is a plain open (a non-root process can open nothing its user could not). Returns
 // the descriptor (O_CLOEXEC), which the caller closes.
 Result<int> OpenAsUser(const std::string& path, int flags, const FileUser& user);
+// The same rights for creating a new file (O_WRONLY | O_CREAT | O_EXCL, mode) that the user
+// then owns, and for renaming and removing one.
+Result<int> CreateAsUser(const std::string& path, mode_t mode, const FileUser& user);
+Status RenameAsUser(const std::string& from, const std::string& to, const FileUser& user);
+Status UnlinkAsUser(const std::string& path, const FileUser& user);
 
 }  // namespace gantry

@@ -50,6 +50,18 @@ struct BrokerOptions {
   std::vector<std::string> partitions;
 };
 
+// An attempt with its task and job, as the sandbox routes need them.
+struct SandboxAttempt {
+  model::Attempt attempt;
+  model::Task task;
+  std::shared_ptr<const model::Job> job;
+};
+// A journal entry that changes no state (Broker::NoteAttempt).
+struct AttemptNote {
+  std::string type;
+  std::string reason;
+};
+
 class Broker {
  public:
   static Result<std::unique_ptr<Broker>> Create(store::Store& store, const Clock& clock,
@@ -93,6 +105,13 @@ class Broker {
   Result<AgentInfo> Drain(const model::Identity& caller, const std::string& name,
                           std::string reason);
   Result<AgentInfo> Resume(const model::Identity& caller, const std::string& name);
+
+  // The sandboxes (broker_sandbox.cc, docs/sandbox.md): an unfinished attempt that agent_id
+  // runs (NotFound otherwise), answered once the state it shows is durable; and journal
+  // entries on its task that change no state, in one transaction.
+  Result<SandboxAttempt> SandboxAttemptOf(const std::string& agent_id, int64_t attempt_id);
+  Status NoteAttempt(int64_t attempt_id, const std::vector<AttemptNote>& notes,
+                     const model::Actor& by);
 
   // Timers: --begin times, lost agents. Called about once a second.
   void Tick();

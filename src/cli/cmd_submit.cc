@@ -11,6 +11,7 @@
 #include "base/passwd.h"
 #include "base/strings.h"
 #include "cli/client.h"
+#include "cli/input_sandbox.h"
 #include "cli/jobs.h"
 #include "model/job_spec_json.h"
 #include "submit/command_line.h"
@@ -120,6 +121,7 @@ int RunSubmit(int argc, char** argv) {
     return 2;
   }
   if (auto paths = CheckPaths(*spec, input.user); !paths) return Report("submit", paths.error());
+  if (auto inputs = LoadInputSandbox(*spec); !inputs) return Report("submit", inputs.error());
   if (!cmd->flags.quiet) {
     for (const std::string& w : spec->warnings) std::fprintf(stderr, "gantry submit: warning: %s\n", w.c_str());
   }

@@ -86,7 +86,13 @@ Result<Owned<EVP_PKEY>> RsaFromJwk(const Json& jwk) {
       OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, e.get()) != 1) {
     return Fail(Internal("out of memory"));
   }
-  return KeyFromParams("RSA", bld.get());
+  GANTRY_ASSIGN_OR_RETURN(Owned<EVP_PKEY> key, KeyFromParams("RSA", bld.get()));
+  // As for the server's own key (FromPrivateKey): RS256 with fewer bits is forgeable.
+  if (int bits = EVP_PKEY_get_bits(key.get()); bits < 2048) {
+    return Fail(InvalidArgument("an RSA key of " + std::to_string(bits) +
+                                " bits (RS256 needs 2048 or more)"));
+  }
+  return key;
 }
 
 Result<Owned<EVP_PKEY>> EcFromJwk(const Json& jwk) {

@@ -5,6 +5,7 @@
 
 #include "base/file.h"
 #include "base/temp_dir.h"
+#include "identity/base64url.h"
 
 namespace gantry::identity {
 namespace {
@@ -50,6 +51,19 @@ TEST(JwksTest, RefusesAFileWithNoUsableKey) {
   EXPECT_NE(keys.error().message().find("no usable RS256 or ES256 key"), std::string::npos);
   EXPECT_FALSE(ParseJwks("[]"));
   EXPECT_FALSE(ParseJwks("not json"));
+}
+
+TEST(JwksTest, RefusesAnRsaKeyShorterThan2048Bits) {
+  // A 1024-bit modulus (high bit set) and e = 65537: parseable, but forgeable under RS256.
+  std::string n(128, '\x5a');
+  n[0] = '\xc1';
+  std::string jwks = R"({"keys":[{"kty":"RSA","kid":"short","e":"AQAB","n":")" +
+                     Base64UrlEncode(n) + R"("}]})";
+  auto keys = ParseJwks(jwks);
+  ASSERT_FALSE(keys);
+  EXPECT_NE(keys.error().message().find("key 'short': an RSA key of 1024 bits (RS256 needs 2048 or more)"),
+            std::string::npos)
+      << keys.error().message();
 }
 
 TEST(SigningKeyFileTest, IsCreatedOnceWithMode0600AndReadBack) {

@@ -65,6 +65,19 @@ struct JobSpec {
   // Further job ClassAd attributes (name -> expression text), e.g. from JDL or #GANTRY --ad.
   std::map<std::string, std::string> attributes;
   std::vector<std::string> warnings;  // directives accepted but not acted on
+  // No shared filesystem (docs/sandbox.md). The input sandbox (--input-files, JDL
+  // InputSandbox) travels with the job: each file lands under its name in the attempt's
+  // working directory on an agent that does not share the submit host's files. The output
+  // sandbox (--output-files, JDL OutputSandbox) names files, relative to the working
+  // directory, that come back with stdout and stderr when such an attempt ends.
+  struct SandboxFile {
+    std::string name;     // where it lands: a relative path without ".." (a base name)
+    std::string source;   // where it was read at submission, for messages
+    std::string content;  // its bytes
+    bool executable = false;  // lands with mode 0755 (else 0644)
+  };
+  std::vector<SandboxFile> input_files;
+  std::vector<std::string> output_files;
 
   // Cores the job holds while it runs: -n times -c.
   int64_t TotalCpus() const { return ntasks * cpus_per_task; }

@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "base/base64.h"
 #include "model/limits.h"
 
 namespace gantry::model {
@@ -284,6 +285,17 @@ json JobSpecToJson(const JobSpec& s) {
                   {"max_concurrent", s.array->max_concurrent},
                   {"text", s.array->text}};
   }
+  if (!s.input_files.empty()) {
+    json files = json::array();
+    for (const JobSpec::SandboxFile& f : s.input_files) {
+      files.push_back({{"name", f.name},
+                       {"source", f.source},
+                       {"executable", f.executable},
+                       {"content_base64", Base64Encode(f.content)}});
+    }
+    j["input_files"] = files;
+  }
+  if (!s.output_files.empty()) j["output_files"] = s.output_files;
   json deps = json::array();
   for (const Dependency& d : s.dependencies) {
     deps.push_back({{"type", DependencyTypeName(d.type)}, {"job_ids", d.job_ids}});
@@ -364,6 +376,29 @@ Result<JobSpec> JobSpecFromJson(const json& j) {
       }
       d.type = *parsed;
       s.dependencies.push_back(std::move(d));
+    }
+    return {};
+  }));
+  GANTRY_RETURN_IF_ERROR(r.Strings("output_files", s.output_files));
+  GANTRY_RETURN_IF_ERROR(r.Object("input_files", [&](const json& a, const std::string& path) -> Status {
+    if (!a.is_array()) return Fail(WrongType(path, a, "a list"));
+    for (size_t i = 0; i < a.size(); ++i) {
+      std::string item = path + "[" + std::to_string(i) + "]";
+      if (!a[i].is_object()) return Fail(WrongType(item, a[i], "an object"));
+      Reader fr(a[i], item + ".");
+      JobSpec::SandboxFile f;
+      std::string encoded;
+      GANTRY_RETURN_IF_ERROR(fr.String("name", f.name));
+      GANTRY_RETURN_IF_ERROR(fr.String("source", f.source));
+      GANTRY_RETURN_IF_ERROR(fr.Bool("executable", f.executable));
+      GANTRY_RETURN_IF_ERROR(fr.String("content_base64", encoded));
+      GANTRY_RETURN_IF_ERROR(fr.RejectUnknown());
+      auto content = Base64Decode(encoded);
+      if (!content) {
+        return Fail(InvalidArgument("field '" + item + ".content_base64' is not base64"));
+      }
+      f.content = std::move(*content);
+      s.input_files.push_back(std::move(f));
     }
     return {};
   }));

@@ -6,6 +6,7 @@
 
 #include "model/job_spec_json.h"
 #include "model/limits.h"
+#include "model/sandbox.h"
 
 namespace gantry::model {
 namespace {
@@ -111,6 +112,7 @@ Status ValidateJobSpec(const JobSpec& s) {
     return Fail(InvalidArgument("field 'submit_dir' must be an absolute path"));
   }
   if (s.array) GANTRY_RETURN_IF_ERROR(ValidateArray(*s.array));
+  GANTRY_RETURN_IF_ERROR(ValidateSandbox(s));
   return {};
 }
 

@@ -26,6 +26,12 @@ inline constexpr int64_t kMaxArrayTaskId = 4'000'000;
 // 9999-12-31T23:59:59.999999Z, the last instant a 4-digit year can name.
 inline constexpr TimeMicros kMaxBeginTime = 253'402'300'800LL * kMicrosPerSecond - 1;
 
+// The input sandbox travels inside the job (stored with it, sent with each attempt): small
+// files only; data sets belong in the catalog. Output files come back one HTTP request each.
+inline constexpr int64_t kMaxInputSandboxBytes = 8 * 1024 * 1024;
+inline constexpr int64_t kMaxSandboxFiles = 100;
+inline constexpr int64_t kMaxOutputFileBytes = 60 * 1024 * 1024;
+
 // An integer field's JSON name and its inclusive range.
 struct IntLimit {
   std::string_view field;

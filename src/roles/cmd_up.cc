@@ -49,6 +49,7 @@ struct RoleFlags {
   int64_t queue_cores = -1;
   bool no_tcp = false;
   bool sync_normal = false;
+  bool no_shared_fs = false;
 };
 
 void AddServerFlags(Flags& f, RoleFlags& r) {
@@ -163,7 +164,16 @@ Result<std::unique_ptr<agent::Agent>> StartAgent(const RoleFlags& r, server::Ser
   options.modulepath = modulepath ? modulepath : "";
   options.kill_grace_seconds = r.kill_grace;
   options.queue_cores = r.queue_cores;
-  return agent::Agent::Create(options, std::move(link), std::move(waker));
+  options.no_shared_fs = r.no_shared_fs;
+  GANTRY_ASSIGN_OR_RETURN(auto agent,
+                          agent::Agent::Create(options, std::move(link), std::move(waker)));
+  if (!server) {
+    // On another host the job's files may not be here: sandboxes (docs/sandbox.md).
+    GANTRY_ASSIGN_OR_RETURN(auto returns, agent::ConnectSandboxHttp(url, token, r.ca_file));
+    GANTRY_ASSIGN_OR_RETURN(auto peeks, agent::ConnectSandboxHttp(url, token, r.ca_file));
+    agent->EnableSandboxes(std::move(returns), std::move(peeks));
+  }
+  return agent;
 }
 
 // ", GPUs 0,1,3" for the start-up line; "" without GPUs.
@@ -252,6 +262,10 @@ int RunAgent(int argc, char** argv) {
            "PEM CA certificates that an https:// server's certificate must chain to "
            "(default $GANTRY_CA_FILE, else the system's)");
   f.String("--home", &r.home, "DIR", "scratch directory root (default $GANTRY_HOME or ~/.gantry)");
+  f.Bool("--no-shared-fs", &r.no_shared_fs,
+         "this host shares no filesystem with the submit hosts: every job runs in a sandbox, "
+         "its input files sent with it, its output returned at its end (default: only jobs "
+         "whose working directory is missing here)");
   AddAgentFlags(f, r);
   if (int rc = ParseOrExit(f, argc, argv); rc >= 0) return rc;
   if (r.server_url.empty()) {

@@ -144,7 +144,7 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options) {
   s->auth_.clock = &s->clock_;
   s->auth_.server_uid = geteuid();
   s->auth_.server_gid = getegid();
-  api::AddRoutes(s->router_, *s->broker_, s->auth_);
+  api::AddRoutes(s->router_, *s->broker_, s->auth_, &s->peeks_);
   api::AddDataRoutes(s->router_, *s->catalog_, s->auth_);
   api::AddTransferRoutes(s->router_, *s->transfers_, s->auth_);
 
@@ -190,6 +190,7 @@ void Server::Stop() {
     cv_.notify_all();
   }
   broker_->Shutdown();  // wakes long-polls so the HTTP threads can finish
+  peeks_.Shutdown();
   http_->Stop();
   if (ticker_.joinable()) ticker_.join();
   if (transfers_) transfers_->Stop();  // running copies stop; recovered at the next start

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "api/auth.h"
+#include "api/peek_hub.h"
 #include "base/error.h"
 #include "broker/broker.h"
 #include "catalog/catalog.h"
@@ -71,6 +72,7 @@ class Server {
   std::unique_ptr<transfer::TransferQueue> transfer_queue_;  // transfers.db
   std::unique_ptr<transfer::TransferService> transfers_;  // stopped before the above go
   api::AuthConfig auth_;
+  api::PeekHub peeks_;  // gantry logs of attempts on agents without a shared filesystem
   net::Router router_;
   std::unique_ptr<net::HttpServer> http_;
   std::mutex mu_;

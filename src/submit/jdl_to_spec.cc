@@ -235,13 +235,35 @@ struct Builder {
               "export " + var + "\n";
   }
 
+  // A relative Executable that the InputSandbox ships: the submit directory's copy where the
+  // agent shares it, else the sandbox's, which lands by name in the working directory.
+  std::string SandboxedExecutable() const {
+    std::string exe = job.executable;
+    if (exe.starts_with("./")) exe = exe.substr(2);
+    if (exe.empty() || exe.starts_with("/")) return "";
+    std::string base = exe.substr(exe.find_last_of('/') + 1);
+    for (std::string entry : job.input_sandbox) {
+      if (entry.starts_with("./")) entry = entry.substr(2);
+      if (entry == exe) return base;
+    }
+    return "";
+  }
+
   std::string CommandLines() const {
     std::string exe = Executable();
-    if (job.arguments.empty()) return "exec " + exe + "\n";
-    if (!parametric || !HasParam(job.arguments)) return "exec " + exe + " " + job.arguments + "\n";
+    std::string preamble;
+    if (std::string shipped = SandboxedExecutable(); !shipped.empty()) {
+      preamble = "gantry_exe=" + exe + "\n[ -e \"$gantry_exe\" ] || gantry_exe=./" +
+                 ShellQuote(shipped) + "\n";
+      exe = "\"$gantry_exe\"";
+    }
+    if (job.arguments.empty()) return preamble + "exec " + exe + "\n";
+    if (!parametric || !HasParam(job.arguments)) {
+      return preamble + "exec " + exe + " " + job.arguments + "\n";
+    }
     // _PARAM_ is replaced in the Arguments text before the shell splits it, as gLite does.
     const std::string var(kJdlParamVariable);
-    return "gantry_rest=" + ShellQuote(job.arguments) + "\n"
+    return preamble + "gantry_rest=" + ShellQuote(job.arguments) + "\n"
            "gantry_args=\n"
            "while :; do\n"
            "  case \"$gantry_rest\" in\n"
@@ -356,13 +378,15 @@ Result<model::JobSpec> JdlToJobSpec(std::string_view jdl_text, std::string_view 
     spec.attributes[a.name] = ca::Unparse(*a.expr);
   }
 
-  if (!job.input_sandbox.empty()) {
-    spec.warnings.push_back(b.Where() + "InputSandbox is recorded but not transferred: the job "
-                            "reads its files from the submit directory (shared file system)");
+  // The sandboxes travel when the agent shares no filesystem (docs/sandbox.md): the client
+  // reads the input files' bytes (relative to the submit directory).
+  for (const std::string& source : job.input_sandbox) {
+    std::string name = source.substr(source.find_last_of('/') + 1);
+    spec.input_files.push_back({name, source, ""});
   }
-  if (!job.output_sandbox.empty()) {
-    spec.warnings.push_back(b.Where() + "OutputSandbox is recorded but not transferred: outputs "
-                            "stay in the working directory " + submit_dir);
+  for (std::string name : job.output_sandbox) {
+    if (name.starts_with("./")) name = name.substr(2);
+    spec.output_files.push_back(std::move(name));
   }
   if (job.ad.Lookup("ShallowRetryCount") != nullptr) {
     spec.warnings.push_back(b.Where() + "ShallowRetryCount is recorded but not acted on (only "

@@ -102,16 +102,31 @@ TEST(JdlToJobSpecTest, RetryCountBecomesMaxRetriesWithinGantrysBound) {
             "job.jdl: RetryCount 101 is more than Gantry allows (100)");
 }
 
-TEST(JdlToJobSpecTest, ShallowRetryCountAndSandboxesAreRecordedWithWarnings) {
-  model::JobSpec spec = Convert(R"([ Executable = "/bin/true"; ShallowRetryCount = 2;
-      InputSandbox = { "in.dat" }; OutputSandbox = { "out.dat" } ])");
+TEST(JdlToJobSpecTest, ShallowRetryCountIsRecordedWithAWarning) {
+  model::JobSpec spec = Convert(R"([ Executable = "/bin/true"; ShallowRetryCount = 2 ])");
   EXPECT_EQ(spec.attributes.at("ShallowRetryCount"), "2");
-  EXPECT_EQ(spec.attributes.at("InputSandbox"), "{ \"in.dat\" }");
-  EXPECT_EQ(spec.attributes.at("OutputSandbox"), "{ \"out.dat\" }");
-  ASSERT_EQ(spec.warnings.size(), 3u);
-  EXPECT_NE(spec.warnings[0].find("InputSandbox is recorded but not transferred"),
-            std::string::npos);
-  EXPECT_NE(spec.warnings[2].find("ShallowRetryCount"), std::string::npos);
+  ASSERT_EQ(spec.warnings.size(), 1u);
+  EXPECT_NE(spec.warnings[0].find("ShallowRetryCount"), std::string::npos);
+}
+
+TEST(JdlToJobSpecTest, SandboxesBecomeInputAndOutputFiles) {
+  model::JobSpec spec = Convert(R"([ Executable = "/bin/true";
+      InputSandbox = { "in.dat", "data/more.dat" }; OutputSandbox = { "out.dat", "./res/r.txt" } ])");
+  EXPECT_EQ(spec.attributes.at("InputSandbox"), "{ \"in.dat\", \"data/more.dat\" }");
+  ASSERT_EQ(spec.input_files.size(), 2u);
+  EXPECT_EQ(spec.input_files[1].name, "more.dat");  // lands by name, as gLite's did
+  EXPECT_EQ(spec.input_files[1].source, "data/more.dat");
+  EXPECT_EQ(spec.output_files, (std::vector<std::string>{"out.dat", "res/r.txt"}));
+  EXPECT_TRUE(spec.warnings.empty());
+}
+
+TEST(JdlToJobSpecTest, AShippedExecutableFallsBackToTheSandboxCopy) {
+  model::JobSpec spec =
+      Convert(R"([ Executable = "bin/run.sh"; InputSandbox = { "bin/run.sh" } ])");
+  EXPECT_NE(spec.script.find("[ -e \"$gantry_exe\" ] || gantry_exe=./'run.sh'\n"
+                             "exec \"$gantry_exe\"\n"),
+            std::string::npos)
+      << spec.script;
 }
 
 TEST(JdlToJobSpecTest, RequestGpusIsCountedNotLeftAsAnAttribute) {

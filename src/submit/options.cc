@@ -75,6 +75,14 @@ constexpr OptionDef kOptions[] = {
     {"requirements", 0, kReq, "EXPR", Scope::kGantryOnly, kAct,
      "ClassAd expression an agent must satisfy (the agent is TARGET), e.g. TARGET.Site == \"desy\"",
      SetRequirements},
+    {"input-files", 0, kReq, "FILE[,FILE]", Scope::kGantryOnly, kAct,
+     "input sandbox: files (relative to the submit dir) sent with the job to agents without "
+     "a shared filesystem; each lands under its name in the working dir",
+     AddInputFiles},
+    {"output-files", 0, kReq, "FILE[,FILE]", Scope::kGantryOnly, kAct,
+     "output sandbox: files (relative to the working dir) returned with stdout and stderr "
+     "from agents without a shared filesystem",
+     AddOutputFiles},
     {"rank", 0, kReq, "EXPR", Scope::kGantryOnly, kAct,
      "ClassAd expression: among agents that match, prefer the one where it is highest", SetRank},
     {"modules", 0, kReq, "LIST", Scope::kGantryOnly, kAct,

@@ -30,6 +30,9 @@ Status SetJobName(const OptionDef& def, Value value, SubmitState& state);
 Status SetMaxRetries(const OptionDef& def, Value value, SubmitState& state);
 Status SetRequirements(const OptionDef& def, Value value, SubmitState& state);
 Status SetModules(const OptionDef& def, Value value, SubmitState& state);
+// sandbox_handlers.cc
+Status AddInputFiles(const OptionDef& def, Value value, SubmitState& state);
+Status AddOutputFiles(const OptionDef& def, Value value, SubmitState& state);
 Status SetRank(const OptionDef& def, Value value, SubmitState& state);
 Status SetMem(const OptionDef& def, Value value, SubmitState& state);
 Status SetMemPerCpu(const OptionDef& def, Value value, SubmitState& state);
