@@ -3,7 +3,7 @@
 
 #include "base/strings.h"
 #include "catalog/rse_expression.h"
-#include "store/sqlite_db.h"
+#include "store/cached_db.h"
 
 namespace gantry::catalog {
 namespace {
@@ -76,66 +76,29 @@ Result<std::string> SchemeOfPrefix(std::string_view prefix) {
   return scheme;
 }
 
-Catalog::Catalog(std::unique_ptr<store::Db> db, const Clock& clock)
+Catalog::Catalog(std::unique_ptr<store::CachedDb> db, const Clock& clock)
     : clock_(clock), db_(std::move(db)) {}
 
-Catalog::~Catalog() {
-  statements_.clear();  // before the connection closes
-}
+Catalog::~Catalog() = default;
 
 Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path, const Clock& clock) {
-  GANTRY_ASSIGN_OR_RETURN(auto db, store::Db::Open(path, /*read_only=*/false));
-  GANTRY_RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=OFF;"));
-  std::unique_ptr<Catalog> catalog(new Catalog(std::move(db), clock));
-  GANTRY_RETURN_IF_ERROR(catalog->Migrate());
-  return catalog;
-}
-
-Status Catalog::Migrate() {
-  std::lock_guard lock(mu_);
-  GANTRY_ASSIGN_OR_RETURN(store::Statement version, db_->Prepare("PRAGMA user_version"));
-  GANTRY_ASSIGN_OR_RETURN(bool row, version.Step());
-  int64_t have = row ? version.Int(0) : 0;
-  if (have > kSchemaVersion) {
-    return Fail(FailedPrecondition("the catalog " + db_->path() + " has schema version " +
-                                   std::to_string(have) + ", newer than this gantry's " +
-                                   std::to_string(kSchemaVersion)));
-  }
-  return InTransaction([&]() -> Status {
-    GANTRY_RETURN_IF_ERROR(db_->Exec(kSchema));
-    return db_->Exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
-  });
-}
-
-Result<store::Statement*> Catalog::Sql(const char* text) {
-  auto it = statements_.find(text);
-  if (it == statements_.end()) {
-    GANTRY_ASSIGN_OR_RETURN(store::Statement s, db_->Prepare(text));
-    it = statements_.emplace(text, std::make_unique<store::Statement>(std::move(s))).first;
-  }
-  it->second->Reset();
-  return it->second.get();
-}
-
-Status Catalog::InTransaction(const std::function<Status()>& body) {
-  GANTRY_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
-  Status s = body();
-  if (s) s = db_->Exec("COMMIT");
-  if (!s) (void)db_->Exec("ROLLBACK");
-  return s;
+  GANTRY_ASSIGN_OR_RETURN(auto db,
+                          store::CachedDb::Open(path, "the catalog", kSchema, kSchemaVersion));
+  GANTRY_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys=OFF"));
+  return std::unique_ptr<Catalog>(new Catalog(std::move(db), clock));
 }
 
 // --- scopes ---
 
 Result<ScopeRecord> Catalog::ScopeLocked(const std::string& scope) {
-  GANTRY_ASSIGN_OR_RETURN(auto* q, Sql("SELECT owner, vo FROM scopes WHERE name = ?"));
+  GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql("SELECT owner, vo FROM scopes WHERE name = ?"));
   q->Bind(1, scope);
   GANTRY_ASSIGN_OR_RETURN(bool row, q->Step());
   if (!row) return Fail(NotFound("there is no scope '" + scope + "'"));
   ScopeRecord r{scope, q->Text(0), q->Text(1), {}};
   GANTRY_ASSIGN_OR_RETURN(auto* acl,
-                          Sql("SELECT principal, access FROM scope_acl WHERE scope = ? "
-                              "ORDER BY principal, access"));
+                          db_->Sql("SELECT principal, access FROM scope_acl WHERE scope = ? "
+                                   "ORDER BY principal, access"));
   acl->Bind(1, scope);
   while (true) {
     GANTRY_ASSIGN_OR_RETURN(bool more, acl->Step());
@@ -147,8 +110,9 @@ Result<ScopeRecord> Catalog::ScopeLocked(const std::string& scope) {
 
 Status Catalog::EnsureScope(const model::Identity& who, const std::string& scope) {
   GANTRY_RETURN_IF_ERROR(ValidateScope(scope));
-  GANTRY_ASSIGN_OR_RETURN(auto* q, Sql("INSERT OR IGNORE INTO scopes(name, owner, vo, created) "
-                                       "VALUES(?, ?, ?, ?)"));
+  GANTRY_ASSIGN_OR_RETURN(auto* q,
+                          db_->Sql("INSERT OR IGNORE INTO scopes(name, owner, vo, created) "
+                                   "VALUES(?, ?, ?, ?)"));
   q->Bind(1, scope).Bind(2, who.Display()).Bind(3, who.vo).Bind(4, clock_.Now());
   return q->Run();
 }
@@ -162,10 +126,10 @@ Status Catalog::AddScope(const model::Identity& who, const std::string& scope,
   }
   std::lock_guard lock(mu_);
   GANTRY_RETURN_IF_ERROR(RequireStorageScope(who, StorageOp::kCreate, "/" + scope));
-  return InTransaction([&]() -> Status {
+  return db_->InTransaction([&]() -> Status {
     if (ScopeLocked(scope)) return Fail(AlreadyExists("the scope '" + scope + "' exists"));
-    GANTRY_ASSIGN_OR_RETURN(auto* q, Sql("INSERT INTO scopes(name, owner, vo, created) "
-                                         "VALUES(?, ?, ?, ?)"));
+    GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql("INSERT INTO scopes(name, owner, vo, created) "
+                                              "VALUES(?, ?, ?, ?)"));
     q->Bind(1, scope).Bind(2, who.Display()).Bind(3, vo.empty() ? who.vo : vo).Bind(4,
                                                                                   clock_.Now());
     return q->Run();
@@ -180,7 +144,7 @@ Result<ScopeRecord> Catalog::GetScope(const std::string& scope) {
 Result<std::vector<ScopeRecord>> Catalog::ListScopes() {
   std::lock_guard lock(mu_);
   std::vector<std::string> names;
-  GANTRY_ASSIGN_OR_RETURN(auto* q, Sql("SELECT name FROM scopes ORDER BY name"));
+  GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql("SELECT name FROM scopes ORDER BY name"));
   while (true) {
     GANTRY_ASSIGN_OR_RETURN(bool row, q->Step());
     if (!row) break;
@@ -205,10 +169,10 @@ Status Catalog::SetAcl(const model::Identity& who, const std::string& scope,
   }
   GANTRY_RETURN_IF_ERROR(RequireStorageScope(who, StorageOp::kModify, "/" + scope));
   GANTRY_ASSIGN_OR_RETURN(
-      auto* q, Sql(granted ? "INSERT OR IGNORE INTO scope_acl(scope, principal, access) "
-                             "VALUES(?, ?, ?)"
-                           : "DELETE FROM scope_acl WHERE scope = ? AND principal = ? AND "
-                             "access = ?"));
+      auto* q, db_->Sql(granted ? "INSERT OR IGNORE INTO scope_acl(scope, principal, access) "
+                                  "VALUES(?, ?, ?)"
+                                : "DELETE FROM scope_acl WHERE scope = ? AND principal = ? AND "
+                                  "access = ?"));
   q->Bind(1, scope).Bind(2, entry.principal).Bind(3, RightName(entry.right));
   return q->Run();
 }
@@ -231,7 +195,7 @@ Status Catalog::Authorise(const model::Identity& who, const Did& did, StorageOp 
 // --- RSEs ---
 
 Result<int64_t> Catalog::RseId(const std::string& name) {
-  GANTRY_ASSIGN_OR_RETURN(auto* q, Sql("SELECT id FROM rses WHERE name = ?"));
+  GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql("SELECT id FROM rses WHERE name = ?"));
   q->Bind(1, name);
   GANTRY_ASSIGN_OR_RETURN(bool row, q->Step());
   if (!row) {
@@ -241,12 +205,13 @@ Result<int64_t> Catalog::RseId(const std::string& name) {
 }
 
 Result<Rse> Catalog::LoadRse(int64_t id) {
-  GANTRY_ASSIGN_OR_RETURN(auto* q, Sql("SELECT name, site FROM rses WHERE id = ?"));
+  GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql("SELECT name, site FROM rses WHERE id = ?"));
   q->Bind(1, id);
   GANTRY_ASSIGN_OR_RETURN(bool row, q->Step());
   if (!row) return Fail(NotFound("no RSE with id " + std::to_string(id)));
   Rse rse{q->Text(0), q->Text(1), {}, {}};
-  GANTRY_ASSIGN_OR_RETURN(auto* a, Sql("SELECT key, value FROM rse_attributes WHERE rse_id = ?"));
+  GANTRY_ASSIGN_OR_RETURN(auto* a,
+                          db_->Sql("SELECT key, value FROM rse_attributes WHERE rse_id = ?"));
   a->Bind(1, id);
   while (true) {
     GANTRY_ASSIGN_OR_RETURN(bool more, a->Step());
@@ -254,7 +219,8 @@ Result<Rse> Catalog::LoadRse(int64_t id) {
     rse.attributes[a->Text(0)] = a->Text(1);
   }
   rse.attributes["site"] = rse.site;
-  GANTRY_ASSIGN_OR_RETURN(auto* p, Sql("SELECT scheme, prefix FROM rse_protocols WHERE rse_id = ?"));
+  GANTRY_ASSIGN_OR_RETURN(auto* p,
+                          db_->Sql("SELECT scheme, prefix FROM rse_protocols WHERE rse_id = ?"));
   p->Bind(1, id);
   while (true) {
     GANTRY_ASSIGN_OR_RETURN(bool more, p->Step());
@@ -286,23 +252,23 @@ Status Catalog::AddRse(const model::Identity& who, const Rse& rse) {
     if (s != scheme) return Fail(InvalidArgument("the prefix " + prefix + " is not " + scheme));
   }
   std::lock_guard lock(mu_);
-  return InTransaction([&]() -> Status {
+  return db_->InTransaction([&]() -> Status {
     if (RseId(rse.name)) return Fail(AlreadyExists("the RSE " + rse.name + " exists"));
     GANTRY_ASSIGN_OR_RETURN(auto* q,
-                            Sql("INSERT INTO rses(name, site, created) VALUES(?, ?, ?)"));
+                            db_->Sql("INSERT INTO rses(name, site, created) VALUES(?, ?, ?)"));
     q->Bind(1, rse.name).Bind(2, rse.site).Bind(3, clock_.Now());
     GANTRY_RETURN_IF_ERROR(q->Run());
     GANTRY_ASSIGN_OR_RETURN(int64_t id, RseId(rse.name));
     for (const auto& [key, value] : rse.attributes) {
       if (key == "site") continue;
-      GANTRY_ASSIGN_OR_RETURN(auto* a, Sql("INSERT INTO rse_attributes(rse_id, key, value) "
-                                           "VALUES(?, ?, ?)"));
+      GANTRY_ASSIGN_OR_RETURN(auto* a, db_->Sql("INSERT INTO rse_attributes(rse_id, key, value) "
+                                                "VALUES(?, ?, ?)"));
       a->Bind(1, id).Bind(2, key).Bind(3, value);
       GANTRY_RETURN_IF_ERROR(a->Run());
     }
     for (const auto& [scheme, prefix] : rse.protocols) {
-      GANTRY_ASSIGN_OR_RETURN(auto* p, Sql("INSERT INTO rse_protocols(rse_id, scheme, prefix) "
-                                           "VALUES(?, ?, ?)"));
+      GANTRY_ASSIGN_OR_RETURN(auto* p, db_->Sql("INSERT INTO rse_protocols(rse_id, scheme, prefix) "
+                                                "VALUES(?, ?, ?)"));
       p->Bind(1, id).Bind(2, scheme).Bind(3, prefix);
       GANTRY_RETURN_IF_ERROR(p->Run());
     }
@@ -318,14 +284,14 @@ Status Catalog::SetRseAttribute(const model::Identity& who, const std::string& r
   GANTRY_ASSIGN_OR_RETURN(int64_t id, RseId(rse));
   if (key == "site") {
     if (value.empty()) return Fail(InvalidArgument("an RSE's site cannot be empty"));
-    GANTRY_ASSIGN_OR_RETURN(auto* q, Sql("UPDATE rses SET site = ? WHERE id = ?"));
+    GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql("UPDATE rses SET site = ? WHERE id = ?"));
     q->Bind(1, value).Bind(2, id);
     return q->Run();
   }
   GANTRY_ASSIGN_OR_RETURN(
-      auto* q, Sql(value.empty() ? "DELETE FROM rse_attributes WHERE rse_id = ? AND key = ?"
-                                 : "INSERT OR REPLACE INTO rse_attributes(rse_id, key, value) "
-                                   "VALUES(?, ?, ?)"));
+      auto* q, db_->Sql(value.empty() ? "DELETE FROM rse_attributes WHERE rse_id = ? AND key = ?"
+                                      : "INSERT OR REPLACE INTO rse_attributes(rse_id, key, value) "
+                                        "VALUES(?, ?, ?)"));
   q->Bind(1, id).Bind(2, key);
   if (!value.empty()) q->Bind(3, value);
   return q->Run();
@@ -337,8 +303,8 @@ Status Catalog::SetRseProtocol(const model::Identity& who, const std::string& rs
   GANTRY_ASSIGN_OR_RETURN(std::string scheme, SchemeOfPrefix(prefix));
   std::lock_guard lock(mu_);
   GANTRY_ASSIGN_OR_RETURN(int64_t id, RseId(rse));
-  GANTRY_ASSIGN_OR_RETURN(auto* q, Sql("INSERT OR REPLACE INTO rse_protocols(rse_id, scheme, "
-                                       "prefix) VALUES(?, ?, ?)"));
+  GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql("INSERT OR REPLACE INTO rse_protocols(rse_id, scheme, "
+                                            "prefix) VALUES(?, ?, ?)"));
   q->Bind(1, id).Bind(2, scheme).Bind(3, prefix);
   return q->Run();
 }
@@ -351,7 +317,7 @@ Result<std::vector<Rse>> Catalog::ListRses(const std::string& expression) {
   }
   std::lock_guard lock(mu_);
   std::vector<int64_t> ids;
-  GANTRY_ASSIGN_OR_RETURN(auto* q, Sql("SELECT id FROM rses ORDER BY name"));
+  GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql("SELECT id FROM rses ORDER BY name"));
   while (true) {
     GANTRY_ASSIGN_OR_RETURN(bool row, q->Step());
     if (!row) break;

@@ -7,7 +7,6 @@
 // Thread-safe: one mutex serialises the connection (mu_ guards db_).
 #pragma once
 
-#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -24,8 +23,7 @@
 #include "model/identity.h"
 
 namespace gantry::store {
-class Db;
-class Statement;
+class CachedDb;
 }  // namespace gantry::store
 
 namespace gantry::catalog {
@@ -149,11 +147,8 @@ class Catalog {
   Result<std::vector<UsageRow>> Usage(const model::Identity& who, UsageBy by);
 
  private:
-  Catalog(std::unique_ptr<store::Db> db, const Clock& clock);
-  Status Migrate();
+  Catalog(std::unique_ptr<store::CachedDb> db, const Clock& clock);
   // Helpers; mu_ held.
-  Result<store::Statement*> Sql(const char* text);
-  Status InTransaction(const std::function<Status()>& body);
   Result<ScopeRecord> ScopeLocked(const std::string& scope);
   Status Authorise(const model::Identity& who, const Did& did, StorageOp op, Right right);
   Status EnsureScope(const model::Identity& who, const std::string& scope);
@@ -171,8 +166,7 @@ class Catalog {
 
   const Clock& clock_;
   std::mutex mu_;
-  std::unique_ptr<store::Db> db_;  // GUARDED_BY(mu_)
-  std::map<std::string, std::unique_ptr<store::Statement>> statements_;  // GUARDED_BY(mu_)
+  std::unique_ptr<store::CachedDb> db_;  // GUARDED_BY(mu_); its statements with it
 };
 
 }  // namespace gantry::catalog

@@ -3,13 +3,13 @@
 #include <set>
 
 #include "catalog/catalog.h"
-#include "store/sqlite_db.h"
+#include "store/cached_db.h"
 
 namespace gantry::catalog {
 
 Result<std::optional<Catalog::DidRow>> Catalog::FindDid(const Did& did) {
-  GANTRY_ASSIGN_OR_RETURN(auto* q,
-                          Sql("SELECT id, type, deleted FROM dids WHERE scope = ? AND name = ?"));
+  GANTRY_ASSIGN_OR_RETURN(
+      auto* q, db_->Sql("SELECT id, type, deleted FROM dids WHERE scope = ? AND name = ?"));
   q->Bind(1, did.scope).Bind(2, did.name);
   GANTRY_ASSIGN_OR_RETURN(bool row, q->Step());
   if (!row) return std::optional<DidRow>();
@@ -24,8 +24,8 @@ Result<Catalog::DidRow> Catalog::LiveDid(const Did& did) {
 }
 
 Result<DidInfo> Catalog::LoadDid(int64_t id) {
-  GANTRY_ASSIGN_OR_RETURN(auto* q, Sql("SELECT scope, name, type, owner, vo, bytes, adler32, "
-                                       "md5, created FROM dids WHERE id = ?"));
+  GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql("SELECT scope, name, type, owner, vo, bytes, adler32, "
+                                            "md5, created FROM dids WHERE id = ?"));
   q->Bind(1, id);
   GANTRY_ASSIGN_OR_RETURN(bool row, q->Step());
   if (!row) return Fail(Internal("DID id " + std::to_string(id) + " vanished"));
@@ -41,15 +41,15 @@ Result<DidInfo> Catalog::LoadDid(int64_t id) {
   if (d.type != DidType::kFile) {
     // A collection's size is that of the distinct files below it.
     GANTRY_ASSIGN_OR_RETURN(
-        auto* s, Sql("WITH RECURSIVE below(id) AS (SELECT ? UNION SELECT a.child_id FROM "
-                     "attachments a JOIN below b ON a.parent_id = b.id) SELECT "
-                     "COALESCE(SUM(d.bytes), 0) FROM dids d JOIN below b ON d.id = b.id "
-                     "WHERE d.type = 0"));
+        auto* s, db_->Sql("WITH RECURSIVE below(id) AS (SELECT ? UNION SELECT a.child_id FROM "
+                          "attachments a JOIN below b ON a.parent_id = b.id) SELECT "
+                          "COALESCE(SUM(d.bytes), 0) FROM dids d JOIN below b ON d.id = b.id "
+                          "WHERE d.type = 0"));
     s->Bind(1, id);
     GANTRY_ASSIGN_OR_RETURN(bool more, s->Step());
     if (more) d.bytes = s->Int(0);
   }
-  GANTRY_ASSIGN_OR_RETURN(auto* m, Sql("SELECT key, value FROM did_meta WHERE did_id = ?"));
+  GANTRY_ASSIGN_OR_RETURN(auto* m, db_->Sql("SELECT key, value FROM did_meta WHERE did_id = ?"));
   m->Bind(1, id);
   while (true) {
     GANTRY_ASSIGN_OR_RETURN(bool more, m->Step());
@@ -82,8 +82,9 @@ Status Catalog::InsertDid(const model::Identity& who, const NewDid& did) {
                           : "the DID " + did.did.ToString() + " exists"));
   }
   GANTRY_RETURN_IF_ERROR(EnsureScope(who, did.did.scope));
-  GANTRY_ASSIGN_OR_RETURN(auto* q, Sql("INSERT INTO dids(scope, name, type, owner, vo, bytes, "
-                                       "adler32, md5, created) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  GANTRY_ASSIGN_OR_RETURN(auto* q,
+                          db_->Sql("INSERT INTO dids(scope, name, type, owner, vo, bytes, "
+                                   "adler32, md5, created) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   q->Bind(1, did.did.scope).Bind(2, did.did.name).Bind(3, static_cast<int64_t>(did.type));
   q->Bind(4, who.Display()).Bind(5, who.vo).Bind(6, did.type == DidType::kFile ? did.bytes : 0);
   q->Bind(7, adler32).Bind(8, md5).Bind(9, clock_.Now());
@@ -91,8 +92,8 @@ Status Catalog::InsertDid(const model::Identity& who, const NewDid& did) {
   if (!did.meta.empty()) {
     GANTRY_ASSIGN_OR_RETURN(std::optional<DidRow> row, FindDid(did.did));
     for (const auto& [key, value] : did.meta) {
-      GANTRY_ASSIGN_OR_RETURN(auto* m, Sql("INSERT INTO did_meta(did_id, key, value) "
-                                           "VALUES(?, ?, ?)"));
+      GANTRY_ASSIGN_OR_RETURN(auto* m, db_->Sql("INSERT INTO did_meta(did_id, key, value) "
+                                                "VALUES(?, ?, ?)"));
       m->Bind(1, row->id).Bind(2, key).Bind(3, value);
       GANTRY_RETURN_IF_ERROR(m->Run());
     }
@@ -103,7 +104,7 @@ Status Catalog::InsertDid(const model::Identity& who, const NewDid& did) {
 Status Catalog::AddDid(const model::Identity& who, const NewDid& did) {
   std::lock_guard lock(mu_);
   GANTRY_RETURN_IF_ERROR(Authorise(who, did.did, StorageOp::kCreate, Right::kWrite));
-  return InTransaction([&] { return InsertDid(who, did); });
+  return db_->InTransaction([&] { return InsertDid(who, did); });
 }
 
 Result<DidInfo> Catalog::GetDid(const model::Identity& who, const Did& did) {
@@ -132,8 +133,9 @@ Result<std::vector<DidInfo>> Catalog::ListDids(const model::Identity& who,
       glob += c;
     }
   }
-  GANTRY_ASSIGN_OR_RETURN(auto* q, Sql("SELECT id, type FROM dids WHERE scope = ? AND deleted = 0 "
-                                       "AND name GLOB ? ORDER BY name"));
+  GANTRY_ASSIGN_OR_RETURN(auto* q,
+                          db_->Sql("SELECT id, type FROM dids WHERE scope = ? AND deleted = 0 "
+                                   "AND name GLOB ? ORDER BY name"));
   q->Bind(1, query.scope).Bind(2, glob.empty() ? "*" : glob);
   std::vector<int64_t> ids;
   while (true) {
@@ -157,13 +159,13 @@ Result<std::vector<DidInfo>> Catalog::ListDids(const model::Identity& who,
 Status Catalog::EraseDid(const model::Identity& who, const Did& did) {
   std::lock_guard lock(mu_);
   GANTRY_RETURN_IF_ERROR(Authorise(who, did, StorageOp::kModify, Right::kWrite));
-  return InTransaction([&]() -> Status {
+  return db_->InTransaction([&]() -> Status {
     GANTRY_ASSIGN_OR_RETURN(DidRow row, LiveDid(did));
     for (const char* sql : {"UPDATE dids SET deleted = 1 WHERE id = ?1",
                             "DELETE FROM attachments WHERE parent_id = ?1 OR child_id = ?1",
                             "DELETE FROM replicas WHERE did_id = ?1",
                             "DELETE FROM did_meta WHERE did_id = ?1"}) {
-      GANTRY_ASSIGN_OR_RETURN(auto* q, Sql(sql));
+      GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql(sql));
       q->Bind(1, row.id);
       GANTRY_RETURN_IF_ERROR(q->Run());
     }
@@ -177,7 +179,7 @@ Status Catalog::Attach(const model::Identity& who, const Did& parent,
   std::lock_guard lock(mu_);
   GANTRY_RETURN_IF_ERROR(Authorise(who, parent, StorageOp::kModify, Right::kWrite));
   for (const Did& c : children) GANTRY_RETURN_IF_ERROR(Authorise(who, c, StorageOp::kRead, Right::kRead));
-  return InTransaction([&]() -> Status {
+  return db_->InTransaction([&]() -> Status {
     GANTRY_ASSIGN_OR_RETURN(DidRow p, LiveDid(parent));
     if (p.type == DidType::kFile) {
       return Fail(InvalidArgument(parent.ToString() + " is a file: only datasets and containers "
@@ -198,9 +200,10 @@ Status Catalog::Attach(const model::Identity& who, const Did& parent,
       if (child.type == DidType::kContainer) {
         // No cycles: the parent must not be below the child.
         GANTRY_ASSIGN_OR_RETURN(
-            auto* cyc, Sql("WITH RECURSIVE below(id) AS (SELECT ? UNION SELECT a.child_id FROM "
-                           "attachments a JOIN below b ON a.parent_id = b.id) SELECT 1 FROM "
-                           "below WHERE id = ?"));
+            auto* cyc,
+            db_->Sql("WITH RECURSIVE below(id) AS (SELECT ? UNION SELECT a.child_id FROM "
+                     "attachments a JOIN below b ON a.parent_id = b.id) SELECT 1 FROM "
+                     "below WHERE id = ?"));
         cyc->Bind(1, child.id).Bind(2, p.id);
         GANTRY_ASSIGN_OR_RETURN(bool loop, cyc->Step());
         if (loop || child.id == p.id) {
@@ -208,8 +211,8 @@ Status Catalog::Attach(const model::Identity& who, const Did& parent,
                                       " would make a cycle"));
         }
       }
-      GANTRY_ASSIGN_OR_RETURN(auto* q, Sql("INSERT INTO attachments(parent_id, child_id) "
-                                           "VALUES(?, ?)"));
+      GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql("INSERT INTO attachments(parent_id, child_id) "
+                                                "VALUES(?, ?)"));
       q->Bind(1, p.id).Bind(2, child.id);
       if (auto s = q->Run(); !s) {
         if (s.error().code() == ErrorCode::kAlreadyExists) {
@@ -227,12 +230,12 @@ Status Catalog::Detach(const model::Identity& who, const Did& parent,
   if (children.empty()) return Fail(InvalidArgument("name the DIDs to detach"));
   std::lock_guard lock(mu_);
   GANTRY_RETURN_IF_ERROR(Authorise(who, parent, StorageOp::kModify, Right::kWrite));
-  return InTransaction([&]() -> Status {
+  return db_->InTransaction([&]() -> Status {
     GANTRY_ASSIGN_OR_RETURN(DidRow p, LiveDid(parent));
     for (const Did& c : children) {
       GANTRY_ASSIGN_OR_RETURN(DidRow child, LiveDid(c));
-      GANTRY_ASSIGN_OR_RETURN(auto* q, Sql("DELETE FROM attachments WHERE parent_id = ? AND "
-                                           "child_id = ? RETURNING 1"));
+      GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql("DELETE FROM attachments WHERE parent_id = ? AND "
+                                                "child_id = ? RETURNING 1"));
       q->Bind(1, p.id).Bind(2, child.id);
       GANTRY_ASSIGN_OR_RETURN(bool deleted, q->Step());
       q->Reset();
@@ -248,9 +251,9 @@ Result<std::vector<DidInfo>> Catalog::ListContent(const model::Identity& who, co
   std::lock_guard lock(mu_);
   GANTRY_RETURN_IF_ERROR(Authorise(who, did, StorageOp::kRead, Right::kRead));
   GANTRY_ASSIGN_OR_RETURN(DidRow row, LiveDid(did));
-  GANTRY_ASSIGN_OR_RETURN(auto* q, Sql("SELECT a.child_id FROM attachments a JOIN dids d ON "
-                                       "d.id = a.child_id WHERE a.parent_id = ? "
-                                       "ORDER BY d.scope, d.name"));
+  GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql("SELECT a.child_id FROM attachments a JOIN dids d ON "
+                                            "d.id = a.child_id WHERE a.parent_id = ? "
+                                            "ORDER BY d.scope, d.name"));
   q->Bind(1, row.id);
   std::vector<int64_t> ids;
   while (true) {
@@ -273,9 +276,9 @@ Status Catalog::SetMeta(const model::Identity& who, const Did& did, const std::s
   GANTRY_RETURN_IF_ERROR(Authorise(who, did, StorageOp::kModify, Right::kWrite));
   GANTRY_ASSIGN_OR_RETURN(DidRow row, LiveDid(did));
   GANTRY_ASSIGN_OR_RETURN(
-      auto* q, Sql(value.empty() ? "DELETE FROM did_meta WHERE did_id = ? AND key = ?"
-                                 : "INSERT OR REPLACE INTO did_meta(did_id, key, value) "
-                                   "VALUES(?, ?, ?)"));
+      auto* q, db_->Sql(value.empty() ? "DELETE FROM did_meta WHERE did_id = ? AND key = ?"
+                                      : "INSERT OR REPLACE INTO did_meta(did_id, key, value) "
+                                        "VALUES(?, ?, ?)"));
   q->Bind(1, row.id).Bind(2, key);
   if (!value.empty()) q->Bind(3, value);
   return q->Run();

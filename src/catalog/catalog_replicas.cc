@@ -2,7 +2,7 @@
 #include <set>
 
 #include "catalog/catalog.h"
-#include "store/sqlite_db.h"
+#include "store/cached_db.h"
 
 namespace gantry::catalog {
 namespace {
@@ -22,7 +22,7 @@ Status Catalog::AddReplicas(const model::Identity& who, const std::string& rse,
   for (const NewReplica& f : files) {
     GANTRY_RETURN_IF_ERROR(Authorise(who, f.file.did, StorageOp::kCreate, Right::kWrite));
   }
-  return InTransaction([&]() -> Status {
+  return db_->InTransaction([&]() -> Status {
     GANTRY_ASSIGN_OR_RETURN(int64_t rse_id, RseId(rse));
     TimeMicros now = clock_.Now();
     for (const NewReplica& f : files) {
@@ -42,7 +42,7 @@ Status Catalog::AddReplicas(const model::Identity& who, const std::string& rse,
           return Fail(InvalidArgument(f.file.did.ToString() + " is a " +
                                       std::string(DidTypeName(row->type)) + ", not a file"));
         }
-        GANTRY_ASSIGN_OR_RETURN(auto* q, Sql("SELECT bytes, adler32 FROM dids WHERE id = ?"));
+        GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql("SELECT bytes, adler32 FROM dids WHERE id = ?"));
         q->Bind(1, row->id);
         GANTRY_ASSIGN_OR_RETURN(bool found, q->Step());
         int64_t bytes = found ? q->Int(0) : -1;
@@ -57,8 +57,8 @@ Status Catalog::AddReplicas(const model::Identity& who, const std::string& rse,
           }
         }
       }
-      GANTRY_ASSIGN_OR_RETURN(auto* q, Sql("INSERT INTO replicas(did_id, rse_id, state, path, "
-                                           "created, updated) VALUES(?, ?, ?, ?, ?, ?)"));
+      GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql("INSERT INTO replicas(did_id, rse_id, state, path, "
+                                                "created, updated) VALUES(?, ?, ?, ?, ?, ?)"));
       q->Bind(1, row->id).Bind(2, rse_id).Bind(3, static_cast<int64_t>(f.state));
       if (f.path.empty()) {
         q->BindNull(4);
@@ -83,8 +83,8 @@ Status Catalog::SetReplicaState(const model::Identity& who, const std::string& r
   GANTRY_RETURN_IF_ERROR(Authorise(who, did, StorageOp::kModify, Right::kWrite));
   GANTRY_ASSIGN_OR_RETURN(int64_t rse_id, RseId(rse));
   GANTRY_ASSIGN_OR_RETURN(DidRow row, LiveDid(did));
-  GANTRY_ASSIGN_OR_RETURN(auto* q, Sql("UPDATE replicas SET state = ?, updated = ? WHERE "
-                                       "did_id = ? AND rse_id = ? RETURNING 1"));
+  GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql("UPDATE replicas SET state = ?, updated = ? WHERE "
+                                            "did_id = ? AND rse_id = ? RETURNING 1"));
   q->Bind(1, static_cast<int64_t>(state)).Bind(2, clock_.Now()).Bind(3, row.id).Bind(4, rse_id);
   GANTRY_ASSIGN_OR_RETURN(bool updated, q->Step());
   q->Reset();
@@ -98,8 +98,8 @@ Status Catalog::DeleteReplica(const model::Identity& who, const std::string& rse
   GANTRY_RETURN_IF_ERROR(Authorise(who, did, StorageOp::kModify, Right::kWrite));
   GANTRY_ASSIGN_OR_RETURN(int64_t rse_id, RseId(rse));
   GANTRY_ASSIGN_OR_RETURN(DidRow row, LiveDid(did));
-  GANTRY_ASSIGN_OR_RETURN(auto* q, Sql("DELETE FROM replicas WHERE did_id = ? AND rse_id = ? "
-                                       "RETURNING 1"));
+  GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql("DELETE FROM replicas WHERE did_id = ? AND rse_id = ? "
+                                            "RETURNING 1"));
   q->Bind(1, row.id).Bind(2, rse_id);
   GANTRY_ASSIGN_OR_RETURN(bool deleted, q->Step());
   q->Reset();
@@ -118,9 +118,10 @@ Result<std::vector<FileReplicas>> Catalog::ListReplicas(const model::Identity& w
     files.push_back(top.id);
   } else {
     GANTRY_ASSIGN_OR_RETURN(
-        auto* q, Sql("WITH RECURSIVE below(id) AS (SELECT ? UNION SELECT a.child_id FROM "
-                     "attachments a JOIN below b ON a.parent_id = b.id) SELECT d.id FROM dids d "
-                     "JOIN below b ON d.id = b.id WHERE d.type = 0 ORDER BY d.scope, d.name"));
+        auto* q,
+        db_->Sql("WITH RECURSIVE below(id) AS (SELECT ? UNION SELECT a.child_id FROM "
+                 "attachments a JOIN below b ON a.parent_id = b.id) SELECT d.id FROM dids d "
+                 "JOIN below b ON d.id = b.id WHERE d.type = 0 ORDER BY d.scope, d.name"));
     q->Bind(1, top.id);
     while (true) {
       GANTRY_ASSIGN_OR_RETURN(bool more, q->Step());
@@ -137,8 +138,8 @@ Result<std::vector<FileReplicas>> Catalog::ListReplicas(const model::Identity& w
       // A file of another scope inside the collection: that scope's ACL decides.
       if (!Authorise(who, fr.file.did, StorageOp::kRead, Right::kRead)) continue;
     }
-    GANTRY_ASSIGN_OR_RETURN(auto* q, Sql("SELECT rse_id, state, path, updated FROM replicas "
-                                         "WHERE did_id = ?"));
+    GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql("SELECT rse_id, state, path, updated FROM replicas "
+                                              "WHERE did_id = ?"));
     q->Bind(1, id);
     struct Row {
       int64_t rse_id;
@@ -192,7 +193,7 @@ Result<std::vector<UsageRow>> Catalog::Usage(const model::Identity& who, UsageBy
             "GROUP BY s.name, d.vo ORDER BY d.vo, s.name";
       break;
   }
-  GANTRY_ASSIGN_OR_RETURN(auto* q, Sql(sql));
+  GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql(sql));
   std::vector<UsageRow> out;
   while (true) {
     GANTRY_ASSIGN_OR_RETURN(bool more, q->Step());

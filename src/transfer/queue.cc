@@ -1,6 +1,6 @@
 #include "transfer/queue.h"
 
-#include "store/sqlite_db.h"
+#include "store/cached_db.h"
 #include "transfer/url.h"
 
 namespace gantry::transfer {
@@ -70,52 +70,24 @@ std::string Transfer::Link() const {
   return from + "->" + to;
 }
 
-TransferQueue::TransferQueue(std::unique_ptr<store::Db> db, const Clock& clock)
+TransferQueue::TransferQueue(std::unique_ptr<store::CachedDb> db, const Clock& clock)
     : clock_(clock), db_(std::move(db)) {}
 
-TransferQueue::~TransferQueue() { statements_.clear(); }
+TransferQueue::~TransferQueue() = default;
 
 Result<std::unique_ptr<TransferQueue>> TransferQueue::Open(const std::string& path,
                                                            const Clock& clock) {
-  GANTRY_ASSIGN_OR_RETURN(auto db, store::Db::Open(path, /*read_only=*/false));
-  GANTRY_RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL"));
-  std::unique_ptr<TransferQueue> q(new TransferQueue(std::move(db), clock));
-  std::lock_guard lock(q->mu_);
-  GANTRY_ASSIGN_OR_RETURN(store::Statement version, q->db_->Prepare("PRAGMA user_version"));
-  GANTRY_ASSIGN_OR_RETURN(bool row, version.Step());
-  if (row && version.Int(0) > kSchemaVersion) {
-    return Fail(FailedPrecondition("the transfer queue " + path + " is from a newer gantry"));
-  }
-  GANTRY_RETURN_IF_ERROR(q->InTransaction([&]() -> Status {
-    GANTRY_RETURN_IF_ERROR(q->db_->Exec(kSchema));
-    return q->db_->Exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
-  }));
-  return q;
-}
-
-Result<store::Statement*> TransferQueue::Sql(const char* text) {
-  auto it = statements_.find(text);
-  if (it == statements_.end()) {
-    GANTRY_ASSIGN_OR_RETURN(store::Statement s, db_->Prepare(text));
-    it = statements_.emplace(text, std::make_unique<store::Statement>(std::move(s))).first;
-  }
-  it->second->Reset();
-  return it->second.get();
-}
-
-Status TransferQueue::InTransaction(const std::function<Status()>& body) {
-  GANTRY_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
-  Status s = body();
-  if (s) s = db_->Exec("COMMIT");
-  if (!s) (void)db_->Exec("ROLLBACK");
-  return s;
+  GANTRY_ASSIGN_OR_RETURN(
+      auto db, store::CachedDb::Open(path, "the transfer queue", kSchema, kSchemaVersion));
+  return std::unique_ptr<TransferQueue>(new TransferQueue(std::move(db), clock));
 }
 
 Status TransferQueue::EventLocked(int64_t id, const std::string& type,
                                   const std::string& details) {
-  GANTRY_ASSIGN_OR_RETURN(auto* q, Sql("INSERT INTO transfer_events(transfer_id, seq, time, "
-                                       "type, details) SELECT ?1, COALESCE(MAX(seq), 0) + 1, "
-                                       "?2, ?3, ?4 FROM transfer_events WHERE transfer_id = ?1"));
+  GANTRY_ASSIGN_OR_RETURN(auto* q,
+                          db_->Sql("INSERT INTO transfer_events(transfer_id, seq, time, "
+                                   "type, details) SELECT ?1, COALESCE(MAX(seq), 0) + 1, "
+                                   "?2, ?3, ?4 FROM transfer_events WHERE transfer_id = ?1"));
   q->Bind(1, id).Bind(2, clock_.Now()).Bind(3, type).Bind(4, details);
   return q->Run();
 }
@@ -132,13 +104,13 @@ Result<int64_t> TransferQueue::Enqueue(const TransferRequest& r) {
   if (r.max_attempts < 1) return Fail(InvalidArgument("max attempts must be at least 1"));
   std::lock_guard lock(mu_);
   int64_t id = 0;
-  GANTRY_RETURN_IF_ERROR(InTransaction([&]() -> Status {
+  GANTRY_RETURN_IF_ERROR(db_->InTransaction([&]() -> Status {
     GANTRY_ASSIGN_OR_RETURN(
-        auto* q, Sql("INSERT INTO transfers(scope, name, source_rse, dest_rse, source_url, "
-                     "dest_url, bytes, adler32, priority, max_attempts, rule_id, owner, vo, "
-                     "state, attempts, not_before, last_error, source_used, created, updated) "
-                     "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, '', '', ?, ?) "
-                     "RETURNING id"));
+        auto* q, db_->Sql("INSERT INTO transfers(scope, name, source_rse, dest_rse, source_url, "
+                          "dest_url, bytes, adler32, priority, max_attempts, rule_id, owner, vo, "
+                          "state, attempts, not_before, last_error, source_used, created, updated) "
+                          "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, '', '', ?, ?) "
+                          "RETURNING id"));
     TimeMicros now = clock_.Now();
     q->Bind(1, r.scope).Bind(2, r.name).Bind(3, r.source_rse).Bind(4, r.dest_rse);
     q->Bind(5, r.source_url).Bind(6, r.dest_url).Bind(7, r.bytes).Bind(8, r.adler32);
@@ -185,10 +157,10 @@ Result<Transfer> TransferQueue::Load(store::Statement& s) {
 Result<std::vector<Transfer>> TransferQueue::Recover() {
   std::lock_guard lock(mu_);
   std::vector<Transfer> lost;
-  GANTRY_RETURN_IF_ERROR(InTransaction([&]() -> Status {
+  GANTRY_RETURN_IF_ERROR(db_->InTransaction([&]() -> Status {
     static const std::string sql = std::string("SELECT ") + kColumns +
                                    " FROM transfers WHERE state = 1";
-    GANTRY_ASSIGN_OR_RETURN(auto* q, Sql(sql.c_str()));
+    GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql(sql.c_str()));
     while (true) {
       GANTRY_ASSIGN_OR_RETURN(bool row, q->Step());
       if (!row) break;
@@ -196,8 +168,8 @@ Result<std::vector<Transfer>> TransferQueue::Recover() {
       lost.push_back(std::move(t));
     }
     for (const Transfer& t : lost) {
-      GANTRY_ASSIGN_OR_RETURN(auto* u, Sql("UPDATE transfers SET state = 0, updated = ? "
-                                           "WHERE id = ?"));
+      GANTRY_ASSIGN_OR_RETURN(auto* u, db_->Sql("UPDATE transfers SET state = 0, updated = ? "
+                                                "WHERE id = ?"));
       u->Bind(1, clock_.Now()).Bind(2, t.id);
       GANTRY_RETURN_IF_ERROR(u->Run());
       GANTRY_RETURN_IF_ERROR(EventLocked(
@@ -215,7 +187,7 @@ Result<std::optional<Transfer>> TransferQueue::ClaimNext(
   static const std::string sql = std::string("SELECT ") + kColumns +
                                  " FROM transfers WHERE state = 0 AND not_before <= ? ORDER BY "
                                  "priority DESC, id LIMIT 500";
-  GANTRY_ASSIGN_OR_RETURN(auto* q, Sql(sql.c_str()));
+  GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql(sql.c_str()));
   q->Bind(1, clock_.Now());
   std::optional<Transfer> chosen;
   while (true) {
@@ -229,9 +201,10 @@ Result<std::optional<Transfer>> TransferQueue::ClaimNext(
   }
   q->Reset();
   if (!chosen) return chosen;
-  GANTRY_RETURN_IF_ERROR(InTransaction([&]() -> Status {
-    GANTRY_ASSIGN_OR_RETURN(auto* u, Sql("UPDATE transfers SET state = 1, attempts = attempts + 1,"
-                                         " updated = ? WHERE id = ? AND state = 0"));
+  GANTRY_RETURN_IF_ERROR(db_->InTransaction([&]() -> Status {
+    GANTRY_ASSIGN_OR_RETURN(auto* u,
+                            db_->Sql("UPDATE transfers SET state = 1, attempts = attempts + 1,"
+                                     " updated = ? WHERE id = ? AND state = 0"));
     u->Bind(1, clock_.Now()).Bind(2, chosen->id);
     return u->Run();
   }));
@@ -243,12 +216,13 @@ Result<std::optional<Transfer>> TransferQueue::ClaimNext(
 Status TransferQueue::SetEnds(int64_t id, const std::string& source_rse,
                               const std::string& source_url, const std::string& dest_url) {
   std::lock_guard lock(mu_);
-  return InTransaction([&]() -> Status {
-    GANTRY_ASSIGN_OR_RETURN(auto* u, Sql("UPDATE transfers SET source_used = ?, source_url = ?, "
-                                         "dest_url = ?, updated = ? WHERE id = ?"));
+  return db_->InTransaction([&]() -> Status {
+    GANTRY_ASSIGN_OR_RETURN(auto* u,
+                            db_->Sql("UPDATE transfers SET source_used = ?, source_url = ?, "
+                                     "dest_url = ?, updated = ? WHERE id = ?"));
     u->Bind(1, source_rse).Bind(2, source_url).Bind(3, dest_url).Bind(4, clock_.Now()).Bind(5, id);
     GANTRY_RETURN_IF_ERROR(u->Run());
-    GANTRY_ASSIGN_OR_RETURN(auto* a, Sql("SELECT attempts FROM transfers WHERE id = ?"));
+    GANTRY_ASSIGN_OR_RETURN(auto* a, db_->Sql("SELECT attempts FROM transfers WHERE id = ?"));
     a->Bind(1, id);
     GANTRY_ASSIGN_OR_RETURN(bool row, a->Step());
     int64_t attempt = row ? a->Int(0) : 0;
@@ -264,9 +238,9 @@ Status TransferQueue::SetState(int64_t id, TransferState state, TimeMicros not_b
                                const std::string& error, const std::string& event,
                                const std::string& details) {
   std::lock_guard lock(mu_);
-  return InTransaction([&]() -> Status {
-    GANTRY_ASSIGN_OR_RETURN(auto* u, Sql("UPDATE transfers SET state = ?, not_before = ?, "
-                                         "last_error = ?, updated = ? WHERE id = ?"));
+  return db_->InTransaction([&]() -> Status {
+    GANTRY_ASSIGN_OR_RETURN(auto* u, db_->Sql("UPDATE transfers SET state = ?, not_before = ?, "
+                                              "last_error = ?, updated = ? WHERE id = ?"));
     u->Bind(1, static_cast<int64_t>(state)).Bind(2, not_before).Bind(3, error);
     u->Bind(4, clock_.Now()).Bind(5, id);
     GANTRY_RETURN_IF_ERROR(u->Run());
@@ -301,7 +275,7 @@ Status TransferQueue::Cancel(int64_t id) {
 Result<Transfer> TransferQueue::Get(int64_t id) {
   std::lock_guard lock(mu_);
   static const std::string sql = std::string("SELECT ") + kColumns + " FROM transfers WHERE id = ?";
-  GANTRY_ASSIGN_OR_RETURN(auto* q, Sql(sql.c_str()));
+  GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql(sql.c_str()));
   q->Bind(1, id);
   GANTRY_ASSIGN_OR_RETURN(bool row, q->Step());
   if (!row) return Fail(NotFound("there is no transfer " + std::to_string(id)));
@@ -315,7 +289,7 @@ Result<std::vector<Transfer>> TransferQueue::List(const std::vector<TransferStat
   std::lock_guard lock(mu_);
   static const std::string sql = std::string("SELECT ") + kColumns +
                                  " FROM transfers ORDER BY id DESC";
-  GANTRY_ASSIGN_OR_RETURN(auto* q, Sql(sql.c_str()));
+  GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql(sql.c_str()));
   std::vector<Transfer> out;
   while (static_cast<int64_t>(out.size()) < limit) {
     GANTRY_ASSIGN_OR_RETURN(bool row, q->Step());
@@ -332,8 +306,8 @@ Result<std::vector<Transfer>> TransferQueue::List(const std::vector<TransferStat
 
 Result<std::vector<TransferEvent>> TransferQueue::Events(int64_t id) {
   std::lock_guard lock(mu_);
-  GANTRY_ASSIGN_OR_RETURN(auto* q, Sql("SELECT seq, time, type, details FROM transfer_events "
-                                       "WHERE transfer_id = ? ORDER BY seq"));
+  GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql("SELECT seq, time, type, details FROM transfer_events "
+                                            "WHERE transfer_id = ? ORDER BY seq"));
   q->Bind(1, id);
   std::vector<TransferEvent> out;
   while (true) {
@@ -351,7 +325,7 @@ Result<std::optional<Transfer>> TransferQueue::Latest(const std::string& scope,
   static const std::string sql = std::string("SELECT ") + kColumns +
                                  " FROM transfers WHERE scope = ? AND name = ? AND dest_rse = ? "
                                  "ORDER BY id DESC LIMIT 1";
-  GANTRY_ASSIGN_OR_RETURN(auto* q, Sql(sql.c_str()));
+  GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql(sql.c_str()));
   q->Bind(1, scope).Bind(2, name).Bind(3, dest_rse);
   GANTRY_ASSIGN_OR_RETURN(bool row, q->Step());
   std::optional<Transfer> out;
@@ -365,7 +339,7 @@ Result<std::optional<Transfer>> TransferQueue::Latest(const std::string& scope,
 
 Result<int64_t> TransferQueue::CountQueued() {
   std::lock_guard lock(mu_);
-  GANTRY_ASSIGN_OR_RETURN(auto* q, Sql("SELECT COUNT(*) FROM transfers WHERE state = 0"));
+  GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql("SELECT COUNT(*) FROM transfers WHERE state = 0"));
   GANTRY_ASSIGN_OR_RETURN(bool row, q->Step());
   int64_t n = row ? q->Int(0) : 0;
   q->Reset();
@@ -375,11 +349,12 @@ Result<int64_t> TransferQueue::CountQueued() {
 Result<int64_t> TransferQueue::AddRule(const Rule& r) {
   std::lock_guard lock(mu_);
   int64_t id = 0;
-  GANTRY_RETURN_IF_ERROR(InTransaction([&]() -> Status {
-    GANTRY_ASSIGN_OR_RETURN(auto* q, Sql("INSERT INTO rules(scope, name, copies, expression, "
-                                         "expires, owner, vo, state, reason, created, updated) "
-                                         "VALUES(?, ?, ?, ?, ?, ?, ?, 'replicating', '', ?, ?) "
-                                         "RETURNING id"));
+  GANTRY_RETURN_IF_ERROR(db_->InTransaction([&]() -> Status {
+    GANTRY_ASSIGN_OR_RETURN(auto* q,
+                            db_->Sql("INSERT INTO rules(scope, name, copies, expression, "
+                                     "expires, owner, vo, state, reason, created, updated) "
+                                     "VALUES(?, ?, ?, ?, ?, ?, ?, 'replicating', '', ?, ?) "
+                                     "RETURNING id"));
     TimeMicros now = clock_.Now();
     q->Bind(1, r.scope).Bind(2, r.name).Bind(3, static_cast<int64_t>(r.copies));
     q->Bind(4, r.expression).Bind(5, r.expires).Bind(6, r.owner).Bind(7, r.vo);
@@ -395,9 +370,9 @@ Result<int64_t> TransferQueue::AddRule(const Rule& r) {
 
 Result<std::vector<Rule>> TransferQueue::ListRules() {
   std::lock_guard lock(mu_);
-  GANTRY_ASSIGN_OR_RETURN(auto* q, Sql("SELECT id, scope, name, copies, expression, expires, "
-                                       "owner, vo, state, reason, created, updated FROM rules "
-                                       "ORDER BY id"));
+  GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql("SELECT id, scope, name, copies, expression, expires, "
+                                            "owner, vo, state, reason, created, updated FROM rules "
+                                            "ORDER BY id"));
   std::vector<Rule> out;
   while (true) {
     GANTRY_ASSIGN_OR_RETURN(bool row, q->Step());
@@ -420,8 +395,8 @@ Result<Rule> TransferQueue::GetRule(int64_t id) {
 Status TransferQueue::SetRuleState(int64_t id, const std::string& state,
                                    const std::string& reason) {
   std::lock_guard lock(mu_);
-  GANTRY_ASSIGN_OR_RETURN(auto* q, Sql("UPDATE rules SET state = ?, reason = ?, updated = ? "
-                                       "WHERE id = ? AND (state != ? OR reason != ?)"));
+  GANTRY_ASSIGN_OR_RETURN(auto* q, db_->Sql("UPDATE rules SET state = ?, reason = ?, updated = ? "
+                                            "WHERE id = ? AND (state != ? OR reason != ?)"));
   q->Bind(1, state).Bind(2, reason).Bind(3, clock_.Now()).Bind(4, id).Bind(5, state).Bind(6, reason);
   return q->Run();
 }

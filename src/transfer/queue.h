@@ -7,7 +7,6 @@
 #pragma once
 
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -18,7 +17,7 @@
 #include "base/error.h"
 
 namespace gantry::store {
-class Db;
+class CachedDb;
 class Statement;
 }  // namespace gantry::store
 
@@ -115,9 +114,7 @@ class TransferQueue {
   Status SetRuleState(int64_t id, const std::string& state, const std::string& reason);
 
  private:
-  TransferQueue(std::unique_ptr<store::Db> db, const Clock& clock);
-  Result<store::Statement*> Sql(const char* text);
-  Status InTransaction(const std::function<Status()>& body);
+  TransferQueue(std::unique_ptr<store::CachedDb> db, const Clock& clock);
   Status EventLocked(int64_t id, const std::string& type, const std::string& details);
   Status SetState(int64_t id, TransferState state, TimeMicros not_before,
                   const std::string& error, const std::string& event, const std::string& details);
@@ -125,8 +122,7 @@ class TransferQueue {
 
   const Clock& clock_;
   std::mutex mu_;
-  std::unique_ptr<store::Db> db_;  // GUARDED_BY(mu_)
-  std::map<std::string, std::unique_ptr<store::Statement>> statements_;  // GUARDED_BY(mu_)
+  std::unique_ptr<store::CachedDb> db_;  // GUARDED_BY(mu_); its statements with it
 };
 
 }  // namespace gantry::transfer

@@ -134,15 +134,29 @@ void TransferService::WorkerLoop() {
 
 void TransferService::Run(Transfer t) {
   const std::string link = t.Link();  // the key MayStart counted
+  // The copy's options, for both kinds of transfer. Run holds the cancel flag until the copy
+  // has returned (o.cancel points into it); cancels_ shares it so that Cancel and Stop can
+  // set it.
+  auto cancel = std::make_shared<std::atomic<bool>>(false);
   {
     std::lock_guard lock(mu_);
     progress_[t.id] = {0, t.request.bytes, clock_.Now()};
-    cancels_[t.id] = std::make_shared<std::atomic<bool>>(false);
+    cancels_[t.id] = cancel;
+    if (stopping_) cancel->store(true);  // claimed as Stop began: left to the next start
   }
+  CopyOptions o;
+  o.temp_suffix = "t" + std::to_string(t.id);
+  o.cancel = cancel.get();
+  o.progress = [this, id = t.id](int64_t done, int64_t total) {
+    std::lock_guard lock(mu_);
+    auto& p = progress_[id];
+    p.done = done;
+    p.total = total;
+  };
   if (t.request.scope.empty()) {
-    RunUrlTransfer(t);
+    RunUrlTransfer(t, o);
   } else {
-    RunCatalogTransfer(t);
+    RunCatalogTransfer(t, std::move(o));
   }
   std::lock_guard lock(mu_);
   progress_.erase(t.id);
@@ -175,14 +189,8 @@ void TransferService::Finish(const Transfer& t, bool success, int64_t bytes,
 
 void TransferService::AttemptFailed(const Transfer& t, const Error& error, bool recoverable) {
   if (error.code() == ErrorCode::kCancelled) {
-    bool stopping;
-    {
-      std::lock_guard lock(mu_);
-      stopping = stopping_;
-    }
     // A cancel request already recorded it; a stopping server leaves it active, recovered
     // at the next start.
-    (void)stopping;
     return;
   }
   std::string message = error.message();
@@ -202,7 +210,7 @@ void TransferService::AttemptFailed(const Transfer& t, const Error& error, bool 
   }
 }
 
-void TransferService::RunUrlTransfer(Transfer& t) {
+void TransferService::RunUrlTransfer(Transfer& t, const CopyOptions& o) {
   TimeMicros started = clock_.Now();
   auto src = ParseUrl(t.request.source_url);
   auto dst = ParseUrl(t.request.dest_url);
@@ -220,20 +228,6 @@ void TransferService::RunUrlTransfer(Transfer& t) {
     return;
   }
   (void)queue_.SetEnds(t.id, "", src->text, dst->text);
-  CopyOptions o;
-  o.temp_suffix = "t" + std::to_string(t.id);
-  std::shared_ptr<std::atomic<bool>> cancel;
-  {
-    std::lock_guard lock(mu_);
-    cancel = cancels_[t.id];
-  }
-  o.cancel = cancel.get();
-  o.progress = [this, id = t.id](int64_t done, int64_t total) {
-    std::lock_guard lock(mu_);
-    auto& p = progress_[id];
-    p.done = done;
-    p.total = total;
-  };
   auto r = Copy(*from, *src, *to, *dst, o);
   if (!r) {
     AttemptFailed(t, r.error().error, IsRecoverable(r.error().error));
@@ -245,7 +239,7 @@ void TransferService::RunUrlTransfer(Transfer& t) {
   Finish(t, true, r->bytes, started);
 }
 
-void TransferService::RunCatalogTransfer(Transfer& t) {
+void TransferService::RunCatalogTransfer(Transfer& t, CopyOptions o) {
   TimeMicros started = clock_.Now();
   catalog::Did did{t.request.scope, t.request.name};
   auto fail = [&](const Error& e, bool recoverable) {
@@ -334,22 +328,8 @@ void TransferService::RunCatalogTransfer(Transfer& t) {
   }
   if (!registered) return fail(registered.error(), IsRecoverable(registered.error()));
 
-  CopyOptions o;
   o.expected_adler32 = file.file.adler32;
   o.overwrite = Overwrite::kYes;  // the catalog's own path on its RSE: a stale copy is replaced
-  o.temp_suffix = "t" + std::to_string(t.id);
-  std::shared_ptr<std::atomic<bool>> cancel;
-  {
-    std::lock_guard lock(mu_);
-    cancel = cancels_[t.id];
-  }
-  o.cancel = cancel.get();
-  o.progress = [this, id = t.id](int64_t done, int64_t total) {
-    std::lock_guard lock(mu_);
-    auto& p = progress_[id];
-    p.done = done;
-    p.total = total;
-  };
   auto r = Copy(*from, source_url, *to, dest_url, o);
   if (r) {
     auto s = catalog_.SetReplicaState(system_, t.request.dest_rse, did, ReplicaState::kAvailable);

@@ -24,6 +24,7 @@
 #include "base/clock.h"
 #include "catalog/catalog.h"
 #include "model/identity.h"
+#include "transfer/copier.h"
 #include "transfer/optimizer.h"
 #include "transfer/queue.h"
 #include "transfer/retry.h"
@@ -96,8 +97,10 @@ class TransferService {
   void WorkerLoop();
   void PlannerLoop();
   void Run(Transfer t);
-  void RunCatalogTransfer(Transfer& t);
-  void RunUrlTransfer(Transfer& t);
+  // o: Run's options (temporary suffix, progress, cancel flag); the catalog transfer adds
+  // the expected adler32 and overwrites a stale copy.
+  void RunCatalogTransfer(Transfer& t, CopyOptions o);
+  void RunUrlTransfer(Transfer& t, const CopyOptions& o);
   void Finish(const Transfer& t, bool success, int64_t bytes, TimeMicros started);
   // A failed attempt: retried (recoverable, attempts left) or failed for good.
   void AttemptFailed(const Transfer& t, const Error& error, bool recoverable);
@@ -126,6 +129,7 @@ class TransferService {
   int active_ = 0;                                   // GUARDED_BY(mu_)
   std::map<std::string, Link> links_;                // GUARDED_BY(mu_)
   std::map<int64_t, ProgressInfo> progress_;         // GUARDED_BY(mu_)
+  // Each flag shared with the Run that copies the transfer (Cancel and Stop set it).
   std::map<int64_t, std::shared_ptr<std::atomic<bool>>> cancels_;  // GUARDED_BY(mu_)
   std::mt19937_64 random_;                           // GUARDED_BY(mu_)
   std::mutex rules_mu_;  // one rule evaluation at a time (the planner's or AddRule's)
