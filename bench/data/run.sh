@@ -6,7 +6,9 @@
 #   adler32           gantry's Adler32     vs python3 zlib.adler32 on the same-size buffer
 #   catalog           register N replicas  vs python3 sqlite3 inserting the same rows
 #                     replica lookups/s    vs python3 sqlite3 point queries
-# Usage: bench/data/run.sh [build dir]   (SIZE_MB=256 N=1000000 to change sizes)
+#   transfer queue    SMALL_N files of SMALL_KB KiB replicated file:// -> file:// through the
+#                     service (durable queue, verified copies): files/s (no peer here)
+# Usage: bench/data/run.sh [build dir]   (SIZE_MB=256 N=1000000 SMALL_N=10000 SMALL_KB=10)
 # The page cache is warm for both sides of each pair (the file is read once before).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -15,6 +17,8 @@ gantry="$build/apps/gantry/gantry"
 bench="$build/bench/data/data_bench"
 SIZE_MB="${SIZE_MB:-1024}"
 N="${N:-1000000}"
+SMALL_N="${SMALL_N:-10000}"
+SMALL_KB="${SMALL_KB:-10}"
 [[ -x "$gantry" && -x "$bench" ]] || { echo "build first: ninja -C $build gantry data_bench" >&2; exit 1; }
 work=$(mktemp -d /tmp/gantry-bench-data.XXXXXX)
 chmod 755 "$work"
@@ -124,3 +128,10 @@ PY
 peer_reg=${peer% *}; peer_lps=${peer#* }
 row "catalog: register $N replicas" "gantry $reg s, python sqlite3 $peer_reg s" "$(ratio "$peer_reg" "$reg")x sqlite3"
 row "catalog: replica lookups/s" "gantry $lps/s, python sqlite3 $peer_lps/s" "$(ratio "$lps" "$peer_lps")x sqlite3"
+
+# 5. small files through the transfer queue
+mkdir -p "$work/queue"
+out=$("$bench" queue "$SMALL_N" "$SMALL_KB" "$work/queue")
+fps=$(awk '/queue_files_per_second/ {print $2}' <<<"$out")
+qs=$(awk '/queue_seconds/ {print $2}' <<<"$out")
+row "queue: $SMALL_N x $SMALL_KB KiB file://" "gantry $fps files/s ($qs s)" "-"
