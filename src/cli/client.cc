@@ -116,4 +116,19 @@ std::string QueryEscape(std::string_view s) {
   return out;
 }
 
+int PrintGet(std::string_view command, std::string path,
+             const std::map<std::string, std::string>& query) {
+  char sep = '?';
+  for (const auto& [key, value] : query) {
+    path += sep + key + "=" + QueryEscape(value);
+    sep = '&';
+  }
+  auto client = Client::Connect();
+  if (!client) return Report(command, client.error());
+  auto r = client->Raw("GET", path);
+  if (!r) return Report(command, r.error());
+  std::fwrite(r->body.data(), 1, r->body.size(), stdout);
+  return 0;
+}
+
 }  // namespace gantry::cli

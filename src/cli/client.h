@@ -3,6 +3,7 @@
 // the server's message. Thread-compatible.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -41,5 +42,10 @@ int Report(std::string_view command, const Error& error);
 
 // Percent-encodes a query value.
 std::string QueryEscape(std::string_view s);
+
+// GETs path with query (keys as given, values percent-encoded) and writes the answer's body
+// to stdout as it came (the server formats it): exit 0, or Report(command, ...)'s status.
+int PrintGet(std::string_view command, std::string path,
+             const std::map<std::string, std::string>& query);
 
 }  // namespace gantry::cli

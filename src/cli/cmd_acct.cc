@@ -128,18 +128,7 @@ int RunAcct(int argc, char** argv) {
                   : parsable2 ? acct::OutputMode::kParsable2
                   : parsable  ? acct::OutputMode::kParsable
                               : acct::OutputMode::kTable;
-  std::string path = "/v1/acct";
-  char sep = '?';
-  for (const auto& [key, value] : acct::ToQuery(*request)) {
-    path += sep + key + "=" + QueryEscape(value);
-    sep = '&';
-  }
-  auto client = Client::Connect();
-  if (!client) return Report("acct", client.error());
-  auto r = client->Raw("GET", path);
-  if (!r) return Report("acct", r.error());
-  std::fwrite(r->body.data(), 1, r->body.size(), stdout);
-  return 0;
+  return PrintGet("acct", "/v1/acct", acct::ToQuery(*request));
 }
 
 }  // namespace gantry::cli

@@ -105,18 +105,7 @@ int RunReport(int argc, char** argv) {
       request.end = acct::PeriodStart(now, acct::Period::kDay, request.tz_offset_seconds);
     }
   }
-  std::string path = "/v1/report";
-  char sep = '?';
-  for (const auto& [key, value] : acct::ReportToQuery(request)) {
-    path += sep + key + "=" + QueryEscape(value);
-    sep = '&';
-  }
-  auto client = Client::Connect();
-  if (!client) return Report("report", client.error());
-  auto r = client->Raw("GET", path);
-  if (!r) return Report("report", r.error());
-  std::fwrite(r->body.data(), 1, r->body.size(), stdout);
-  return 0;
+  return PrintGet("report", "/v1/report", acct::ReportToQuery(request));
 }
 
 }  // namespace gantry::cli
