@@ -35,7 +35,12 @@ Error SqliteError(sqlite3* db, int rc, std::string_view what) {
 }
 
 Statement::~Statement() {
-  if (stmt_) sqlite3_finalize(stmt_);
+  if (!stmt_) return;
+  if (cache_) {
+    cache_->Release(stmt_);
+  } else {
+    sqlite3_finalize(stmt_);
+  }
 }
 
 Statement& Statement::Bind(int index, int64_t v) {
@@ -101,9 +106,25 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, bool read_only) {
   return std::unique_ptr<Db>(new Db(db, path));
 }
 
-Db::~Db() { sqlite3_close(db_); }
+Db::~Db() {
+  for (auto& [sql, stmt] : idle_) sqlite3_finalize(stmt);
+  sqlite3_close(db_);
+}
+
+void Db::Release(sqlite3_stmt* stmt) {
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  if (idle_.size() >= kCachedStatements || !idle_.emplace(sqlite3_sql(stmt), stmt).second) {
+    sqlite3_finalize(stmt);
+  }
+}
 
 Status Db::Exec(std::string_view sql) {
+  if (sql.find(';') == std::string_view::npos &&
+      sql.find_first_not_of(" \t\n") != std::string_view::npos) {
+    GANTRY_ASSIGN_OR_RETURN(Statement s, Prepare(sql));
+    return s.Run();
+  }
   char* err = nullptr;
   int rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &err);
   sqlite3_free(err);
@@ -112,11 +133,18 @@ Status Db::Exec(std::string_view sql) {
 }
 
 Result<Statement> Db::Prepare(std::string_view sql) {
+  if (auto it = idle_.find(sql); it != idle_.end()) {
+    sqlite3_stmt* stmt = it->second;
+    idle_.erase(it);
+    return Statement(db_, stmt, this);
+  }
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                               SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return Fail(SqliteError(db_, rc, "database " + path_));
-  return Statement(db_, stmt);
+  if (!stmt) return Fail(InvalidArgument("database " + path_ + ": no statement in '" +
+                                         std::string(sql) + "'"));
+  return Statement(db_, stmt, this);
 }
 
 Error Db::LastError(std::string_view what) const {
